@@ -1,0 +1,206 @@
+"""Caps: quantities summed over a window, across all suppliers, against a ceiling and its thresholds.
+
+durable-rules decides which deliveries a cap rule covers; the ledger here adds them up in date
+order. A delivery is judged against the total *after* it: the one that takes the total past the
+cap, and every later one in the window, is a violation; where the text orders all supply to stop
+at a threshold (2397 OP5: 95 %), deliveries after the total reached it are violations too.
+Deliveries of unknown quantity are counted as unknown: the total is then a lower bound, and the
+report says so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+from .quantities import ConversionTable, Qualifier, convert, convertible, format_number, unit_label
+from .rules import Cap, CapLimit, CapWindow, Rule, RuleVersion
+from .scenario import Event
+from .vocabulary import Status, Unit, Verdict
+
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+class Conversion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    from_unit: Unit
+    to_unit: Unit
+    factor: float
+    method: str
+    source: str
+    status: Status
+    default_used: bool = False
+
+
+class CapComputation(BaseModel):
+    """The arithmetic behind a cap finding, enough to redo it by hand."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    window: str
+    window_start: date
+    window_end: date
+    limit: float
+    unit: Unit
+    reported: str
+    quantity: float | None
+    conversion: Conversion | None = None
+    total_before: float
+    total_after: float
+    percent_after: float
+    lower_bound: bool
+    unknown_in_window: int
+    supplier_scope: str
+    crossed: tuple[float, ...] = ()
+    text: str
+
+
+@dataclass(frozen=True)
+class CapJudgement:
+    index: int
+    outcome: Verdict
+    reasons: tuple[str, ...]
+    missing: tuple[str, ...]
+    computation: CapComputation
+
+
+def window_of(cap: Cap, version: RuleVersion, day: date) -> tuple[date, date, str]:
+    """The cap window that contains ``day``, with a label for reports."""
+    if cap.window == CapWindow.CALENDAR_YEAR:
+        return date(day.year, 1, 1), date(day.year, 12, 31), str(day.year)
+    if cap.window == CapWindow.TWELVE_MONTHS:
+        assert cap.anniversary is not None
+        month, dom = (int(x) for x in cap.anniversary.split("-"))
+        start = date(day.year, month, dom)
+        if start > day:
+            start = date(day.year - 1, month, dom)
+        end = date(start.year + 1, month, dom) - timedelta(days=1)
+        return start, end, f"{_day(start)} to {_day(end)}"
+    end = version.in_force_until or date.max
+    return version.in_force_from, end, f"{_day(version.in_force_from)} to {_day(end)}"
+
+
+def _to_unit(value: float, unit: Unit, limit: CapLimit, cap: Cap, event: Event,
+             tables: dict[str, ConversionTable], groups_of_event: list[str]) -> tuple[float, Conversion | None] | None:
+    if unit == limit.unit:
+        return value, None
+    if convertible(unit, limit.unit):
+        factor = convert(1.0, unit, limit.unit)
+        return value * factor, Conversion(from_unit=unit, to_unit=limit.unit, factor=factor, method="dimensional (pint)",
+                                          source="SI definitions; 1 oil barrel = 158.987 litres", status=Status.VERIFIED)
+    table = tables.get(cap.convert_with or "")
+    if table is not None and table.from_unit == unit and table.to_unit == limit.unit:
+        factor_row, default = table.factor_for(groups_of_event)
+        return value * factor_row.factor, Conversion(
+            from_unit=unit, to_unit=limit.unit, factor=factor_row.factor,
+            method=f"{table.title}, product '{factor_row.product}'" + (" (product not stated: default)" if default else ""),
+            source=factor_row.source, status=factor_row.status, default_used=default)
+    return None
+
+
+@dataclass
+class _Window:
+    total: float = 0.0
+    unknown: int = 0
+    uncertain: bool = False
+
+
+class CapLedger:
+    """Running totals for one cap rule, fed deliveries in date order."""
+
+    def __init__(self, rule: Rule, tables: dict[str, ConversionTable]):
+        self.rule = rule
+        self.tables = tables
+        self.windows: dict[tuple[str, date, str, Unit], _Window] = defaultdict(_Window)
+
+    def add(self, index: int, event: Event, version: RuleVersion, groups_of_event: list[str]) -> CapJudgement:
+        cap = version.cap
+        assert cap is not None
+        day = event.end
+        start, end, label = window_of(cap, version, day)
+        supplier = event.supplier.country if (cap.aggregate == "per-supplier" and event.supplier) else "*"
+        scope_text = "all suppliers together" if supplier == "*" else f"supplies by {supplier}"
+        q = event.quantity
+        limit = cap.limits[0]
+        converted: tuple[float, Conversion | None] | None = None
+        reported = str(q) if q is not None else "not reported"
+        if q is not None and q.known and q.unit is not None and q.value is not None:
+            # judge in the unit reported where the cap states one (crude: barrels or tonnes)
+            limit = next((lim for lim in cap.limits if lim.unit == q.unit), cap.limits[0])
+            converted = _to_unit(q.value, q.unit, limit, cap, event, self.tables, groups_of_event)
+        acc = self.windows[(self.rule.id, start, supplier, limit.unit)]
+        before_total, before_unknown, before_uncertain = acc.total, acc.unknown, acc.uncertain
+        pct_before = 100.0 * before_total / limit.amount
+        thresholds = sorted(set(cap.alert_thresholds) | ({cap.stop_threshold} if cap.stop_threshold else set()) | {100.0})
+        unit_name = unit_label(limit.unit)
+        reasons: list[str] = []
+        missing: list[str] = []
+        if converted is None:
+            acc.unknown += 1
+            after = before_total
+            why = "quantity not reported" if q is None or not q.known else \
+                f"quantity in {q.unit.value if q.unit else '?'} cannot be converted to {limit.unit.value}"
+            missing.append("quantity")
+            bound = "at least " if before_unknown or before_uncertain else ""
+            reasons.append(f"{why}: this delivery cannot be counted against the {label} cap; reported deliveries "
+                           f"before it total {bound}{format_number(round(before_total))} of "
+                           f"{format_number(limit.amount)} {unit_name} ({pct_before:.1f} %)")
+            outcome = Verdict.POTENTIAL_VIOLATION
+            crossed: list[float] = []
+            if cap.stop_threshold is not None and pct_before >= cap.stop_threshold:
+                outcome = Verdict.VIOLATION
+                reasons.append(f"any supply after the total reached {cap.stop_threshold:g} % had to cease")
+            quantity = None
+            conversion = None
+        else:
+            quantity, conversion = converted
+            after = before_total + quantity
+            acc.total = after
+            if q is not None and q.qualifier in (Qualifier.AT_LEAST, Qualifier.AT_MOST):
+                acc.uncertain = True
+            pct_after = 100.0 * after / limit.amount
+            crossed = [t for t in thresholds if pct_before < t <= pct_after]
+            lower = bool(before_unknown or before_uncertain or (q is not None and q.qualifier == Qualifier.AT_LEAST))
+            bound = "at least " if lower else ""
+            total_text = f"{bound}{format_number(round(after))} of {format_number(limit.amount)} {unit_name}"
+            outcome = Verdict.NOT_PROHIBITED
+            if cap.stop_threshold is not None and pct_before >= cap.stop_threshold:
+                outcome = Verdict.VIOLATION
+                reasons.append(f"supplied after reported deliveries reached {cap.stop_threshold:g} % of the {label} cap, "
+                               f"when all supply had to cease for the rest of the period ({total_text}, {pct_after:.1f} %)")
+            if pct_after > 100.0:
+                outcome = Verdict.VIOLATION
+                verb = "takes" if pct_before <= 100.0 else "adds to"
+                reasons.append(f"{verb} the {label} total past the cap: {total_text} ({pct_after:.1f} %)")
+            if q is not None and q.qualifier == Qualifier.AT_MOST and outcome == Verdict.VIOLATION:
+                outcome = Verdict.POTENTIAL_VIOLATION
+                reasons.append("the quantity is reported only as a maximum, so the excess is not established")
+            for t in crossed:
+                if t == 100.0:
+                    continue
+                note = " (all further supply must cease)" if t == cap.stop_threshold else \
+                    " (the Committee Secretary alerts all States)" if t in cap.alert_thresholds else ""
+                reasons.append(f"crossed {t:g} % of the {label} cap: {total_text}{note}")
+            if outcome == Verdict.NOT_PROHIBITED and not crossed:
+                reasons.append(f"within the {label} cap: {total_text} ({pct_after:.1f} %)")
+            if conversion is not None:
+                reasons.append(f"converted {reported} at {conversion.factor:g} {limit.unit.value} per {conversion.from_unit.value} "
+                               f"({conversion.method})")
+        pct_after = 100.0 * after / limit.amount
+        lower_bound = bool(acc.unknown or acc.uncertain)
+        text = reasons[0] if reasons else ""
+        comp = CapComputation(
+            window=label, window_start=start, window_end=end, limit=limit.amount, unit=limit.unit,
+            reported=reported, quantity=quantity, conversion=conversion, total_before=before_total,
+            total_after=after, percent_after=round(pct_after, 4), lower_bound=lower_bound,
+            unknown_in_window=acc.unknown, supplier_scope=scope_text, crossed=tuple(crossed), text=text,
+        )
+        return CapJudgement(index, outcome, tuple(reasons), tuple(missing), comp)

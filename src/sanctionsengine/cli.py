@@ -1,0 +1,269 @@
+"""The ``sanctionsengine`` command: parse arguments, call the library, print, exit with a code.
+
+Exit codes (also in ``sanctionsengine --help``):
+
+    0  done; no event reached the --fail-on verdict (by default: no violation)
+    1  done; at least one event is a violation (or the --fail-on verdict)
+    2  bad input: a rule file, scenario, source or argument is wrong; every problem is listed
+    3  the evaluation could not be completed (engine failure or timeout; an internal error)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from enum import IntEnum
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import EvaluationError, InputError, SanctionsEngineError
+from .vocabulary import Verdict
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FINDINGS = 1
+    BAD_INPUT = 2
+    FAILURE = 3
+
+
+EXIT_HELP = """\b
+Exit codes:
+  0  no event reached the --fail-on verdict (default: no violation)
+  1  at least one event did
+  2  bad input (every problem is listed as file:line:col: code: message)
+  3  the evaluation could not be completed"""
+
+
+def _guard(func: F) -> F:
+    """Map our errors to exit codes and messages; never let a traceback reach the user."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        fmt = kwargs.get("diagnostics_format", "text")
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            if fmt == "json":
+                click.echo(exc.diagnostics.to_json(), err=True)
+            else:
+                for line in exc.diagnostics.lines():
+                    click.echo(line, err=True)
+                if len(exc.diagnostics) > 1:
+                    click.echo(exc.diagnostics.summary(), err=True)
+            sys.exit(ExitCode.BAD_INPUT)
+        except EvaluationError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(ExitCode.FAILURE)
+        except SanctionsEngineError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(ExitCode.FAILURE)
+        except click.exceptions.Exit:
+            raise
+        except (click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug: say so plainly, without a traceback
+            click.echo(f"internal error: {type(exc).__name__}: {exc} (please report this with the command you ran)",
+                       err=True)
+            sys.exit(ExitCode.FAILURE)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class _Date(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not a date; expected YYYY-MM-DD, e.g. 2024-06-19", param, ctx)
+
+
+DATE = _Date()
+rules_option = click.option("--rules", "rules_dir", type=click.Path(path_type=Path),
+                            help="Rulebook directory (default: the rulebook shipped with sanctionsengine).")
+diag_option = click.option("--diagnostics-format", "diagnostics_format", type=click.Choice(["text", "json"]),
+                           default="text", show_default=True, help="How to print input problems on stderr.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             epilog=EXIT_HELP)
+@click.version_option(__version__, prog_name="sanctionsengine")
+def main() -> None:
+    """Evaluate reported transactions against the UN Security Council's DPRK (1718) measures.
+
+    Rules are YAML with citations; every match goes through the durable-rules engine; every
+    event gets exactly one verdict with the paragraph, the evidence and its confidence.
+    """
+
+
+@main.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@rules_option
+@click.option("--sources", type=click.Path(path_type=Path),
+              help="Directory holding the source texts; quotes are checked verbatim (found by SHA-256).")
+@click.option("--as-of", "as_of", type=DATE, help="Judge every event by the law as it stood on this date.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here instead of stdout.")
+@click.option("--fail-on", type=click.Choice(["violation", "potential_violation", "never"]), default="violation",
+              show_default=True, help="Exit 1 when any event has this verdict (or a more serious one).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds before a stuck engine call is abandoned (exit 3).")
+@diag_option
+@_guard
+def evaluate(scenario: Path, rules_dir: Path | None, sources: Path | None, as_of: date | None, fmt: str,
+             output: Path | None, fail_on: str, timeout: float, diagnostics_format: str) -> None:
+    """Evaluate SCENARIO (a scenario YAML file) and print the report."""
+    from .evaluation import evaluate as run_evaluation
+    from .render import render
+
+    report = run_evaluation(scenario, rules=rules_dir, sources=sources, as_of=as_of, timeout=timeout)
+    data = render(report, fmt)
+    if output is not None:
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        click.echo(f"wrote {output} ({report.summary.events} events: " + ", ".join(
+            f"{n} {v.replace('_', ' ')}" for v, n in report.summary.by_verdict.items() if n) + ")", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    if fail_on != "never":
+        threshold = Verdict(fail_on).rank
+        if any(ev.verdict.rank <= threshold for ev in report.events):
+            sys.exit(ExitCode.FINDINGS)
+
+
+@main.command()
+@click.argument("scenarios", nargs=-1, type=click.Path(path_type=Path))
+@rules_option
+@click.option("--sources", type=click.Path(path_type=Path), help="Also check evidence quotes against these texts.")
+@diag_option
+@_guard
+def validate(scenarios: tuple[Path, ...], rules_dir: Path | None, sources: Path | None, diagnostics_format: str) -> None:
+    """Check the rulebook and any SCENARIOS; list every problem as file:line:col, exit 2 if any."""
+    from .errors import Diagnostics
+    from .evidence import check_evidence
+    from .rulebook import bundled_rules_path, load_rulebook
+    from .scenario import load_scenario
+
+    book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
+    problems = Diagnostics()
+    events = 0
+    for path in scenarios:
+        try:
+            loaded = load_scenario(path, groups=list(book.groups.groups))
+        except InputError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        events += len(loaded.scenario.events)
+        _, diags = check_evidence(loaded, sources)
+        problems.extend(diags)
+    problems.raise_if_any()
+    click.echo(f"ok: {len(book.rules)} rules in {len(book.files)} files ({book.hash})"
+               + (f"; {len(scenarios)} scenario{'s' if len(scenarios) != 1 else ''}, {events} events" if scenarios else ""))
+
+
+@main.group()
+def rules() -> None:
+    """Inspect the rulebook."""
+
+
+@rules.command("list")
+@rules_option
+@click.option("--as-of", "as_of", type=DATE, help="Only rules in force on this date, with that day's version.")
+@click.option("--family", help="Only this measure family.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_guard
+def rules_list(rules_dir: Path | None, as_of: date | None, family: str | None, fmt: str) -> None:
+    """List the rules: id, kind, family, citation and dates."""
+    from .rulebook import bundled_rules_path, load_rulebook
+
+    book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
+    rows = []
+    for rule in book.rules:
+        if family and rule.family != family:
+            continue
+        versions = [rule.version_on(as_of)] if as_of else list(rule.versions)
+        versions = [v for v in versions if v is not None]
+        if not versions:
+            continue
+        latest = versions[-1]
+        rows.append({
+            "id": rule.id, "kind": rule.kind.value, "family": rule.family, "title": rule.title,
+            "citation": str(latest.citation), "version": latest.version,
+            "in_force_from": str(latest.in_force_from), "in_force_until": str(latest.in_force_until or ""),
+            "versions": len(rule.versions),
+        })
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("no rules match", err=True)
+        return
+    width = max(len(r["id"]) for r in rows)
+    for r in rows:
+        dates = f"{r['in_force_from']}..{r['in_force_until']}"
+        click.echo(f"{r['id']:<{width}}  {r['kind']:<11}  {r['citation']:<32}  {dates:<22}  {r['title']}")
+    click.echo(f"{len(rows)} rules in {len({r['family'] for r in rows})} families ({book.hash})", err=True)
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@rules_option
+@_guard
+def rules_show(rule_id: str, rules_dir: Path | None) -> None:
+    """Show one rule with every version, its citations, scope and provenance."""
+    import yaml
+
+    from .errors import did_you_mean
+    from .rulebook import bundled_rules_path, load_rulebook
+
+    book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
+    if not book.has_rule(rule_id):
+        hint = did_you_mean(rule_id, [r.id for r in book.rules])
+        raise click.ClickException(f"no rule '{rule_id}'" + (f" ({hint})" if hint else "")
+                                   + "; see `sanctionsengine rules list`")
+    rule = book.rule(rule_id)
+    place = book.places[rule.id].location()
+    click.echo(f"# {place}")
+    click.echo(yaml.safe_dump(rule.model_dump(mode="json", exclude_none=True, exclude_defaults=True),
+                              sort_keys=False, allow_unicode=True, width=100), nl=False)
+
+
+@rules.command("groups")
+@rules_option
+@_guard
+def rules_groups(rules_dir: Path | None) -> None:
+    """List the commodity groups (the categories a scenario may use) with their HS codes."""
+    from .rulebook import bundled_rules_path, load_rulebook
+
+    book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
+    for gid, g in sorted(book.groups.groups.items()):
+        parts = []
+        if g.hs:
+            parts.append("HS " + ", ".join(g.hs))
+        if g.includes:
+            parts.append("includes " + ", ".join(g.includes))
+        if g.min_value_usd:
+            parts.append(f"above US${g.min_value_usd:,.0f}")
+        click.echo(f"{gid:<34} {g.title}" + (f" [{'; '.join(parts)}]" if parts else ""))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,265 @@
+"""Compile a rulebook into durable-rules' JSON ruleset form, and events into the facts it matches.
+
+Pure data in, pure data out: nothing here imports durable, and nothing from a rule file is
+executed. A rule version becomes one durable rule per *variant*:
+
+- ``match``: the scope holds and every fact the rule needs is known;
+- ``missing-quantity`` / ``missing-value``: the scope holds but that fact is unknown
+  (or, for goods listed above a value, the value is), so the verdict can only be potential.
+
+Facts are flat: set membership is spelled out as one key per member (``hs_8703: 1``,
+``k_transfer: 1``, ``g_luxury_goods: 1``) so that conditions are conjunctions and
+disjunctions of equalities. durable-rules' regular-expression matcher silently misses
+alternatives of long patterns, so no condition uses it.
+
+Every durable rule tests ``se_event == 1``, a key only our facts carry. A rule that could match
+the ruleset's own state document would re-fire on every state update and never return.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from .commodities import GroupIndex, hs_prefixes
+from .rulebook import Rulebook
+from .rules import RequiredFact, Rule, RuleVersion, Scope
+from .scenario import Event
+from .vocabulary import DPRK, Direction, EventKind, RuleKind
+
+MARKER = "se_event"
+SEEN = "__seen__"
+REGIME = "__regime__"
+RULESET = "sanctionsengine"
+
+
+class Variant(StrEnum):
+    MATCH = "match"
+    MISSING_QUANTITY = "missing-quantity"
+    MISSING_VALUE = "missing-value"
+    MISSING_COMMODITY = "missing-commodity"
+
+
+@dataclass(frozen=True)
+class CompiledEntry:
+    """What one durable rule stands for."""
+
+    name: str
+    rule_id: str
+    version: str
+    variant: Variant
+
+
+@dataclass(frozen=True)
+class CompiledRulebook:
+    """The durable ruleset (conditions only; the engine binds the actions) and its index."""
+
+    rulebook_hash: str
+    as_of: date | None
+    conditions: dict[str, dict[str, Any]]
+    entries: dict[str, CompiledEntry] = field(default_factory=dict)
+
+    @property
+    def ruleset_name(self) -> str:
+        return RULESET
+
+
+def key(prefix: str, value: str) -> str:
+    return f"{prefix}_{value.replace('-', '_').replace('.', '_')}"
+
+
+def _any(terms: list[dict[str, Any]]) -> dict[str, Any]:
+    return terms[0] if len(terms) == 1 else {"$or": terms}
+
+
+def _all(terms: list[dict[str, Any]]) -> dict[str, Any]:
+    return terms[0] if len(terms) == 1 else {"$and": terms}
+
+
+def direction_condition(direction: Direction) -> dict[str, Any]:
+    if direction == Direction.TO_DPRK:
+        return {"to": DPRK}
+    if direction in (Direction.FROM_DPRK, Direction.DPRK_CONDUCT):
+        return {"from": DPRK}
+    return {"$or": [{"to": DPRK}, {"from": DPRK}]}
+
+
+FLAT_OR_LIMIT = 24  # durable-rules refuses conditions with more than ~32 expressions (nesting counts)
+
+
+@dataclass(frozen=True)
+class CommodityTerms:
+    """A scope's commodity condition in flat disjunctive form, as durable-rules can take it.
+
+    ``flags``: any one of these keys set means "in scope" (a group tag or an HS code);
+    ``terms``: alternatives that need more than one test (an HS code minus carve-outs, or a code
+    listed only above a value); ``unpriced``: the same value-bound alternatives when the value is
+    unknown; ``exclusions``: keys that must be absent (groups carved out of the whole scope).
+    """
+
+    flags: tuple[str, ...]
+    terms: tuple[tuple[dict[str, Any], ...], ...]
+    unpriced: tuple[tuple[dict[str, Any], ...], ...]
+    exclusions: tuple[dict[str, Any], ...]
+
+
+def commodity_terms(groups: GroupIndex, scope: Scope) -> CommodityTerms | None:
+    if not scope.commodities:
+        return None
+    flags: list[str] = []
+    terms: list[tuple[dict[str, Any], ...]] = []
+    unpriced: list[tuple[dict[str, Any], ...]] = []
+    for gid in scope.commodities:
+        for member in groups.members(gid):
+            keys = [key("g", member.id)] + [key("hs", code) for code in member.hs]
+            carve = tuple({"$nex": {key("hs", code): 1}} for code in member.exclude_hs)
+            for k in keys:
+                if member.min_value_usd is not None:
+                    terms.append(({k: 1}, *carve, {"$gt": {"value_usd": member.min_value_usd}}))
+                    unpriced.append(({k: 1}, *carve, {"v_known": 0}))
+                elif carve:
+                    terms.append(({k: 1}, *carve))
+                elif k not in flags:
+                    flags.append(k)
+    exclusions: list[dict[str, Any]] = []
+    for gid in scope.exclude_commodities:
+        for member in groups.members(gid):
+            exclusions.append({"$nex": {key("g", member.id): 1}})
+            exclusions.extend({"$nex": {key("hs", code): 1}} for code in member.hs)
+    return CommodityTerms(tuple(flags), _unique(terms), _unique(unpriced), tuple(exclusions))
+
+
+def _unique(terms: list[tuple[dict[str, Any], ...]]) -> tuple[tuple[dict[str, Any], ...], ...]:
+    seen: dict[str, tuple[dict[str, Any], ...]] = {}
+    for term in terms:
+        seen.setdefault(json.dumps(term, sort_keys=True), term)
+    return tuple(seen.values())
+
+
+def _alternatives(commodity: CommodityTerms | None) -> list[list[dict[str, Any]]]:
+    """The commodity condition as a list of flat condition lists, any of which suffices."""
+    if commodity is None:
+        return [[]]
+    out: list[list[dict[str, Any]]] = []
+    for start in range(0, len(commodity.flags), FLAT_OR_LIMIT):
+        chunk = commodity.flags[start:start + FLAT_OR_LIMIT]
+        out.append([_any([{k: 1} for k in chunk])])
+    out.extend(list(term) for term in commodity.terms)
+    return [alt + list(commodity.exclusions) for alt in out]
+
+
+def scope_base(version: RuleVersion, window: tuple[date, date | None]) -> list[dict[str, Any]]:
+    """Conditions every variant shares: the marker, direction, kinds, flags and dates."""
+    scope = version.scope
+    terms: list[dict[str, Any]] = [{MARKER: 1}, direction_condition(scope.direction)]
+    terms.append(_any([{key("k", k.value): 1} for k in scope.event_kinds]))
+    terms.extend({key("f", f.value): 1} for f in scope.flags_all)
+    terms.extend({"$nex": {key("f", f.value): 1}} for f in scope.flags_none)
+    start, end = window  # the event's period must overlap the conduct the version governs
+    terms.append({"$gte": {"d1": start.toordinal()}})
+    if end is not None:
+        terms.append({"$lte": {"d0": end.toordinal()}})
+    return terms
+
+
+def compile_version(groups: GroupIndex, rule: Rule, version: RuleVersion, as_of: date | None
+                    ) -> list[tuple[CompiledEntry, dict[str, Any]]]:
+    """Durable rules for one version: one or more flat rules per variant (see the module doc)."""
+    window = version.window(as_of)
+    if window is None:  # never the law for any conduct date (or not the law on as_of)
+        return []
+    base = scope_base(version, window)
+    commodity = commodity_terms(groups, version.scope)
+    alternatives = _alternatives(commodity)
+    needs_quantity = RequiredFact.QUANTITY in version.scope.requires or rule.kind == RuleKind.CAP
+    needs_value = RequiredFact.VALUE in version.scope.requires
+    known = ([{"q_known": 1}] if needs_quantity else []) + ([{"v_known": 1}] if needs_value else [])
+    variants: list[tuple[Variant, list[list[dict[str, Any]]]]] = [
+        (Variant.MATCH, [alt + known for alt in alternatives]),
+    ]
+    if needs_quantity:
+        variants.append((Variant.MISSING_QUANTITY, [alt + [{"q_known": 0}] for alt in alternatives]))
+    value_missing = [alt + [{"v_known": 0}] for alt in alternatives] if needs_value else []
+    if commodity is not None:
+        value_missing += [list(term) + list(commodity.exclusions) for term in commodity.unpriced]
+    if value_missing:
+        variants.append((Variant.MISSING_VALUE, value_missing))
+    if commodity is not None:
+        # the goods were not stated at all: the rule may apply, the report cannot say
+        variants.append((Variant.MISSING_COMMODITY, [[{"has_commodity": 0}]]))
+    name = f"{rule.id}@{version.version}"
+    out = []
+    for variant, alts in variants:
+        for n, alt in enumerate(alts):
+            entry = CompiledEntry(f"{name}#{variant.value}" + (f"~{n}" if n else ""), rule.id, version.version,
+                                  variant)
+            out.append((entry, {"all": [{"m": _all(base + alt)}]}))
+    return out
+
+
+def compile_rulebook(book: Rulebook, as_of: date | None = None) -> CompiledRulebook:
+    """Every version of every rule (or, with ``as_of``, the versions in force that day)."""
+    conditions: dict[str, dict[str, Any]] = {}
+    entries: dict[str, CompiledEntry] = {}
+    regime = book.regime
+    nexus = {"$or": [{"from": regime.target_country}, {"to": regime.target_country},
+                     {key("c", regime.target_country): 1}]}
+    regime_terms: list[dict[str, Any]] = [{MARKER: 1}, nexus,
+                                          _any([{key("k", k.value): 1} for k in regime.in_scope_kinds])]
+    regime_terms.append({"$gte": {"d1": regime.in_force_from.toordinal()}})
+    if as_of is None or as_of >= regime.in_force_from:
+        conditions[REGIME] = {"all": [{"m": _all(regime_terms)}]}
+        entries[REGIME] = CompiledEntry(REGIME, REGIME, "", Variant.MATCH)
+    conditions[SEEN] = {"all": [{"m": {MARKER: 1}}]}
+    entries[SEEN] = CompiledEntry(SEEN, SEEN, "", Variant.MATCH)
+    for rule in book.rules:
+        for version in rule.versions:
+            for entry, cond in compile_version(book.groups, rule, version, as_of):
+                conditions[entry.name] = cond
+                entries[entry.name] = entry
+    for name, cond in conditions.items():
+        if not _guarded(cond):
+            raise AssertionError(f"compiled rule {name} does not test {MARKER}; it could loop on the state document")
+    return CompiledRulebook(book.hash, as_of, conditions, entries)
+
+
+def _guarded(cond: dict[str, Any]) -> bool:
+    m = cond["all"][0]["m"]
+    return m == {MARKER: 1} or (isinstance(m, dict) and {MARKER: 1} in m.get("$and", []))
+
+
+def event_fact(event: Event, index: int, run_id: str) -> dict[str, Any]:
+    """The flat fact durable-rules matches for one event of a run."""
+    fact: dict[str, Any] = {
+        "id": f"{run_id}-{index}",
+        "sid": run_id,
+        MARKER: 1,
+        "ix": index,
+        "from": event.supplier.country if event.supplier else "",
+        "to": event.recipient.country if event.recipient else "",
+        "d0": event.start.toordinal(),
+        "d1": event.end.toordinal(),
+        "q_known": 1 if event.quantity is not None and event.quantity.known else 0,
+        "v_known": 1 if event.value is not None else 0,
+        "has_commodity": 1 if event.commodity is not None else 0,
+    }
+    if event.value is not None:
+        fact["value_usd"] = event.value.amount
+    for country in event.concerns:
+        fact[key("c", country)] = 1
+    for kind in event.effective_kinds:
+        fact[key("k", kind.value)] = 1
+    if event.kind == EventKind.OFFER:
+        fact["offer"] = 1
+    for flag in event.flags:
+        fact[key("f", flag.value)] = 1
+    if event.commodity is not None:
+        for code in event.commodity.hs:
+            for prefix in hs_prefixes(code):
+                fact[key("hs", prefix)] = 1
+        for cat in event.commodity.categories:
+            fact[key("g", cat)] = 1
+    return fact

@@ -1,0 +1,168 @@
+"""The durable-rules binding: the only module that imports ``durable``.
+
+durable-rules (2.0.28, unmaintained since 2020) is a Rete engine with sharp edges, each owned here:
+
+- **State-document loops.** A ruleset's state document is matched like any message; a rule that
+  it satisfies re-fires on every update and the call never returns. :mod:`.compile` guards every
+  rule with a key only our facts carry, and each run here has a deadline and a match budget:
+  a run that exceeds either raises :class:`EngineTimeout` / :class:`EngineFailure`, never hangs.
+- **Posted events are consumed by the first matching rule.** Facts are seen by every matching
+  rule, so events are *asserted* as facts: a car that is both a luxury good and a vehicle gets
+  both findings.
+- **Duplicate ids are refused.** Fact ids are ``<run id>-<index>``: unique within and across runs.
+- **Unmatched messages raise**, and in a batch abort the call while the matched actions wait
+  for durable's timer thread. A catch-all rule (``__seen__``) matches every fact, so nothing is
+  unmatched; the timer threads are not started, so every action runs inside our call, in order.
+- **Two-parameter actions are asynchronous** and stall the session unless completed: every
+  action here takes one parameter.
+- **Rulesets declared after the host exists are never registered**: one host is built per
+  compiled rulebook, with its whole ruleset, before any fact is asserted.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .compile import CompiledRulebook
+from .errors import EngineFailure, EngineTimeout, EngineUnavailable
+
+#: Pinned in pyproject.toml; reported in every report.
+REMEDY = (
+    "durable-rules could not be imported: {error}. It ships only as source and is compiled on install, "
+    "which needs a C compiler and the Python headers (Debian: apt install gcc python3-dev). "
+    "On Python 3.13 it builds but needs a renamed C API call: reinstall with "
+    "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject pip install --force-reinstall --no-binary :all: "
+    "durable-rules==2.0.28"
+)
+
+DEFAULT_TIMEOUT = 60.0
+BATCH = 2000
+
+
+def _durable() -> Any:
+    try:
+        from durable import engine as durable_engine
+    except ImportError as exc:  # missing, or built against a removed C API (Python 3.13)
+        raise EngineUnavailable(REMEDY.format(error=exc)) from None
+    # durable logs the errors it swallows to stderr; we turn them into our own errors instead
+    log = logging.getLogger("durable")
+    if not any(isinstance(h, logging.NullHandler) for h in log.handlers):
+        log.addHandler(logging.NullHandler())
+    log.propagate = False
+    return durable_engine
+
+
+def durable_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("durable-rules")
+    except PackageNotFoundError:
+        return "not installed"
+
+
+@dataclass(frozen=True)
+class Match:
+    """durable-rules matched compiled rule ``name`` against the event at ``index``."""
+
+    index: int
+    name: str
+
+
+class Engine:
+    """One durable-rules host for one compiled rulebook; each :meth:`run` is its own session."""
+
+    def __init__(self, compiled: CompiledRulebook, timeout: float = DEFAULT_TIMEOUT,
+                 _conditions: dict[str, dict[str, Any]] | None = None):
+        durable_engine = _durable()
+        self.compiled = compiled
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._matches: list[Match] = []
+        self._deadline = 0.0
+        self._budget = 0
+        self._abort: str | None = None
+        self._broken = False
+        conditions = _conditions if _conditions is not None else compiled.conditions
+        ruleset = {name: {**cond, "run": self._action(name)} for name, cond in conditions.items()}
+
+        class _Host(durable_engine.Host):  # type: ignore[misc, name-defined]
+            def _run(self) -> None:  # no timer threads: actions run inside our calls, in order
+                return None
+
+        try:
+            self._host = _Host({compiled.ruleset_name: ruleset})
+        except Exception as exc:  # the C engine refuses a malformed ruleset
+            raise EngineFailure(f"durable-rules refused the compiled ruleset: {exc}") from None
+        self._errors = (durable_engine.MessageNotHandledException, durable_engine.MessageObservedException)
+
+    def _action(self, name: str) -> Callable[[Any], None]:
+        def action(c: Any) -> None:  # one parameter: synchronous
+            if self._abort is None:
+                self._budget -= 1
+                if time.monotonic() > self._deadline:
+                    self._abort = f"no result within {self.timeout:g} s"
+                elif self._budget < 0:
+                    self._abort = "more matches than rules times events: a rule is re-firing on its own state"
+            if self._abort is not None:
+                # durable swallows exceptions raised in actions; deleting the session state is
+                # what ends a re-firing loop (the pending call then returns with an error)
+                c.delete_state()
+                return
+            self._matches.append(Match(int(c.m["ix"]), name))
+
+        return action
+
+    def run(self, facts: Sequence[dict[str, Any]]) -> list[Match]:
+        """Assert every fact in a fresh session and return all matches, in a stable order."""
+        with self._lock:
+            if self._broken:
+                raise EngineFailure("this engine was stopped by an earlier failed run; build a new one")
+            sid = uuid.uuid4().hex
+            facts = [{**f, "sid": sid, "id": f"{sid}-{f['ix']}"} for f in facts]
+            self._matches = []
+            self._abort = None
+            self._deadline = time.monotonic() + self.timeout
+            self._budget = len(facts) * len(self.compiled.conditions) + 1
+            outcome: dict[str, BaseException | None] = {"error": None}
+
+            def work() -> None:
+                try:
+                    for start in range(0, len(facts), BATCH):
+                        self._host.assert_facts(self.compiled.ruleset_name, facts[start:start + BATCH])
+                except BaseException as exc:  # handed to the caller's thread below
+                    outcome["error"] = exc
+
+            worker = threading.Thread(target=work, name="sanctionsengine-durable", daemon=True)
+            worker.start()
+            worker.join(self.timeout)
+            if worker.is_alive():
+                self._abort = f"no result within {self.timeout:g} s"
+                worker.join(5.0)  # the next action ends the session; a hang in C code stays behind
+                self._broken = True
+                raise EngineTimeout(f"durable-rules did not return within {self.timeout:g} s "
+                                    f"({len(facts)} events); the run was abandoned", seconds=self.timeout)
+            error = outcome["error"]
+            try:
+                self._host.delete_state(self.compiled.ruleset_name, sid)
+            except Exception:  # already deleted by an aborted run, or nothing was asserted
+                pass
+            if self._abort is not None:
+                self._broken = True
+                if "within" in self._abort:
+                    raise EngineTimeout(f"durable-rules run stopped: {self._abort}", seconds=self.timeout)
+                raise EngineFailure(f"durable-rules run stopped: {self._abort}")
+            if isinstance(error, self._errors):
+                message = error.args[0] if error.args else {}
+                ix = message.get("ix") if isinstance(message, dict) else None
+                raise EngineFailure(f"durable-rules refused an event ({type(error).__name__})",
+                                    event_id=None if ix is None else str(ix))
+            if error is not None:
+                raise EngineFailure(f"durable-rules failed: {type(error).__name__}: {error}")
+            return sorted(set(self._matches), key=lambda m: (m.index, m.name))

@@ -1,0 +1,136 @@
+"""Why a rule's scope fits an event or not, condition by condition, in words.
+
+durable-rules decides which rules match; this module only explains. It reads the same scope
+the compiler reads, and a differential test asserts that its verdict on each condition agrees
+with the engine's matches. Its two uses: the facts that met each condition of a finding, and
+the *nearest* measure for an event that no measure covers (the one that fails one condition
+only, e.g. food exports from the DPRK are banned, food supplied to it is not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from .commodities import GroupIndex, normalize_hs
+from .rules import Rule, RuleVersion
+from .scenario import Event, country_name
+from .vocabulary import DPRK, DIRECTION_MEANING, Direction
+
+
+class Condition(BaseModel):
+    """One condition of a rule's scope, what the rule expects and what the event shows."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    expected: str
+    fact: str
+    holds: bool
+
+
+def _parties(event: Event) -> str:
+    a = event.supplier.country if event.supplier else "?"
+    b = event.recipient.country if event.recipient else "-"
+    return f"{a} → {b}"
+
+
+def direction_holds(direction: Direction, event: Event) -> bool:
+    supplier = event.supplier.country if event.supplier else None
+    recipient = event.recipient.country if event.recipient else None
+    if direction == Direction.TO_DPRK:
+        return recipient == DPRK
+    if direction in (Direction.FROM_DPRK, Direction.DPRK_CONDUCT):
+        return supplier == DPRK
+    return DPRK in (supplier, recipient)
+
+
+@dataclass(frozen=True)
+class CommodityFit:
+    holds: bool
+    groups: tuple[str, ...]
+    detail: str
+
+
+def commodity_fit(groups: GroupIndex, version: RuleVersion, event: Event) -> CommodityFit:
+    """Whether the event's goods fall in the scope's groups (thresholds judged when a value is given)."""
+    scope = version.scope
+    if not scope.commodities:
+        return CommodityFit(True, (), "any")
+    if event.commodity is None:
+        return CommodityFit(False, (), "not stated")
+    codes = [normalize_hs(c)[:6] for c in event.commodity.hs]
+    tags = set(event.commodity.categories)
+    hits: list[str] = []
+    below: list[str] = []
+    for gid in scope.commodities:
+        for member in groups.members(gid):
+            by_tag = member.id in tags
+            by_code = [c for c in codes if any(c.startswith(h) for h in member.hs)
+                       and not any(c.startswith(x) for x in member.exclude_hs)]
+            if not (by_tag or by_code):
+                continue
+            if member.min_value_usd is not None and event.value is not None \
+                    and event.value.amount <= member.min_value_usd:
+                below.append(f"{member.id} (only above US${member.min_value_usd:,.0f})")
+                continue
+            hits.append(member.id)
+    excluded = []
+    for gid in scope.exclude_commodities:
+        for member in groups.members(gid):
+            if member.id in tags or any(any(c.startswith(h) for h in member.hs) for c in codes):
+                excluded.append(member.id)
+    described = ", ".join(event.commodity.hs) or "no HS code"
+    if hits and not excluded:
+        return CommodityFit(True, tuple(dict.fromkeys(hits)), f"{described} in {', '.join(dict.fromkeys(hits))}")
+    if excluded:
+        return CommodityFit(False, (), f"{described} carved out as {', '.join(excluded)}")
+    if below:
+        return CommodityFit(False, (), f"{described}: value below the threshold of {', '.join(below)}")
+    cats = ", ".join(sorted(tags)) or "no category"
+    return CommodityFit(False, (), f"{described}; {cats}")
+
+
+def explain(groups: GroupIndex, rule: Rule, version: RuleVersion, event: Event,
+            as_of: date | None = None) -> list[Condition]:
+    scope = version.scope
+    conditions = [
+        Condition(name="direction", expected=DIRECTION_MEANING[scope.direction], fact=_parties(event),
+                  holds=direction_holds(scope.direction, event)),
+        Condition(name="kind", expected=" or ".join(k.value for k in scope.event_kinds),
+                  fact=" / ".join(k.value for k in event.effective_kinds) + (" (offered)" if event.offered else ""),
+                  holds=any(k in scope.event_kinds for k in event.effective_kinds)),
+    ]
+    fit = commodity_fit(groups, version, event)
+    if scope.commodities:
+        conditions.append(Condition(name="commodity", expected="any of " + ", ".join(scope.commodities),
+                                    fact=fit.detail, holds=fit.holds))
+    for flag in scope.flags_all:
+        conditions.append(Condition(name=f"flag {flag.value}", expected="stated", fact=
+                                    "stated" if flag in event.flags else "not stated", holds=flag in event.flags))
+    for flag in scope.flags_none:
+        conditions.append(Condition(name=f"flag {flag.value}", expected="not stated", fact=
+                                    "stated" if flag in event.flags else "not stated", holds=flag not in event.flags))
+    window = version.window(as_of)
+    if window is None:
+        expected = f"the law as of {as_of}" if as_of else "a version that was ever the law"
+        conditions.append(Condition(name="date", expected=expected, fact="not the law then", holds=False))
+    else:
+        start, end = window
+        expected = f"conduct from {start} to {end}" if end else f"conduct from {start}"
+        if as_of is not None:
+            expected += f" (the law as of {as_of})"
+        holds = event.end >= start and (end is None or event.start <= end)
+        conditions.append(Condition(name="date", expected=expected, fact=event.when, holds=holds))
+    return conditions
+
+
+def party_text(event: Event) -> str:
+    parts = []
+    if event.supplier:
+        parts.append(f"from {country_name(event.supplier.country)}")
+    if event.recipient:
+        parts.append(f"to {country_name(event.recipient.country)}")
+    return " ".join(parts)

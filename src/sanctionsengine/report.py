@@ -1,0 +1,138 @@
+"""The report: one versioned model that every renderer reads and nothing else writes.
+
+Schema versioning follows InSpec's policy: a *patch* fixes a description or provenance, a
+*minor* adds fields, a *major* renames or removes them. Only ``run`` (its id and time) differs
+between two evaluations of the same inputs; everything else is deterministic, so the rest of
+the report can be compared byte for byte and re-verified.
+"""
+
+from __future__ import annotations
+
+import platform
+import uuid
+from collections import Counter
+from datetime import date, datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .evidence import EvidenceCheck
+from .rulebook import Rulebook
+from .scenario import LoadedScenario
+from .verdicts import EventVerdict
+from .vocabulary import VERDICT_MEANING, Verdict
+
+SCHEMA_VERSION = "1.0.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def package_version() -> str:
+    try:
+        return version("sanctionsengine")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+class Run(_Model):
+    """The run's own fields: the only ones that differ between two runs on the same inputs."""
+
+    id: str
+    started_at: str
+
+
+class Tools(_Model):
+    sanctionsengine: str
+    durable_rules: str
+    python: str
+
+
+class RulebookInput(_Model):
+    path: str
+    hash: str
+    files: int
+    rules: int
+    regime: str
+
+
+class ScenarioInput(_Model):
+    path: str
+    sha256: str
+    id: str
+    title: str
+
+
+class SourceInput(_Model):
+    id: str
+    title: str
+    language: str
+    sha256: str | None
+    url: str | None
+    text: str = Field(description="at-hand (quotes checked), not-at-hand, no-hash or not-looked-for")
+    found_at: str | None
+
+
+class Inputs(_Model):
+    rulebook: RulebookInput
+    scenario: ScenarioInput
+    sources: list[SourceInput]
+    as_of: date | None = Field(description="If set, every event was judged by the law as it stood that day")
+    screening_list: str = Field(description="Which list of designated persons was screened, or that none was")
+
+
+class Summary(_Model):
+    events: int
+    by_verdict: dict[str, int]
+    by_family: dict[str, dict[str, int]]
+    verdict_meaning: dict[str, str]
+
+
+class Report(_Model):
+    schema_version: str = SCHEMA_VERSION
+    run: Run
+    tools: Tools
+    inputs: Inputs
+    summary: Summary
+    events: list[EventVerdict]
+
+
+def build_report(book: Rulebook, loaded: LoadedScenario, evidence: EvidenceCheck, verdicts: list[EventVerdict],
+                 as_of: date | None, run_id: str | None = None, started_at: datetime | None = None) -> Report:
+    from .engine import durable_version
+
+    scn = loaded.scenario
+    started = (started_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    by_verdict = Counter(v.verdict.value for v in verdicts)
+    by_family: dict[str, Counter[str]] = {}
+    for v in verdicts:
+        for fam in sorted({f.family for f in v.findings if f.outcome == v.verdict}):
+            by_family.setdefault(fam, Counter())[v.verdict.value] += 1
+    checks = {s.source_id: s for s in evidence.sources}
+    return Report(
+        run=Run(id=run_id or uuid.uuid4().hex, started_at=started.isoformat(timespec="seconds")),
+        tools=Tools(sanctionsengine=package_version(), durable_rules=durable_version(),
+                    python=platform.python_version()),
+        inputs=Inputs(
+            rulebook=RulebookInput(path=book.root, hash=book.hash, files=len(book.files), rules=len(book.rules),
+                                   regime=book.regime.title),
+            scenario=ScenarioInput(path=loaded.file, sha256=loaded.sha256, id=scn.scenario.id,
+                                   title=scn.scenario.title),
+            sources=[
+                SourceInput(id=s.id, title=s.title, language=s.language, sha256=s.sha256, url=s.url,
+                            text=checks[s.id].status if s.id in checks else "not-looked-for",
+                            found_at=checks[s.id].found_at if s.id in checks else None)
+                for s in scn.sources
+            ],
+            as_of=as_of,
+            screening_list="none loaded: parties were not screened against a list of designated persons",
+        ),
+        summary=Summary(
+            events=len(verdicts),
+            by_verdict={v.value: by_verdict.get(v.value, 0) for v in Verdict},
+            by_family={fam: {v.value: c[v.value] for v in Verdict if c[v.value]} for fam, c in sorted(by_family.items())},
+            verdict_meaning={v.value: VERDICT_MEANING[v] for v in Verdict},
+        ),
+        events=verdicts,
+    )

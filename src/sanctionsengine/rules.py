@@ -1,0 +1,212 @@
+"""The contract of a rule file: rules, their dated versions, scope, caps and provenance.
+
+A rule is a measure with a stable id. The law changes by adding a *version* with its own
+in-force dates and citation, never by editing an old one, so an event is judged by the version
+in force on its date (openfisca keeps its parameters the same way). Every model forbids unknown
+keys: a typo in a rule file is an error, not a silently broader rule.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .citations import Citation
+from .quantities import Unit
+from .vocabulary import Direction, EventKind, Flag, RuleKind, Severity, Status
+
+RULE_ID = r"^[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provenance(_Strict):
+    """Where one fact in the rule comes from, and how sure the reference is of it."""
+
+    fact: str = Field(description="Which fact: the paragraph number, a date, a figure, the HS mapping")
+    source: str = Field(description="Where it was checked: document symbol, URL or repository path")
+    status: Status = Field(description="verified [V], believed [B] or uncertain [?], as the reference tags it")
+
+
+class RequiredFact(StrEnum):
+    """Facts a rule needs to reach a definite verdict; if absent the verdict is potential."""
+
+    QUANTITY = "quantity"
+    VALUE = "value"
+    COMMODITY = "commodity"
+
+
+class Scope(_Strict):
+    """What a rule version covers. Lists are alternatives (any of); flags_all must all hold."""
+
+    direction: Direction
+    event_kinds: tuple[EventKind, ...] = Field(min_length=1)
+    commodities: tuple[str, ...] = Field(default=(), description="Commodity group ids (any of)")
+    exclude_commodities: tuple[str, ...] = Field(default=(), description="Group ids carved out of scope")
+    flags_all: tuple[Flag, ...] = ()
+    flags_none: tuple[Flag, ...] = ()
+    requires: tuple[RequiredFact, ...] = ()
+
+
+class CapWindow(StrEnum):
+    CALENDAR_YEAR = "calendar-year"
+    TWELVE_MONTHS = "twelve-months"
+    FIXED_PERIOD = "fixed-period"
+
+
+class CapLimit(_Strict):
+    amount: float = Field(gt=0)
+    unit: Unit
+
+
+class Cap(_Strict):
+    """An aggregate ceiling: quantities summed over a window across all suppliers."""
+
+    limits: tuple[CapLimit, ...] = Field(min_length=1, description="One per unit the text states")
+    window: CapWindow
+    anniversary: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$", description="MM-DD start of each 12-month window")
+    aggregate: str = Field(default="all-suppliers", pattern=r"^(all-suppliers|per-supplier)$")
+    alert_thresholds: tuple[float, ...] = Field(default=(), description="Percentages the Committee alerts at")
+    stop_threshold: float | None = Field(default=None, description="Percentage at which all supply must cease")
+    convert_with: str | None = Field(default=None, description="Id of the conversion table for other units")
+
+
+class RuleVersion(_Strict):
+    """One wording of a measure.
+
+    Two time axes, as in bitemporal data: ``in_force_from``/``in_force_until`` bound the conduct
+    the version governs (deliveries in 2018 onward, say); the version *is the law* from its
+    resolution's adoption until ``repealed`` (if a later resolution replaced it, possibly before
+    it governed anything, as 2397 did to 2375's 2,000,000-barrel annual cap).
+    """
+
+    version: str = Field(min_length=1, description="A short label, e.g. the resolution that set it")
+    in_force_from: date
+    in_force_until: date | None = None
+    enacted: date | None = Field(
+        default=None, description="Day this version became law, if not its citation's adoption (a later list)")
+    repealed: date | None = Field(default=None, description="Day a later resolution replaced this version")
+    repealed_by: str | None = Field(default=None, description="Citation of the replacing paragraph")
+    citation: Citation
+    related: tuple[Citation, ...] = Field(default=(), description="Paragraphs that widen, reaffirm or define it")
+    scope: Scope
+    cap: Cap | None = None
+    summary: str | None = Field(default=None, description="What this version changed, in our words")
+    provenance: tuple[Provenance, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _dates(self) -> RuleVersion:
+        if self.in_force_until is not None and self.in_force_until < self.in_force_from:
+            raise ValueError(
+                f"in_force_until {self.in_force_until} is before in_force_from {self.in_force_from}"
+            )
+        if (self.repealed is None) != (self.repealed_by is None):
+            raise ValueError("give both 'repealed' (a date) and 'repealed_by' (the replacing citation), or neither")
+        if self.enacted is not None and self.enacted < self.citation.adopted:
+            raise ValueError(f"enacted {self.enacted}, before its citation was adopted on {self.citation.adopted}")
+        if self.repealed is not None and self.repealed <= self.enacted_on:
+            raise ValueError(f"repealed on {self.repealed}, not after it became law on {self.enacted_on}")
+        return self
+
+    @property
+    def enacted_on(self) -> date:
+        return self.enacted or self.citation.adopted
+
+    def governs(self, day: date) -> bool:
+        """Whether conduct on ``day`` falls in the period this version covers."""
+        return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
+
+    def is_law_on(self, day: date) -> bool:
+        """Whether this version was the law on ``day`` (adopted, not yet replaced)."""
+        return self.enacted_on <= day and (self.repealed is None or day < self.repealed)
+
+    def in_force_on(self, day: date) -> bool:
+        """Law on ``day`` and governing conduct on ``day``: what "in force" means for a single day."""
+        return self.governs(day) and self.is_law_on(day)
+
+    def window(self, as_of: date | None = None) -> tuple[date, date | None] | None:
+        """Conduct dates this version judges: by the law of each event's own date (default),
+        or by the law as it stood on ``as_of``; None when it judges none."""
+        if as_of is not None:
+            return (self.in_force_from, self.in_force_until) if self.is_law_on(as_of) else None
+        start = max(self.in_force_from, self.enacted_on)
+        end = self.in_force_until
+        if self.repealed is not None:
+            last = date.fromordinal(self.repealed.toordinal() - 1)
+            end = last if end is None else min(end, last)
+        if end is not None and end < start:
+            return None
+        return start, end
+
+    @property
+    def unverified(self) -> list[Provenance]:
+        return [p for p in self.provenance if p.status != Status.VERIFIED]
+
+
+class Rule(_Strict):
+    id: str = Field(pattern=RULE_ID)
+    title: str
+    family: str
+    kind: RuleKind
+    severity: Severity
+    summary: str = Field(description="Plain-language summary in our own words")
+    excepts: tuple[str, ...] = Field(default=(), description="Exemptions only: ids of the rules they soften")
+    grounds: str | None = Field(default=None, description="Exemptions only: on what grounds")
+    nearest_note: str | None = Field(
+        default=None, description="Said when an event narrowly misses this rule (e.g. wrong direction)"
+    )
+    near_commodities: tuple[str, ...] = Field(
+        default=(), description="Groups close enough that an event in them, in the other direction, is told of this rule"
+    )
+    versions: tuple[RuleVersion, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> Rule:
+        if self.kind == RuleKind.EXEMPTION:
+            if not self.excepts or not self.grounds:
+                raise ValueError("an exemption names the rules it softens ('excepts') and its 'grounds'")
+        elif self.excepts or self.grounds:
+            raise ValueError("'excepts' and 'grounds' belong to exemptions only")
+        for v in self.versions:
+            if self.kind == RuleKind.CAP and v.cap is None:
+                raise ValueError(f"version '{v.version}': a cap rule needs a 'cap' block")
+            if self.kind != RuleKind.CAP and v.cap is not None:
+                raise ValueError(f"version '{v.version}': only cap rules have a 'cap' block")
+        return self
+
+    def version_on(self, day: date) -> RuleVersion | None:
+        for v in self.versions:
+            if v.in_force_on(day):
+                return v
+        return None
+
+    def version(self, label: str) -> RuleVersion:
+        for v in self.versions:
+            if v.version == label:
+                return v
+        raise KeyError(label)
+
+
+class RuleFile(_Strict):
+    """One measure family: ``rules/un-dprk/<family>.yaml``."""
+
+    family: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    title: str
+    description: str | None = None
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+
+class Regime(_Strict):
+    """Which events the rulebook governs at all; the rest are out of scope."""
+
+    id: str
+    title: str
+    target_country: str = Field(pattern=r"^[A-Z]{2}$")
+    in_force_from: date
+    citation: Citation
+    in_scope_kinds: tuple[EventKind, ...] = Field(min_length=1)
+    description: str

@@ -1,0 +1,320 @@
+"""The contract of a scenario file: what was reported, as dated events with their evidence.
+
+An analyst turns a report (a news article, a Panel of Experts finding) into a scenario: its
+sources (identified by SHA-256), and one event per reported dealing, each with the parties,
+the commodity, the quantity (or an explicit "unknown"), and evidence quoting the source.
+Corrections record where the source's own facts are wrong, with the source of the correction;
+the reported value is kept beside the corrected one, never overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pycountry
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .commodities import normalize_hs
+from .errors import Diagnostic, Diagnostics, InputError, did_you_mean
+from .quantities import Quantity
+from .vocabulary import DPRK, OFFERABLE_KINDS, Confidence, EventKind, Flag
+from .yamlfile import Loc, YamlDocument, format_loc, parse_yaml, read_text, validate
+
+EVENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def country_code(value: Any) -> str:
+    """Validate an ISO 3166-1 alpha-2 code, suggesting the right one for names and alpha-3 codes."""
+    text = str(value).strip()
+    if len(text) == 2 and text.isalpha() and pycountry.countries.get(alpha_2=text.upper()):
+        if text != text.upper():
+            raise ValueError(f"country code '{text}' must be upper case: '{text.upper()}'")
+        return text
+    hint = ""
+    found = pycountry.countries.get(alpha_3=text.upper()) if len(text) == 3 else None
+    if found is None:
+        try:
+            found = pycountry.countries.lookup(text)
+        except LookupError:
+            found = None
+    if found is not None:
+        hint = f" (did you mean '{found.alpha_2}' for {found.name}?)"
+    raise ValueError(f"unknown country code '{text}'; expected an ISO 3166-1 alpha-2 code such as KP, RU, CN{hint}")
+
+
+def country_name(code: str) -> str:
+    found = pycountry.countries.get(alpha_2=code)
+    if code == DPRK:
+        return "DPRK"
+    return getattr(found, "common_name", None) or (found.name if found else code)
+
+
+class Source(_Strict):
+    id: str = Field(pattern=EVENT_ID)
+    title: str
+    language: str = Field(description="ISO 639-1 code, e.g. ar, en")
+    published: dt.date | None = None
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    file: str | None = Field(default=None, description="File name to look for in --sources (found by SHA-256)")
+    url: str | None = None
+    publisher: str | None = None
+    note: str | None = None
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if pycountry.languages.get(alpha_2=value) is None:
+            raise ValueError(f"unknown language '{value}'; expected an ISO 639-1 code such as ar, en, ko, ru")
+        return value
+
+    @model_validator(mode="after")
+    def _identified(self) -> Source:
+        if not (self.sha256 or self.url):
+            raise ValueError("a source needs its text's 'sha256' or at least a 'url'")
+        return self
+
+
+class Party(_Strict):
+    country: str
+    name: str | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        return country_code(value)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})" if self.name else country_name(self.country)
+
+
+class Commodity(_Strict):
+    description: str
+    hs: tuple[str, ...] = Field(default=(), description="HS codes, e.g. 8703 or 8703.23")
+    categories: tuple[str, ...] = Field(default=(), description="Commodity group ids from the rulebook")
+
+    @field_validator("hs", mode="before")
+    @classmethod
+    def _hs(cls, value: Any) -> Any:
+        if isinstance(value, (str, int)):
+            value = [value]
+        out = []
+        for code in value or []:
+            normalize_hs(str(code))  # raises with a clear message
+            out.append(str(code))
+        return out
+
+    @property
+    def hs_normalized(self) -> list[str]:
+        return [normalize_hs(c) for c in self.hs]
+
+
+class Period(_Strict):
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Evidence(_Strict):
+    source: str
+    quote: str = Field(min_length=1, max_length=400, description="A short verbatim passage of the source")
+    gloss: str | None = Field(default=None, description="What the quote says, in English, in our words")
+    claimed_by: str = Field(description="Who makes the claim: the article, the United States, the Panel...")
+    confidence: Confidence
+
+
+class Correction(_Strict):
+    field: str = Field(description="Which fact the source got wrong: date, quantity, kind...")
+    reported: str = Field(description="What the source says")
+    corrected: str = Field(description="What the record shows")
+    source: str = Field(description="Id of the source for the correction")
+    note: str | None = None
+
+
+class Value(_Strict):
+    amount: float = Field(ge=0)
+    currency: str = Field(pattern=r"^USD$", description="Values are compared in US dollars")
+
+
+class Event(_Strict):
+    id: str = Field(pattern=EVENT_ID)
+    title: str
+    kind: EventKind
+    offered: tuple[EventKind, ...] = Field(default=(), description="For offers: what is offered")
+    date: dt.date | None = None
+    period: Period | None = None
+    date_note: str | None = Field(default=None, description="How a relative date was resolved")
+    supplier: Party | None = None
+    recipient: Party | None = None
+    concerns: tuple[str, ...] = Field(default=(), description="Countries the act concerns without being a party")
+    commodity: Commodity | None = None
+    quantity: Quantity | None = None
+    value: Value | None = None
+    flags: tuple[Flag, ...] = ()
+    evidence: tuple[Evidence, ...] = Field(min_length=1)
+    corrections: tuple[Correction, ...] = ()
+    note: str | None = None
+
+    @field_validator("concerns")
+    @classmethod
+    def _concerns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(country_code(v) for v in value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Event:
+        if (self.date is None) == (self.period is None):
+            raise ValueError("give the event either a 'date' or a 'period' (from, to), not both and not neither")
+        if self.kind == EventKind.OFFER:
+            if not self.offered:
+                raise ValueError("an offer says what is offered: offered: [transfer] (or service, training...)")
+            wrong = [k.value for k in self.offered if k not in OFFERABLE_KINDS]
+            if wrong:
+                raise ValueError(f"'{', '.join(wrong)}' cannot be offered; expected any of "
+                                 f"{', '.join(sorted(k.value for k in OFFERABLE_KINDS))}")
+        elif self.offered:
+            raise ValueError("'offered' belongs to events of kind 'offer'")
+        if self.supplier is None and self.recipient is None and not self.concerns:
+            raise ValueError("an event needs a supplier, a recipient, or the countries it 'concerns'")
+        return self
+
+    @property
+    def start(self) -> dt.date:
+        return self.date if self.date is not None else self.period.start  # type: ignore[union-attr]
+
+    @property
+    def end(self) -> dt.date:
+        return self.date if self.date is not None else self.period.end  # type: ignore[union-attr]
+
+    @property
+    def when(self) -> str:
+        return str(self.date) if self.date else f"{self.start} to {self.end}"
+
+    @property
+    def countries(self) -> set[str]:
+        out = set(self.concerns)
+        for p in (self.supplier, self.recipient):
+            if p is not None:
+                out.add(p.country)
+        return out
+
+    @property
+    def effective_kinds(self) -> tuple[EventKind, ...]:
+        """The kinds rules are matched against: an offer is matched as what it offers."""
+        return self.offered if self.kind == EventKind.OFFER else (self.kind,)
+
+    @property
+    def confidence(self) -> Confidence:
+        return max((e.confidence for e in self.evidence), key=lambda c: c.strength)
+
+
+class ScenarioInfo(_Strict):
+    id: str = Field(pattern=EVENT_ID)
+    title: str
+    description: str | None = None
+    prepared_by: str | None = None
+    prepared_on: dt.date | None = None
+
+
+class Scenario(_Strict):
+    scenario: ScenarioInfo
+    sources: tuple[Source, ...] = Field(min_length=1)
+    events: tuple[Event, ...] = Field(min_length=1)
+
+    def source(self, source_id: str) -> Source:
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        raise KeyError(source_id)
+
+
+class LoadedScenario(BaseModel):
+    """A validated scenario with the file it came from, for error locations and hashing."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    scenario: Scenario
+    file: str
+    sha256: str
+    doc: YamlDocument
+
+    def event_location(self, index: int, *sub: str | int) -> str:
+        return str(self.doc.location(("events", index, *sub)))
+
+
+def _context(doc: YamlDocument) -> Any:
+    def context(full: Loc) -> tuple[str, Loc]:
+        if len(full) >= 2 and full[0] == "events" and isinstance(full[1], int):
+            try:
+                eid = doc.data["events"][full[1]]["id"]
+            except (KeyError, IndexError, TypeError):
+                eid = f"#{full[1] + 1}"
+            return f"event {eid}", full[2:]
+        return "", full
+
+    return context
+
+
+def _cross_checks(scn: Scenario, doc: YamlDocument, groups: list[str] | None) -> Diagnostics:
+    diags = Diagnostics()
+    ctx = _context(doc)
+    source_ids = [s.id for s in scn.sources]
+
+    def add(loc: Loc, code: str, message: str, hint: str = "") -> None:
+        prefix, inner = ctx(loc)
+        diags.add(Diagnostic(doc.location(loc), code, message, path=format_loc(inner), context=prefix, hint=hint))
+
+    seen: dict[str, int] = {}
+    for i, s in enumerate(scn.sources):
+        if s.id in seen:
+            add(("sources", i, "id"), "duplicate-id", f"source id '{s.id}' is used twice")
+        seen[s.id] = i
+    seen = {}
+    for i, ev in enumerate(scn.events):
+        if ev.id in seen:
+            add(("events", i, "id"), "duplicate-id", f"event id '{ev.id}' is already used by event #{seen[ev.id] + 1}")
+        seen[ev.id] = i
+        for j, e in enumerate(ev.evidence):
+            if e.source not in source_ids:
+                add(("events", i, "evidence", j, "source"), "dangling-reference", f"no source '{e.source}'",
+                    did_you_mean(e.source, source_ids))
+        for j, c in enumerate(ev.corrections):
+            if c.source not in source_ids:
+                add(("events", i, "corrections", j, "source"), "dangling-reference", f"no source '{c.source}'",
+                    did_you_mean(c.source, source_ids))
+        if groups is not None and ev.commodity is not None:
+            for j, cat in enumerate(ev.commodity.categories):
+                if cat not in groups:
+                    add(("events", i, "commodity", "categories", j), "unknown-value",
+                        f"unknown category '{cat}'; categories are the rulebook's commodity groups "
+                        "(see `sanctionsengine rules groups`)", did_you_mean(cat, groups))
+    return diags
+
+
+def parse_scenario(text: str, file: str, groups: list[str] | None = None) -> LoadedScenario:
+    doc = parse_yaml(text, file)
+    if not isinstance(doc.data, dict):
+        raise InputError([Diagnostic(doc.location(()), "bad-value",
+                                     "a scenario is a mapping with 'scenario', 'sources' and 'events'")])
+    scn, problems = validate(Scenario, doc.data, doc, context=_context(doc))
+    if problems:
+        raise InputError(problems)
+    _cross_checks(scn, doc, groups).raise_if_any()
+    return LoadedScenario(scenario=scn, file=file, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), doc=doc)
+
+
+def load_scenario(path: Path | str, groups: list[str] | None = None) -> LoadedScenario:
+    """Load and validate a scenario file; ``groups`` (the rulebook's) checks event categories."""
+    text, raw, name = read_text(Path(path))
+    loaded = parse_scenario(text, name, groups)
+    return loaded.model_copy(update={"sha256": hashlib.sha256(raw).hexdigest()})

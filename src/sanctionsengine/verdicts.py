@@ -1,0 +1,421 @@
+"""From engine matches to findings, and from findings to exactly one verdict per event.
+
+A *finding* is one measure's judgement of one event: the rule and the version applied, its
+citation, the facts that met each condition, the outcome and the reasons for it (an offer is not
+a delivery; a quantity is missing; a cap was crossed), and the rule's provenance. An event's
+*verdict* is chosen by :func:`decide`, the one place where the precedence is written:
+
+    out of scope (outside the regime)  — before anything else: no finding applies
+    violation > potential violation > undecidable > exempt > not prohibited
+
+so the most serious finding wins, and an event with no finding is "not prohibited", with the
+nearest measure named when one narrowly misses.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .caps import CapComputation, CapJudgement, CapLedger
+from .compile import REGIME, SEEN, CompiledRulebook, Variant
+from .engine import Match
+from .errors import EngineFailure
+from .evidence import EvidenceCheck, QuoteStatus
+from .explain import Condition, explain
+from .quantities import format_number
+from .rulebook import Rulebook
+from .rules import Provenance, Rule, RuleVersion
+from .scenario import Event, LoadedScenario, country_name
+from .vocabulary import (
+    TRANSACTIONAL_KINDS,
+    Confidence,
+    EventKind,
+    RuleKind,
+    Status,
+    Verdict,
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ExemptionApplied(_Model):
+    rule_id: str
+    title: str
+    citation: str
+    grounds: str
+
+
+class Finding(_Model):
+    rule_id: str
+    title: str
+    family: str
+    kind: RuleKind
+    severity: str
+    version: str
+    governs: str = Field(description="Conduct dates the applied version covers")
+    citation: str
+    related: list[str]
+    outcome: Verdict
+    reasons: list[str]
+    missing: list[str]
+    conditions: list[Condition]
+    computation: CapComputation | None = None
+    exemption: ExemptionApplied | None = None
+    summary: str
+    provenance: list[Provenance]
+    unverified: list[str] = Field(description="Facts of this rule the reference tags [B] or [?]")
+
+
+class NearMiss(_Model):
+    rule_id: str
+    title: str
+    citation: str
+    differs: list[Condition]
+    note: str | None = None
+
+
+class EvidenceItem(_Model):
+    source: str
+    source_title: str
+    language: str
+    quote: str
+    gloss: str | None
+    claimed_by: str
+    confidence: Confidence
+    quote_check: QuoteStatus
+
+
+class CorrectionItem(_Model):
+    field: str
+    reported: str
+    corrected: str
+    source: str
+    note: str | None
+
+
+class EventVerdict(_Model):
+    id: str
+    title: str
+    kind: EventKind
+    offered: list[EventKind]
+    when: str
+    date_note: str | None
+    supplier: str | None
+    recipient: str | None
+    commodity: str | None
+    hs: list[str]
+    quantity: str | None
+    verdict: Verdict
+    summary: str
+    confidence: Confidence
+    claimed_by: list[str]
+    attribution: str = Field(description="Who claims it and how sure, e.g. 'alleged by the United States'")
+    findings: list[Finding]
+    near_misses: list[NearMiss]
+    evidence: list[EvidenceItem]
+    corrections: list[CorrectionItem]
+    note: str | None
+
+
+def decide(in_regime: bool, outcomes: Sequence[Verdict]) -> Verdict:
+    """The one precedence function: exactly one verdict for any combination of findings."""
+    if not in_regime:
+        return Verdict.OUT_OF_SCOPE
+    if not outcomes:
+        return Verdict.NOT_PROHIBITED
+    return min(outcomes, key=lambda v: v.rank)
+
+
+def _governs(version: RuleVersion, as_of: date | None) -> str:
+    window = version.window(as_of)
+    if window is None:
+        return "none"
+    start, end = window
+    return f"{start} to {end}" if end else f"from {start}"
+
+
+def _choose_version(rule: Rule, labels: set[str], event: Event, as_of: date | None) -> tuple[RuleVersion, str | None]:
+    versions = [v for v in rule.versions if v.version in labels]
+    if len(versions) == 1:
+        return versions[0], None
+    for v in reversed(versions):
+        window = v.window(as_of)
+        if window and window[0] <= event.end and (window[1] is None or event.end <= window[1]):
+            chosen = v
+            break
+    else:
+        chosen = versions[-1]
+    others = ", ".join(v.version for v in versions if v is not chosen)
+    return chosen, f"the reported period spans versions {others} and {chosen.version}; judged by {chosen.version}, in force at its end"
+
+
+def _partly_before(version: RuleVersion, event: Event, as_of: date | None) -> str | None:
+    window = version.window(as_of)
+    if window is None:
+        return None
+    start, end = window
+    if event.start < start:
+        return (f"the reported period begins {event.start}, before this version governs conduct ({start}); "
+                "the conduct may predate the measure")
+    if end is not None and event.end > end:
+        return f"the reported period runs past {end}, when this version stops governing conduct"
+    return None
+
+
+def confidence_phrase(evidence: Sequence[EvidenceItem] | Sequence[object]) -> str:
+    """Who claims it and how sure: "alleged by the United States; reported by the article"."""
+    by_level: dict[Confidence, list[str]] = defaultdict(list)
+    for e in evidence:
+        conf, who = getattr(e, "confidence"), getattr(e, "claimed_by")
+        if who not in by_level[conf]:
+            by_level[conf].append(who)
+    verbs = {Confidence.CONFIRMED: "confirmed by", Confidence.REPORTED: "reported by", Confidence.ALLEGED: "alleged by"}
+    parts = [f"{verbs[c]} {' and '.join(sorted(by_level[c]))}"
+             for c in sorted(by_level, key=lambda c: -c.strength)]
+    return "; ".join(parts)
+
+
+def _finding(book: Rulebook, rule: Rule, version: RuleVersion, event: Event, as_of: date | None,
+             outcome: Verdict, reasons: list[str], missing: list[str],
+             computation: CapComputation | None = None) -> Finding:
+    return Finding(
+        rule_id=rule.id, title=rule.title, family=rule.family, kind=rule.kind, severity=rule.severity.value,
+        version=version.version, governs=_governs(version, as_of), citation=str(version.citation),
+        related=[str(c) for c in version.related], outcome=outcome, reasons=reasons, missing=missing,
+        conditions=explain(book.groups, rule, version, event, as_of), computation=computation,
+        summary=rule.summary.strip(), provenance=list(version.provenance),
+        unverified=[f"{p.fact} {p.status.tag}" for p in version.provenance if p.status != Status.VERIFIED],
+    )
+
+
+def _near_misses(book: Rulebook, event: Event, as_of: date | None) -> list[NearMiss]:
+    """Measures that fail on one condition only (or on direction alone, for goods the rule names
+    as near, such as food for the ban on DPRK food exports)."""
+    event_groups = set(book.groups.covering(event.commodity.hs, event.commodity.categories)) if event.commodity else set()
+    out: list[tuple[int, NearMiss]] = []
+    for rule in book.rules:
+        if rule.kind == RuleKind.EXEMPTION:
+            continue
+        candidates = [v for v in rule.versions if v.window(as_of) is not None]
+        if not candidates:
+            continue
+        version = next((v for v in reversed(candidates) if v.in_force_on(as_of or event.end)), candidates[-1])
+        conditions = explain(book.groups, rule, version, event, as_of)
+        failed = [c for c in conditions if not c.holds]
+        if event_groups & set(rule.near_commodities):
+            failed = [c for c in failed if c.name != "commodity"]
+        # only a measure that fails on its direction alone is "near": the same goods, the other way
+        if len(failed) != 1 or failed[0].name != "direction":
+            continue
+        rank = 0
+        out.append((rank, NearMiss(rule_id=rule.id, title=rule.title, citation=str(version.citation),
+                                   differs=failed, note=rule.nearest_note)))
+    out.sort(key=lambda t: (t[0], t[1].rule_id))
+    return [nm for _, nm in out[:3]]
+
+
+def _describe(event: Event) -> tuple[str | None, list[str]]:
+    if event.commodity is None:
+        return None, []
+    return event.commodity.description, list(event.commodity.hs)
+
+
+def judge(book: Rulebook, compiled: CompiledRulebook, loaded: LoadedScenario, matches: Sequence[Match],
+          evidence: EvidenceCheck) -> list[EventVerdict]:
+    """Findings and one verdict for every event of the scenario, in the scenario's order."""
+    scn = loaded.scenario
+    as_of = compiled.as_of
+    names: dict[int, set[str]] = defaultdict(set)
+    for m in matches:
+        names[m.index].add(m.name)
+    # per event: rule id -> version label -> variants
+    matched: dict[int, dict[str, dict[str, set[Variant]]]] = {}
+    for i in range(len(scn.events)):
+        if SEEN not in names[i]:
+            raise EngineFailure(f"the engine returned no result for event '{scn.events[i].id}'",
+                                event_id=scn.events[i].id)
+        per_rule: dict[str, dict[str, set[Variant]]] = defaultdict(lambda: defaultdict(set))
+        for name in names[i]:
+            entry = compiled.entries[name]
+            if entry.rule_id in (SEEN, REGIME):
+                continue
+            per_rule[entry.rule_id][entry.version].add(entry.variant)
+        matched[i] = per_rule
+
+    chosen: dict[tuple[int, str], tuple[RuleVersion, str | None]] = {}
+    for i, per_rule in matched.items():
+        for rid, versions in per_rule.items():
+            chosen[(i, rid)] = _choose_version(book.rule(rid), set(versions), scn.events[i], as_of)
+
+    cap_results = _judge_caps(book, scn.events, matched, chosen)
+
+    verdicts: list[EventVerdict] = []
+    for i, event in enumerate(scn.events):
+        in_regime = REGIME in names[i]
+        findings: list[Finding] = []
+        exemptions: list[tuple[Rule, RuleVersion]] = []
+        for rid in sorted(matched[i]):
+            rule = book.rule(rid)
+            version, span_note = chosen[(i, rid)]
+            variants = matched[i][rid][version.version]
+            if rule.kind == RuleKind.EXEMPTION:
+                if Variant.MATCH in variants:
+                    exemptions.append((rule, version))
+                continue
+            reasons: list[str] = [span_note] if span_note else []
+            missing: list[str] = []
+            computation = None
+            if Variant.MATCH in variants or (rule.kind == RuleKind.CAP and Variant.MISSING_QUANTITY in variants):
+                if rule.kind == RuleKind.CAP:
+                    cap: CapJudgement = cap_results[(i, rid)]
+                    outcome, computation = cap.outcome, cap.computation
+                    reasons.extend(cap.reasons)
+                    missing.extend(cap.missing)
+                else:
+                    outcome = Verdict.VIOLATION
+            elif Variant.MISSING_QUANTITY in variants or Variant.MISSING_VALUE in variants:
+                outcome = Verdict.POTENTIAL_VIOLATION
+                if Variant.MISSING_QUANTITY in variants:
+                    missing.append("quantity")
+                    reasons.append("the quantity is not reported, and this measure turns on it")
+                if Variant.MISSING_VALUE in variants:
+                    missing.append("value")
+                    reasons.append("the value is not reported, and these goods are listed only above a value")
+            elif Variant.MISSING_COMMODITY in variants:
+                outcome = Verdict.UNDECIDABLE
+                missing.append("commodity")
+                reasons.append("the goods are not stated (no HS code or category): this measure may apply")
+            else:  # pragma: no cover - every variant is handled above
+                raise EngineFailure(f"unhandled match variants {sorted(variants)} for rule {rid}", event_id=event.id)
+            if outcome == Verdict.VIOLATION and event.kind == EventKind.OFFER:
+                outcome = Verdict.POTENTIAL_VIOLATION
+                reasons.append("an offer or stated intent, not a reported delivery: it would breach this measure "
+                               "if carried out")
+            partly = _partly_before(version, event, as_of)
+            if partly and outcome == Verdict.VIOLATION:
+                outcome = Verdict.POTENTIAL_VIOLATION
+                reasons.append(partly)
+            findings.append(_finding(book, rule, version, event, as_of, outcome, reasons, missing, computation))
+        findings = _apply_exemptions(findings, exemptions)
+        if not in_regime:
+            findings = []
+        verdict = decide(in_regime, [f.outcome for f in findings])
+        near = _near_misses(book, event, as_of) if verdict == Verdict.NOT_PROHIBITED and in_regime else []
+        ev_items = [
+            EvidenceItem(source=e.source, source_title=scn.source(e.source).title,
+                         language=scn.source(e.source).language, quote=e.quote, gloss=e.gloss,
+                         claimed_by=e.claimed_by, confidence=e.confidence,
+                         quote_check=evidence.quotes.get((event.id, j), QuoteStatus.NOT_CHECKED))
+            for j, e in enumerate(event.evidence)
+        ]
+        description, hs = _describe(event)
+        verdicts.append(EventVerdict(
+            id=event.id, title=event.title, kind=event.kind, offered=list(event.offered), when=event.when,
+            date_note=event.date_note, supplier=str(event.supplier) if event.supplier else None,
+            recipient=str(event.recipient) if event.recipient else None, commodity=description, hs=hs,
+            quantity=str(event.quantity) if event.quantity else None, verdict=verdict,
+            summary=_summary(book, event, verdict, findings, near, in_regime),
+            confidence=event.confidence, claimed_by=sorted({e.claimed_by for e in event.evidence}),
+            attribution=confidence_phrase(event.evidence),
+            findings=findings, near_misses=near, evidence=ev_items,
+            corrections=[CorrectionItem(**c.model_dump()) for c in event.corrections], note=event.note,
+        ))
+    return verdicts
+
+
+def _judge_caps(book: Rulebook, events: Sequence[Event], matched: dict[int, dict[str, dict[str, set[Variant]]]],
+                chosen: dict[tuple[int, str], tuple[RuleVersion, str | None]]) -> dict[tuple[int, str], CapJudgement]:
+    """Feed every cap rule's deliveries to its ledger in date order (ties in scenario order)."""
+    results: dict[tuple[int, str], CapJudgement] = {}
+    ledgers: dict[str, CapLedger] = {}
+    deliveries = sorted(
+        ((events[i].end, events[i].start, i, rid) for i, per_rule in matched.items() for rid in per_rule
+         if book.rule(rid).kind == RuleKind.CAP),
+    )
+    for _end, _start, i, rid in deliveries:
+        version, _ = chosen[(i, rid)]
+        variants = matched[i][rid][version.version]
+        if not ({Variant.MATCH, Variant.MISSING_QUANTITY} & variants):
+            continue
+        ledger = ledgers.setdefault(rid, CapLedger(book.rule(rid), book.conversions))
+        groups = book.groups.covering(events[i].commodity.hs if events[i].commodity else (),
+                                      events[i].commodity.categories if events[i].commodity else ())
+        results[(i, rid)] = ledger.add(i, events[i], version, groups)
+    return results
+
+
+def _apply_exemptions(findings: list[Finding], exemptions: list[tuple[Rule, RuleVersion]]) -> list[Finding]:
+    if not exemptions:
+        return findings
+    out = []
+    for f in findings:
+        applying = [(r, v) for r, v in exemptions if f.rule_id in r.excepts]
+        if applying and f.outcome in (Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION):
+            rule, version = applying[0]
+            out.append(f.model_copy(update={
+                "outcome": Verdict.EXEMPT,
+                "reasons": f.reasons + [f"exempt under {rule.id} ({version.citation}): {rule.grounds}"],
+                "exemption": ExemptionApplied(rule_id=rule.id, title=rule.title, citation=str(version.citation),
+                                              grounds=rule.grounds or ""),
+            }))
+        else:
+            out.append(f)
+    return out
+
+
+def _summary(book: Rulebook, event: Event, verdict: Verdict, findings: list[Finding], near: list[NearMiss],
+             in_regime: bool) -> str:
+    confidence = confidence_phrase(event.evidence)
+    relevant = [f for f in findings if f.outcome == verdict]
+    cites = "; ".join(sorted({f"{f.citation} ({f.rule_id})" for f in relevant}))
+    if verdict == Verdict.OUT_OF_SCOPE:
+        return f"Out of scope: {_scope_reason(book, event)}."
+    if verdict == Verdict.VIOLATION:
+        return f"Violation of {len(relevant)} measure{'s' if len(relevant) > 1 else ''}: {cites}; {confidence}."
+    if verdict == Verdict.POTENTIAL_VIOLATION:
+        why = sorted({r for f in relevant for r in f.reasons if r.startswith(("an offer", "the quantity", "the value",
+                                                                              "quantity", "the reported period"))})
+        lead = why[0] if why else "a fact the verdict needs is missing"
+        return f"Potential violation ({lead}): {cites}; {confidence}."
+    if verdict == Verdict.UNDECIDABLE:
+        return (f"Undecidable: the goods are not stated, and {len(relevant)} measure"
+                f"{'s' if len(relevant) > 1 else ''} could apply; give an HS code or category; {confidence}.")
+    if verdict == Verdict.EXEMPT:
+        grounds = sorted({f.exemption.rule_id for f in relevant if f.exemption})
+        return f"Exempt under {', '.join(grounds)}: {cites}; {confidence}."
+    within = [f for f in findings if f.computation is not None]
+    if within:
+        return f"Not prohibited: {within[0].computation.text if within[0].computation else ''}; {confidence}."
+    if event.kind not in TRANSACTIONAL_KINDS:
+        lead = f"not a transaction ({event.kind.value}); no measure governs it by itself"
+    else:
+        lead = "no measure in force covers this dealing"
+    if near:
+        n = near[0]
+        lead += (f". Nearest measure: {n.rule_id} ({n.citation}), which covers goods {n.differs[0].expected}, "
+                 f"not this direction ({n.differs[0].fact})")
+        if n.note:
+            lead += f". {n.note.strip().rstrip('.')}"
+    return f"Not prohibited: {lead}; {confidence}."
+
+
+def _scope_reason(book: Rulebook, event: Event) -> str:
+    regime = book.regime
+    target = regime.target_country
+    if target not in event.countries:
+        parties = " → ".join(country_name(p.country) for p in (event.supplier, event.recipient) if p) or "no parties"
+        return f"no {country_name(target)} party or subject ({parties})"
+    if event.end < regime.in_force_from:
+        return f"before the regime's first measures ({regime.in_force_from}, {regime.citation.symbol})"
+    if event.kind not in regime.in_scope_kinds:
+        return f"a {event.kind.value} is not a dealing the {regime.title} governs"
+    return "outside the regime"
+
+
+__all__ = ["EventVerdict", "Finding", "NearMiss", "decide", "judge", "format_number"]

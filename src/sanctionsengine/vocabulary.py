@@ -1,0 +1,210 @@
+"""Closed word lists shared by rule files, scenario files, Gherkin steps and reports.
+
+Every list here is closed on purpose: a value outside it is an input error with a suggestion,
+never a silently unmatched rule. Descriptions are what the step guide and the docs print.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    """The one overall verdict an event receives. Order of the members is the precedence."""
+
+    VIOLATION = "violation"
+    POTENTIAL_VIOLATION = "potential_violation"
+    UNDECIDABLE = "undecidable"
+    EXEMPT = "exempt"
+    NOT_PROHIBITED = "not_prohibited"
+    OUT_OF_SCOPE = "out_of_scope"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+    @property
+    def rank(self) -> int:
+        """Lower is more serious; ``decide`` picks the lowest rank among findings."""
+        return list(Verdict).index(self)
+
+
+VERDICT_MEANING: dict[Verdict, str] = {
+    Verdict.VIOLATION: "the reported facts breach a measure in force on the event's date",
+    Verdict.POTENTIAL_VIOLATION: "a measure would be breached, but the event is an offer or intent, "
+    "or a fact the verdict needs (such as a quantity) is missing",
+    Verdict.UNDECIDABLE: "the event touches the DPRK but lacks the facts needed to tell which "
+    "measures apply (for example no commodity)",
+    Verdict.EXEMPT: "a measure applies but a stated exemption, supported by evidence, removes it",
+    Verdict.NOT_PROHIBITED: "a dealing with the DPRK that no measure in force prohibits",
+    Verdict.OUT_OF_SCOPE: "not a dealing the 1718 regime governs (no DPRK nexus, or before the regime)",
+}
+
+
+class Direction(StrEnum):
+    TO_DPRK = "to_dprk"
+    FROM_DPRK = "from_dprk"
+    EITHER = "either"
+    DPRK_CONDUCT = "dprk_conduct"
+
+
+DIRECTION_MEANING: dict[Direction, str] = {
+    Direction.TO_DPRK: "supplied, sold or transferred to the DPRK (recipient KP)",
+    Direction.FROM_DPRK: "exported or supplied by the DPRK, or procured from it (supplier KP)",
+    Direction.EITHER: "to or from the DPRK",
+    Direction.DPRK_CONDUCT: "an act of the DPRK itself (actor KP), such as a launch",
+}
+
+
+class Confidence(StrEnum):
+    """How sure the source is. Ordered from weakest to strongest."""
+
+    ALLEGED = "alleged"
+    REPORTED = "reported"
+    CONFIRMED = "confirmed"
+
+    @property
+    def strength(self) -> int:
+        return list(Confidence).index(self)
+
+
+CONFIDENCE_MEANING: dict[Confidence, str] = {
+    Confidence.ALLEGED: "claimed by one party (a government, a company) and not independently established",
+    Confidence.REPORTED: "reported by the press or researchers from their own sources",
+    Confidence.CONFIRMED: "established by an official finding (the Panel of Experts, a court, the Committee) "
+    "or admitted by the parties",
+}
+
+
+class EventKind(StrEnum):
+    TRANSFER = "transfer"
+    SERVICE = "service"
+    TRAINING = "training"
+    COOPERATION = "cooperation"
+    EMPLOYMENT = "employment"
+    JOINT_VENTURE = "joint-venture"
+    FINANCIAL = "financial"
+    LAUNCH = "launch"
+    NUCLEAR_TEST = "nuclear-test"
+    OFFER = "offer"
+    NOTIFICATION = "notification"
+    AGREEMENT = "agreement"
+    VISIT = "visit"
+    VOTE = "vote"
+    STATEMENT = "statement"
+    INCIDENT = "incident"
+
+
+EVENT_KIND_MEANING: dict[EventKind, str] = {
+    EventKind.TRANSFER: "goods supplied, sold, transferred or exported (a gift included)",
+    EventKind.SERVICE: "a service rendered: tourism, technical assistance, transport, insurance",
+    EventKind.TRAINING: "teaching or training of DPRK nationals, or hosting trainers",
+    EventKind.COOPERATION: "scientific or technical cooperation with DPRK-sponsored persons or groups",
+    EventKind.EMPLOYMENT: "DPRK nationals working or earning income abroad",
+    EventKind.JOINT_VENTURE: "opening, maintaining or operating a joint venture or cooperative entity",
+    EventKind.FINANCIAL: "payments, bulk cash, banking relationships, financial support",
+    EventKind.LAUNCH: "a launch by the DPRK using ballistic-missile technology (satellite launches included)",
+    EventKind.NUCLEAR_TEST: "a nuclear test by the DPRK",
+    EventKind.OFFER: "an offer, promise or stated intent to transfer or serve (name what in `offered`)",
+    EventKind.NOTIFICATION: "a supplier's notification to the 1718 Committee",
+    EventKind.AGREEMENT: "a treaty, memorandum or agreement signed (not itself a transfer)",
+    EventKind.VISIT: "a visit or meeting (not itself a transfer)",
+    EventKind.VOTE: "a vote or veto in a UN body",
+    EventKind.STATEMENT: "a public statement or pledge",
+    EventKind.INCIDENT: "a military or border incident",
+}
+
+#: Kinds that are dealings (something passes between parties, or the DPRK acts as the measures forbid).
+TRANSACTIONAL_KINDS = frozenset({
+    EventKind.TRANSFER, EventKind.SERVICE, EventKind.TRAINING, EventKind.COOPERATION,
+    EventKind.EMPLOYMENT, EventKind.JOINT_VENTURE, EventKind.FINANCIAL, EventKind.LAUNCH,
+    EventKind.NUCLEAR_TEST, EventKind.OFFER, EventKind.NOTIFICATION,
+})
+#: Kinds an offer can be an offer of.
+OFFERABLE_KINDS = frozenset({
+    EventKind.TRANSFER, EventKind.SERVICE, EventKind.TRAINING, EventKind.COOPERATION,
+    EventKind.EMPLOYMENT, EventKind.JOINT_VENTURE, EventKind.FINANCIAL,
+})
+
+
+class RuleKind(StrEnum):
+    PROHIBITION = "prohibition"
+    CAP = "cap"
+    OBLIGATION = "obligation"
+    EXEMPTION = "exemption"
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Status(StrEnum):
+    """How a fact in a rule is known, following the reference's tags."""
+
+    VERIFIED = "verified"  # [V]
+    BELIEVED = "believed"  # [B]
+    UNCERTAIN = "uncertain"  # [?]
+
+    @property
+    def tag(self) -> str:
+        return {"verified": "[V]", "believed": "[B]", "uncertain": "[?]"}[self.value]
+
+
+class Flag(StrEnum):
+    """Facts about an event that rules may test. Each needs evidence like any other fact."""
+
+    NEW_ARRIVALS = "new-arrivals"
+    INCOME_EARNING = "income-earning"
+    SHIP_TO_SHIP = "ship-to-ship"
+    DPRK_FLAGGED_VESSEL = "dprk-flagged-vessel"
+    LIVELIHOOD_PURPOSE = "livelihood-purpose"
+    HUMANITARIAN = "humanitarian"
+    FOREIGN_ORIGIN_TRANSIT_RAJIN = "foreign-origin-transit-rajin"
+    CIVIL_AIRCRAFT_OUTSIDE_DPRK = "civil-aircraft-outside-dprk"
+    USED = "used"
+    MEDICAL = "medical"
+
+
+FLAG_MEANING: dict[Flag, str] = {
+    Flag.NEW_ARRIVALS: "DPRK nationals newly admitted (new work authorizations or their equivalent)",
+    Flag.INCOME_EARNING: "the DPRK nationals concerned earn income",
+    Flag.SHIP_TO_SHIP: "goods passed between vessels at sea",
+    Flag.DPRK_FLAGGED_VESSEL: "a DPRK-flagged vessel took part",
+    Flag.LIVELIHOOD_PURPOSE: "stated to be exclusively for the livelihood of DPRK nationals",
+    Flag.HUMANITARIAN: "stated to be humanitarian assistance",
+    Flag.FOREIGN_ORIGIN_TRANSIT_RAJIN: "foreign-origin goods transiting the DPRK solely for export from Rajin",
+    Flag.CIVIL_AIRCRAFT_OUTSIDE_DPRK: "fuel sold outside the DPRK to a civil passenger aircraft for its flight",
+    Flag.USED: "second-hand goods (used vessels, vehicles)",
+    Flag.MEDICAL: "a medical exchange or medical goods",
+}
+
+
+class Unit(StrEnum):
+    BARREL = "barrel"
+    TONNE = "tonne"
+    KILOLITRE = "kilolitre"
+    LITRE = "litre"
+    CUBIC_METRE = "cubic-metre"
+    KILOGRAM = "kilogram"
+    CONTAINER = "container"
+    PIECE = "piece"
+    VEHICLE = "vehicle"
+    VESSEL = "vessel"
+    PERSON = "person"
+    VOYAGE = "voyage"
+    USD = "usd"
+
+
+UNIT_ALIASES: dict[str, Unit] = {
+    "bbl": Unit.BARREL, "barrels": Unit.BARREL, "t": Unit.TONNE, "tonnes": Unit.TONNE,
+    "tons": Unit.TONNE, "metric-ton": Unit.TONNE, "kl": Unit.KILOLITRE, "kilolitres": Unit.KILOLITRE,
+    "l": Unit.LITRE, "litres": Unit.LITRE, "m3": Unit.CUBIC_METRE, "kg": Unit.KILOGRAM,
+    "containers": Unit.CONTAINER, "pieces": Unit.PIECE, "units": Unit.PIECE, "vehicles": Unit.VEHICLE,
+    "vessels": Unit.VESSEL, "persons": Unit.PERSON, "people": Unit.PERSON, "workers": Unit.PERSON,
+    "voyages": Unit.VOYAGE, "usd": Unit.USD, "us$": Unit.USD,
+}
+
+DPRK = "KP"
