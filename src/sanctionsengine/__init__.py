@@ -14,8 +14,8 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0+unknown"
 
-from .compile import CompiledRulebook, compile_rulebook  # noqa: E402
-from .errors import (  # noqa: E402
+from .compile import CompiledRulebook, compile_rulebook
+from .errors import (
     Diagnostic,
     Diagnostics,
     EngineFailure,
@@ -28,14 +28,14 @@ from .errors import (  # noqa: E402
     SanctionsEngineError,
     SourceLocation,
 )
-from .evaluation import evaluate, judge_scenario  # noqa: E402
-from .evidence import check_evidence  # noqa: E402
-from .render import render  # noqa: E402
-from .report import Report, build_report  # noqa: E402
-from .rulebook import Rulebook, bundled_rules_path, load_rulebook  # noqa: E402
-from .scenario import Event, Scenario, load_scenario, parse_scenario  # noqa: E402
-from .verdicts import EventVerdict, Finding, decide  # noqa: E402
-from .vocabulary import Confidence, Direction, EventKind, RuleKind, Verdict  # noqa: E402
+from .evaluation import evaluate, judge_scenario
+from .evidence import check_evidence
+from .render import render
+from .report import Report, build_report
+from .rulebook import Rulebook, bundled_rules_path, load_rulebook
+from .scenario import Event, Scenario, load_scenario, parse_scenario
+from .verdicts import EventVerdict, Finding, decide
+from .vocabulary import Confidence, Direction, EventKind, RuleKind, Verdict
 
 __all__ = [
     "CompiledRulebook",

@@ -88,21 +88,40 @@ def window_of(cap: Cap, version: RuleVersion, day: date) -> tuple[date, date, st
     return version.in_force_from, end, f"{_day(version.in_force_from)} to {_day(end)}"
 
 
-def _to_unit(value: float, unit: Unit, limit: CapLimit, cap: Cap, event: Event,
-             tables: dict[str, ConversionTable], groups_of_event: list[str]) -> tuple[float, Conversion | None] | None:
+def _to_unit(
+    value: float,
+    unit: Unit,
+    limit: CapLimit,
+    cap: Cap,
+    event: Event,
+    tables: dict[str, ConversionTable],
+    groups_of_event: list[str],
+) -> tuple[float, Conversion | None] | None:
     if unit == limit.unit:
         return value, None
     if convertible(unit, limit.unit):
         factor = convert(1.0, unit, limit.unit)
-        return value * factor, Conversion(from_unit=unit, to_unit=limit.unit, factor=factor, method="dimensional (pint)",
-                                          source="SI definitions; 1 oil barrel = 158.987 litres", status=Status.VERIFIED)
+        return value * factor, Conversion(
+            from_unit=unit,
+            to_unit=limit.unit,
+            factor=factor,
+            method="dimensional (pint)",
+            source="SI definitions; 1 oil barrel = 158.987 litres",
+            status=Status.VERIFIED,
+        )
     table = tables.get(cap.convert_with or "")
     if table is not None and table.from_unit == unit and table.to_unit == limit.unit:
         factor_row, default = table.factor_for(groups_of_event)
         return value * factor_row.factor, Conversion(
-            from_unit=unit, to_unit=limit.unit, factor=factor_row.factor,
-            method=f"{table.title}, product '{factor_row.product}'" + (" (product not stated: default)" if default else ""),
-            source=factor_row.source, status=factor_row.status, default_used=default)
+            from_unit=unit,
+            to_unit=limit.unit,
+            factor=factor_row.factor,
+            method=f"{table.title}, product '{factor_row.product}'"
+            + (" (product not stated: default)" if default else ""),
+            source=factor_row.source,
+            status=factor_row.status,
+            default_used=default,
+        )
     return None
 
 
@@ -139,20 +158,27 @@ class CapLedger:
         acc = self.windows[(self.rule.id, start, supplier, limit.unit)]
         before_total, before_unknown, before_uncertain = acc.total, acc.unknown, acc.uncertain
         pct_before = 100.0 * before_total / limit.amount
-        thresholds = sorted(set(cap.alert_thresholds) | ({cap.stop_threshold} if cap.stop_threshold else set()) | {100.0})
+        thresholds = sorted(
+            set(cap.alert_thresholds) | ({cap.stop_threshold} if cap.stop_threshold else set()) | {100.0}
+        )
         unit_name = unit_label(limit.unit)
         reasons: list[str] = []
         missing: list[str] = []
         if converted is None:
             acc.unknown += 1
             after = before_total
-            why = "quantity not reported" if q is None or not q.known else \
-                f"quantity in {q.unit.value if q.unit else '?'} cannot be converted to {limit.unit.value}"
+            why = (
+                "quantity not reported"
+                if q is None or not q.known
+                else f"quantity in {q.unit.value if q.unit else '?'} cannot be converted to {limit.unit.value}"
+            )
             missing.append("quantity")
             bound = "at least " if before_unknown or before_uncertain else ""
-            reasons.append(f"{why}: this delivery cannot be counted against the {label} cap; reported deliveries "
-                           f"before it total {bound}{format_number(round(before_total))} of "
-                           f"{format_number(limit.amount)} {unit_name} ({pct_before:.1f} %)")
+            reasons.append(
+                f"{why}: this delivery cannot be counted against the {label} cap; reported deliveries "
+                f"before it total {bound}{format_number(round(before_total))} of "
+                f"{format_number(limit.amount)} {unit_name} ({pct_before:.1f} %)"
+            )
             outcome = Verdict.POTENTIAL_VIOLATION
             crossed: list[float] = []
             if cap.stop_threshold is not None and pct_before >= cap.stop_threshold:
@@ -174,8 +200,10 @@ class CapLedger:
             outcome = Verdict.NOT_PROHIBITED
             if cap.stop_threshold is not None and pct_before >= cap.stop_threshold:
                 outcome = Verdict.VIOLATION
-                reasons.append(f"supplied after reported deliveries reached {cap.stop_threshold:g} % of the {label} cap, "
-                               f"when all supply had to cease for the rest of the period ({total_text}, {pct_after:.1f} %)")
+                reasons.append(
+                    f"supplied after reported deliveries reached {cap.stop_threshold:g} % of the {label} cap, "
+                    f"when all supply had to cease for the rest of the period ({total_text}, {pct_after:.1f} %)"
+                )
             if pct_after > 100.0:
                 outcome = Verdict.VIOLATION
                 verb = "takes" if pct_before <= 100.0 else "adds to"
@@ -186,21 +214,40 @@ class CapLedger:
             for t in crossed:
                 if t == 100.0:
                     continue
-                note = " (all further supply must cease)" if t == cap.stop_threshold else \
-                    " (the Committee Secretary alerts all States)" if t in cap.alert_thresholds else ""
+                note = (
+                    " (all further supply must cease)"
+                    if t == cap.stop_threshold
+                    else " (the Committee Secretary alerts all States)"
+                    if t in cap.alert_thresholds
+                    else ""
+                )
                 reasons.append(f"crossed {t:g} % of the {label} cap: {total_text}{note}")
             if outcome == Verdict.NOT_PROHIBITED and not crossed:
                 reasons.append(f"within the {label} cap: {total_text} ({pct_after:.1f} %)")
             if conversion is not None:
-                reasons.append(f"converted {reported} at {conversion.factor:g} {limit.unit.value} per {conversion.from_unit.value} "
-                               f"({conversion.method})")
+                reasons.append(
+                    f"converted {reported} at {conversion.factor:g} {limit.unit.value} per {conversion.from_unit.value} "
+                    f"({conversion.method})"
+                )
         pct_after = 100.0 * after / limit.amount
         lower_bound = bool(acc.unknown or acc.uncertain)
         text = reasons[0] if reasons else ""
         comp = CapComputation(
-            window=label, window_start=start, window_end=end, limit=limit.amount, unit=limit.unit,
-            reported=reported, quantity=quantity, conversion=conversion, total_before=before_total,
-            total_after=after, percent_after=round(pct_after, 4), lower_bound=lower_bound,
-            unknown_in_window=acc.unknown, supplier_scope=scope_text, crossed=tuple(crossed), text=text,
+            window=label,
+            window_start=start,
+            window_end=end,
+            limit=limit.amount,
+            unit=limit.unit,
+            reported=reported,
+            quantity=quantity,
+            conversion=conversion,
+            total_before=before_total,
+            total_after=after,
+            percent_after=round(pct_after, 4),
+            lower_bound=lower_bound,
+            unknown_in_window=acc.unknown,
+            supplier_scope=scope_text,
+            crossed=tuple(crossed),
+            text=text,
         )
         return CapJudgement(index, outcome, tuple(reasons), tuple(missing), comp)

@@ -16,8 +16,9 @@ from .rules import Rule, RuleVersion
 from .vocabulary import RuleKind
 
 
-def _rule_diag(book: Rulebook, rule: Rule, sub: tuple[str | int, ...], code: str, message: str,
-               hint: str = "") -> Diagnostic:
+def _rule_diag(
+    book: Rulebook, rule: Rule, sub: tuple[str | int, ...], code: str, message: str, hint: str = ""
+) -> Diagnostic:
     place = book.places[rule.id]
     path = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in sub).replace(".[", "[")
     return Diagnostic(place.location(*sub), code, message, path=path, context=f"rule {rule.id}", hint=hint)
@@ -30,21 +31,38 @@ def check_group_references(book: Rulebook) -> Iterator[Diagnostic]:
             for field in ("commodities", "exclude_commodities"):
                 for gi, gid in enumerate(getattr(version.scope, field)):
                     if gid not in book.groups:
-                        yield _rule_diag(book, rule, ("versions", vi, "scope", field, gi), "dangling-reference",
-                                         f"no commodity group '{gid}'", did_you_mean(gid, known))
+                        yield _rule_diag(
+                            book,
+                            rule,
+                            ("versions", vi, "scope", field, gi),
+                            "dangling-reference",
+                            f"no commodity group '{gid}'",
+                            did_you_mean(gid, known),
+                        )
         for i, gid in enumerate(rule.near_commodities):
             if gid not in book.groups:
-                yield _rule_diag(book, rule, ("near_commodities", i), "dangling-reference",
-                                 f"no commodity group '{gid}'", did_you_mean(gid, known))
+                yield _rule_diag(
+                    book,
+                    rule,
+                    ("near_commodities", i),
+                    "dangling-reference",
+                    f"no commodity group '{gid}'",
+                    did_you_mean(gid, known),
+                )
     for gid, group in book.groups.groups.items():
         place = book.places[f"group:{gid}"]
         for i, inc in enumerate(group.includes):
             if inc not in book.groups:
-                yield Diagnostic(place.location("includes", i), "dangling-reference",
-                                 f"group '{gid}' includes unknown group '{inc}'", hint=did_you_mean(inc, known))
+                yield Diagnostic(
+                    place.location("includes", i),
+                    "dangling-reference",
+                    f"group '{gid}' includes unknown group '{inc}'",
+                    hint=did_you_mean(inc, known),
+                )
         if _cycles(book, gid):
-            yield Diagnostic(place.location("includes"), "bad-value",
-                             f"group '{gid}' includes itself through its 'includes'")
+            yield Diagnostic(
+                place.location("includes"), "bad-value", f"group '{gid}' includes itself through its 'includes'"
+            )
 
 
 def _cycles(book: Rulebook, start: str) -> bool:
@@ -66,11 +84,22 @@ def check_exemption_targets(book: Rulebook) -> Iterator[Diagnostic]:
     for rule in book.rules:
         for i, target in enumerate(rule.excepts):
             if not book.has_rule(target):
-                yield _rule_diag(book, rule, ("excepts", i), "dangling-reference", f"no rule '{target}' to except",
-                                 did_you_mean(target, ids))
+                yield _rule_diag(
+                    book,
+                    rule,
+                    ("excepts", i),
+                    "dangling-reference",
+                    f"no rule '{target}' to except",
+                    did_you_mean(target, ids),
+                )
             elif book.rule(target).kind == RuleKind.EXEMPTION:
-                yield _rule_diag(book, rule, ("excepts", i), "bad-value",
-                                 f"'{target}' is itself an exemption; an exemption softens a measure")
+                yield _rule_diag(
+                    book,
+                    rule,
+                    ("excepts", i),
+                    "bad-value",
+                    f"'{target}' is itself an exemption; an exemption softens a measure",
+                )
 
 
 def check_version_dates(book: Rulebook) -> Iterator[Diagnostic]:
@@ -78,22 +107,37 @@ def check_version_dates(book: Rulebook) -> Iterator[Diagnostic]:
         labels: set[str] = set()
         for vi, v in enumerate(rule.versions):
             if v.version in labels:
-                yield _rule_diag(book, rule, ("versions", vi, "version"), "duplicate-id",
-                                 f"version label '{v.version}' is used twice in this rule")
+                yield _rule_diag(
+                    book,
+                    rule,
+                    ("versions", vi, "version"),
+                    "duplicate-id",
+                    f"version label '{v.version}' is used twice in this rule",
+                )
             labels.add(v.version)
-        for vi, (a, b) in enumerate(zip(rule.versions, rule.versions[1:]), start=1):
+        for vi, (a, b) in enumerate(zip(rule.versions, rule.versions[1:], strict=False), start=1):
             if b.in_force_from < a.in_force_from:
-                yield _rule_diag(book, rule, ("versions", vi, "in_force_from"), "bad-date",
-                                 f"versions must be listed oldest first: {b.in_force_from} is before "
-                                 f"{a.in_force_from}")
+                yield _rule_diag(
+                    book,
+                    rule,
+                    ("versions", vi, "in_force_from"),
+                    "bad-date",
+                    f"versions must be listed oldest first: {b.in_force_from} is before {a.in_force_from}",
+                )
         for vi, b in enumerate(rule.versions):
             for a in rule.versions[:vi]:
-                if _overlap(a.in_force_from, a.in_force_until, b.in_force_from, b.in_force_until) and \
-                        _law_overlap(a, b):
-                    yield _rule_diag(book, rule, ("versions", vi, "in_force_from"), "overlapping-versions",
-                                     f"versions '{a.version}' and '{b.version}' both govern conduct on "
-                                     f"{max(a.in_force_from, b.in_force_from)} and are the law at the same time; "
-                                     f"end '{a.version}' (in_force_until) or mark it repealed")
+                if _overlap(a.in_force_from, a.in_force_until, b.in_force_from, b.in_force_until) and _law_overlap(
+                    a, b
+                ):
+                    yield _rule_diag(
+                        book,
+                        rule,
+                        ("versions", vi, "in_force_from"),
+                        "overlapping-versions",
+                        f"versions '{a.version}' and '{b.version}' both govern conduct on "
+                        f"{max(a.in_force_from, b.in_force_from)} and are the law at the same time; "
+                        f"end '{a.version}' (in_force_until) or mark it repealed",
+                    )
 
 
 def _overlap(a0: date, a1: date | None, b0: date, b1: date | None) -> bool:
@@ -110,33 +154,59 @@ def check_citations(book: Rulebook) -> Iterator[Diagnostic]:
     for rule in book.rules:
         for vi, v in enumerate(rule.versions):
             cites = [("citation",), *[("related", i) for i in range(len(v.related))]]
-            for sub, citation in zip(cites, (v.citation, *v.related)):
+            for sub, citation in zip(cites, (v.citation, *v.related), strict=False):
                 yield from _citation_problems(book, rule, ("versions", vi, *sub), citation)
             if v.in_force_from < v.enacted_on:
-                yield _rule_diag(book, rule, ("versions", vi, "in_force_from"), "bad-date",
-                                 f"governs conduct from {v.in_force_from}, before it became law on {v.enacted_on}")
+                yield _rule_diag(
+                    book,
+                    rule,
+                    ("versions", vi, "in_force_from"),
+                    "bad-date",
+                    f"governs conduct from {v.in_force_from}, before it became law on {v.enacted_on}",
+                )
             if v.enacted is not None and v.enacted not in {c.adopted for c in (v.citation, *v.related)}:
-                yield _rule_diag(book, rule, ("versions", vi, "enacted"), "bad-date",
-                                 f"enacted {v.enacted} is not the adoption date of any paragraph this version cites")
+                yield _rule_diag(
+                    book,
+                    rule,
+                    ("versions", vi, "enacted"),
+                    "bad-date",
+                    f"enacted {v.enacted} is not the adoption date of any paragraph this version cites",
+                )
 
 
-def _citation_problems(book: Rulebook, rule: Rule, sub: tuple[str | int, ...], citation: object
-                       ) -> Iterable[Diagnostic]:
+def _citation_problems(
+    book: Rulebook, rule: Rule, sub: tuple[str | int, ...], citation: object
+) -> Iterable[Diagnostic]:
     from .citations import Citation
 
     assert isinstance(citation, Citation)
     known = book.resolutions.get(citation.resolution)
     if known is None:
-        yield _rule_diag(book, rule, (*sub, "resolution"), "bad-citation",
-                         f"resolution {citation.resolution} is not in the rulebook's table of resolutions; "
-                         "add it to resolutions.yaml with its adoption date and source")
+        yield _rule_diag(
+            book,
+            rule,
+            (*sub, "resolution"),
+            "bad-citation",
+            f"resolution {citation.resolution} is not in the rulebook's table of resolutions; "
+            "add it to resolutions.yaml with its adoption date and source",
+        )
         return
     if citation.year != known.year:
-        yield _rule_diag(book, rule, (*sub, "year"), "bad-citation",
-                         f"S/RES/{citation.resolution} is of {known.year}, not {citation.year}")
+        yield _rule_diag(
+            book,
+            rule,
+            (*sub, "year"),
+            "bad-citation",
+            f"S/RES/{citation.resolution} is of {known.year}, not {citation.year}",
+        )
     if citation.adopted != known.adopted:
-        yield _rule_diag(book, rule, (*sub, "adopted"), "bad-citation",
-                         f"S/RES/{citation.resolution} was adopted on {known.adopted}, not {citation.adopted}")
+        yield _rule_diag(
+            book,
+            rule,
+            (*sub, "adopted"),
+            "bad-citation",
+            f"S/RES/{citation.resolution} was adopted on {known.adopted}, not {citation.adopted}",
+        )
 
 
 def check_regime(book: Rulebook) -> Iterator[Diagnostic]:
@@ -144,8 +214,11 @@ def check_regime(book: Rulebook) -> Iterator[Diagnostic]:
     known = book.resolutions.get(regime.citation.resolution)
     place = book.places["regime"]
     if known is None or known.adopted != regime.citation.adopted:
-        yield Diagnostic(place.location("citation"), "bad-citation",
-                         "the regime's citation does not agree with the table of resolutions")
+        yield Diagnostic(
+            place.location("citation"),
+            "bad-citation",
+            "the regime's citation does not agree with the table of resolutions",
+        )
 
 
 def check_conversions(book: Rulebook) -> Iterator[Diagnostic]:
@@ -154,18 +227,30 @@ def check_conversions(book: Rulebook) -> Iterator[Diagnostic]:
         place = book.places[f"conversion:{tid}"]
         products = [f.product for f in table.factors]
         if table.default_product not in products:
-            yield Diagnostic(place.location("default_product"), "dangling-reference",
-                             f"default product '{table.default_product}' has no factor in this table")
+            yield Diagnostic(
+                place.location("default_product"),
+                "dangling-reference",
+                f"default product '{table.default_product}' has no factor in this table",
+            )
         for i, product in enumerate(products):
             if product not in book.groups:
-                yield Diagnostic(place.location("factors", i, "product"), "dangling-reference",
-                                 f"no commodity group '{product}'", hint=did_you_mean(product, known))
+                yield Diagnostic(
+                    place.location("factors", i, "product"),
+                    "dangling-reference",
+                    f"no commodity group '{product}'",
+                    hint=did_you_mean(product, known),
+                )
     for rule in book.rules:
         for vi, v in enumerate(rule.versions):
             if v.cap and v.cap.convert_with and v.cap.convert_with not in book.conversions:
-                yield _rule_diag(book, rule, ("versions", vi, "cap", "convert_with"), "dangling-reference",
-                                 f"no conversion table '{v.cap.convert_with}'",
-                                 did_you_mean(v.cap.convert_with, list(book.conversions)))
+                yield _rule_diag(
+                    book,
+                    rule,
+                    ("versions", vi, "cap", "convert_with"),
+                    "dangling-reference",
+                    f"no conversion table '{v.cap.convert_with}'",
+                    did_you_mean(v.cap.convert_with, list(book.conversions)),
+                )
 
 
 CHECKS: list[tuple[str, Callable[[Rulebook], Iterable[Diagnostic]]]] = [

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .vocabulary import Status
 
-_PARAGRAPH = re.compile(r"^OP(?P<number>[1-9][0-9]{0,2})(?P<letter>\([a-z]\))?(?P<roman>\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\))?$")
+_PARAGRAPH = re.compile(
+    r"^OP(?P<number>[1-9][0-9]{0,2})(?P<letter>\([a-z]\))?(?P<roman>\((?:i|ii|iii|iv|v|vi|vii|viii|ix|x)\))?$"
+)
 _ANNEX = re.compile(r"^Annex [IVX]+$")
 
 
@@ -30,9 +32,10 @@ class Citation(BaseModel):
     annex: str | None = Field(default=None, description="Annex that defines scope, e.g. Annex IV")
     note: str | None = Field(default=None, description="What this paragraph adds, in our words")
 
-    @field_validator("paragraph")
+    @field_validator("paragraph", mode="before")
     @classmethod
-    def _paragraph_shape(cls, value: str) -> str:
+    def _paragraph_shape(cls, value: object) -> str:
+        value = str(value)
         if not _PARAGRAPH.match(value):
             raise ValueError(
                 f"'{value}' is not an operative paragraph; expected OP<number> with optional "

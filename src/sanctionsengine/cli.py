@@ -74,14 +74,15 @@ def _guard(func: F) -> F:
             click.echo("interrupted", err=True)
             sys.exit(130)
         except Exception as exc:  # a bug: say so plainly, without a traceback
-            click.echo(f"internal error: {type(exc).__name__}: {exc} (please report this with the command you ran)",
-                       err=True)
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc} (please report this with the command you ran)", err=True
+            )
             sys.exit(ExitCode.FAILURE)
 
     return wrapper  # type: ignore[return-value]
 
 
-class _Date(click.ParamType):
+class _Date(click.ParamType):  # type: ignore[type-arg]
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
@@ -94,14 +95,23 @@ class _Date(click.ParamType):
 
 
 DATE = _Date()
-rules_option = click.option("--rules", "rules_dir", type=click.Path(path_type=Path),
-                            help="Rulebook directory (default: the rulebook shipped with sanctionsengine).")
-diag_option = click.option("--diagnostics-format", "diagnostics_format", type=click.Choice(["text", "json"]),
-                           default="text", show_default=True, help="How to print input problems on stderr.")
+rules_option = click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(path_type=Path),
+    help="Rulebook directory (default: the rulebook shipped with sanctionsengine).",
+)
+diag_option = click.option(
+    "--diagnostics-format",
+    "diagnostics_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print input problems on stderr.",
+)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-             epilog=EXIT_HELP)
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}, epilog=EXIT_HELP)
 @click.version_option(__version__, prog_name="sanctionsengine")
 def main() -> None:
     """Evaluate reported transactions against the UN Security Council's DPRK (1718) measures.
@@ -114,19 +124,41 @@ def main() -> None:
 @main.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @rules_option
-@click.option("--sources", type=click.Path(path_type=Path),
-              help="Directory holding the source texts; quotes are checked verbatim (found by SHA-256).")
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path),
+    help="Directory holding the source texts; quotes are checked verbatim (found by SHA-256).",
+)
 @click.option("--as-of", "as_of", type=DATE, help="Judge every event by the law as it stood on this date.")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here instead of stdout.")
-@click.option("--fail-on", type=click.Choice(["violation", "potential_violation", "never"]), default="violation",
-              show_default=True, help="Exit 1 when any event has this verdict (or a more serious one).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
-              help="Seconds before a stuck engine call is abandoned (exit 3).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["violation", "potential_violation", "never"]),
+    default="violation",
+    show_default=True,
+    help="Exit 1 when any event has this verdict (or a more serious one).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    help="Seconds before a stuck engine call is abandoned (exit 3).",
+)
 @diag_option
 @_guard
-def evaluate(scenario: Path, rules_dir: Path | None, sources: Path | None, as_of: date | None, fmt: str,
-             output: Path | None, fail_on: str, timeout: float, diagnostics_format: str) -> None:
+def evaluate(
+    scenario: Path,
+    rules_dir: Path | None,
+    sources: Path | None,
+    as_of: date | None,
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+    timeout: float,
+    diagnostics_format: str,
+) -> None:
     """Evaluate SCENARIO (a scenario YAML file) and print the report."""
     from .evaluation import evaluate as run_evaluation
     from .render import render
@@ -138,8 +170,12 @@ def evaluate(scenario: Path, rules_dir: Path | None, sources: Path | None, as_of
             output.write_bytes(data)
         except OSError as exc:
             raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
-        click.echo(f"wrote {output} ({report.summary.events} events: " + ", ".join(
-            f"{n} {v.replace('_', ' ')}" for v, n in report.summary.by_verdict.items() if n) + ")", err=True)
+        click.echo(
+            f"wrote {output} ({report.summary.events} events: "
+            + ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in report.summary.by_verdict.items() if n)
+            + ")",
+            err=True,
+        )
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -155,7 +191,9 @@ def evaluate(scenario: Path, rules_dir: Path | None, sources: Path | None, as_of
 @click.option("--sources", type=click.Path(path_type=Path), help="Also check evidence quotes against these texts.")
 @diag_option
 @_guard
-def validate(scenarios: tuple[Path, ...], rules_dir: Path | None, sources: Path | None, diagnostics_format: str) -> None:
+def validate(
+    scenarios: tuple[Path, ...], rules_dir: Path | None, sources: Path | None, diagnostics_format: str
+) -> None:
     """Check the rulebook and any SCENARIOS; list every problem as file:line:col, exit 2 if any."""
     from .errors import Diagnostics
     from .evidence import check_evidence
@@ -175,8 +213,10 @@ def validate(scenarios: tuple[Path, ...], rules_dir: Path | None, sources: Path 
         _, diags = check_evidence(loaded, sources)
         problems.extend(diags)
     problems.raise_if_any()
-    click.echo(f"ok: {len(book.rules)} rules in {len(book.files)} files ({book.hash})"
-               + (f"; {len(scenarios)} scenario{'s' if len(scenarios) != 1 else ''}, {events} events" if scenarios else ""))
+    click.echo(
+        f"ok: {len(book.rules)} rules in {len(book.files)} files ({book.hash})"
+        + (f"; {len(scenarios)} scenario{'s' if len(scenarios) != 1 else ''}, {events} events" if scenarios else "")
+    )
 
 
 @main.group()
@@ -195,7 +235,7 @@ def rules_list(rules_dir: Path | None, as_of: date | None, family: str | None, f
     from .rulebook import bundled_rules_path, load_rulebook
 
     book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
-    rows = []
+    rows: list[dict[str, Any]] = []
     for rule in book.rules:
         if family and rule.family != family:
             continue
@@ -204,12 +244,19 @@ def rules_list(rules_dir: Path | None, as_of: date | None, family: str | None, f
         if not versions:
             continue
         latest = versions[-1]
-        rows.append({
-            "id": rule.id, "kind": rule.kind.value, "family": rule.family, "title": rule.title,
-            "citation": str(latest.citation), "version": latest.version,
-            "in_force_from": str(latest.in_force_from), "in_force_until": str(latest.in_force_until or ""),
-            "versions": len(rule.versions),
-        })
+        rows.append(
+            {
+                "id": rule.id,
+                "kind": rule.kind.value,
+                "family": rule.family,
+                "title": rule.title,
+                "citation": str(latest.citation),
+                "version": latest.version,
+                "in_force_from": str(latest.in_force_from),
+                "in_force_until": str(latest.in_force_until or ""),
+                "versions": len(rule.versions),
+            }
+        )
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -237,13 +284,21 @@ def rules_show(rule_id: str, rules_dir: Path | None) -> None:
     book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
     if not book.has_rule(rule_id):
         hint = did_you_mean(rule_id, [r.id for r in book.rules])
-        raise click.ClickException(f"no rule '{rule_id}'" + (f" ({hint})" if hint else "")
-                                   + "; see `sanctionsengine rules list`")
+        raise click.ClickException(
+            f"no rule '{rule_id}'" + (f" ({hint})" if hint else "") + "; see `sanctionsengine rules list`"
+        )
     rule = book.rule(rule_id)
     place = book.places[rule.id].location()
     click.echo(f"# {place}")
-    click.echo(yaml.safe_dump(rule.model_dump(mode="json", exclude_none=True, exclude_defaults=True),
-                              sort_keys=False, allow_unicode=True, width=100), nl=False)
+    click.echo(
+        yaml.safe_dump(
+            rule.model_dump(mode="json", exclude_none=True, exclude_defaults=True),
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+        ),
+        nl=False,
+    )
 
 
 @rules.command("groups")

@@ -13,6 +13,7 @@ import csv
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -114,7 +115,7 @@ class HsNomenclature:
     (HS 2022) and optionally ``harmonized-system-2017.csv``.
     """
 
-    FILES = {"2022": "harmonized-system.csv", "2017": "harmonized-system-2017.csv"}
+    FILES: ClassVar[dict[str, str]] = {"2022": "harmonized-system.csv", "2017": "harmonized-system-2017.csv"}
 
     def __init__(self, editions: dict[str, dict[str, str]]):
         self.editions = editions

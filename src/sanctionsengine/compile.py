@@ -118,8 +118,11 @@ def commodity_terms(groups: GroupIndex, scope: Scope) -> CommodityTerms | None:
             carve = tuple({"$nex": {key("hs", code): 1}} for code in member.exclude_hs)
             for k in keys:
                 if member.min_value_usd is not None:
-                    terms.append(({k: 1}, *carve, {"$gt": {"value_usd": member.min_value_usd}}))
-                    unpriced.append(({k: 1}, *carve, {"v_known": 0}))
+                    limit = member.min_value_usd
+                    terms.append(({k: 1}, *carve, {"$gt": {"value_usd": limit}}))
+                    # value per item unknown: either no value at all, or a total above the limit
+                    unpriced.append(({k: 1}, *carve, {"v_known": 0}, {"$nex": {"value_total_usd": 1}}))
+                    unpriced.append(({k: 1}, *carve, {"v_known": 0}, {"$gt": {"value_total_usd": limit}}))
                 elif carve:
                     terms.append(({k: 1}, *carve))
                 elif k not in flags:
@@ -145,7 +148,7 @@ def _alternatives(commodity: CommodityTerms | None) -> list[list[dict[str, Any]]
         return [[]]
     out: list[list[dict[str, Any]]] = []
     for start in range(0, len(commodity.flags), FLAT_OR_LIMIT):
-        chunk = commodity.flags[start:start + FLAT_OR_LIMIT]
+        chunk = commodity.flags[start : start + FLAT_OR_LIMIT]
         out.append([_any([{k: 1} for k in chunk])])
     out.extend(list(term) for term in commodity.terms)
     return [alt + list(commodity.exclusions) for alt in out]
@@ -165,8 +168,9 @@ def scope_base(version: RuleVersion, window: tuple[date, date | None]) -> list[d
     return terms
 
 
-def compile_version(groups: GroupIndex, rule: Rule, version: RuleVersion, as_of: date | None
-                    ) -> list[tuple[CompiledEntry, dict[str, Any]]]:
+def compile_version(
+    groups: GroupIndex, rule: Rule, version: RuleVersion, as_of: date | None
+) -> list[tuple[CompiledEntry, dict[str, Any]]]:
     """Durable rules for one version: one or more flat rules per variant (see the module doc)."""
     window = version.window(as_of)
     if window is None:  # never the law for any conduct date (or not the law on as_of)
@@ -194,8 +198,7 @@ def compile_version(groups: GroupIndex, rule: Rule, version: RuleVersion, as_of:
     out = []
     for variant, alts in variants:
         for n, alt in enumerate(alts):
-            entry = CompiledEntry(f"{name}#{variant.value}" + (f"~{n}" if n else ""), rule.id, version.version,
-                                  variant)
+            entry = CompiledEntry(f"{name}#{variant.value}" + (f"~{n}" if n else ""), rule.id, version.version, variant)
             out.append((entry, {"all": [{"m": _all(base + alt)}]}))
     return out
 
@@ -205,10 +208,14 @@ def compile_rulebook(book: Rulebook, as_of: date | None = None) -> CompiledRuleb
     conditions: dict[str, dict[str, Any]] = {}
     entries: dict[str, CompiledEntry] = {}
     regime = book.regime
-    nexus = {"$or": [{"from": regime.target_country}, {"to": regime.target_country},
-                     {key("c", regime.target_country): 1}]}
-    regime_terms: list[dict[str, Any]] = [{MARKER: 1}, nexus,
-                                          _any([{key("k", k.value): 1} for k in regime.in_scope_kinds])]
+    nexus = {
+        "$or": [{"from": regime.target_country}, {"to": regime.target_country}, {key("c", regime.target_country): 1}]
+    }
+    regime_terms: list[dict[str, Any]] = [
+        {MARKER: 1},
+        nexus,
+        _any([{key("k", k.value): 1} for k in regime.in_scope_kinds]),
+    ]
     regime_terms.append({"$gte": {"d1": regime.in_force_from.toordinal()}})
     if as_of is None or as_of >= regime.in_force_from:
         conditions[REGIME] = {"all": [{"m": _all(regime_terms)}]}
@@ -243,11 +250,14 @@ def event_fact(event: Event, index: int, run_id: str) -> dict[str, Any]:
         "d0": event.start.toordinal(),
         "d1": event.end.toordinal(),
         "q_known": 1 if event.quantity is not None and event.quantity.known else 0,
-        "v_known": 1 if event.value is not None else 0,
+        "v_known": 1 if event.value_per_item is not None else 0,
         "has_commodity": 1 if event.commodity is not None else 0,
     }
-    if event.value is not None:
-        fact["value_usd"] = event.value.amount
+    per_item = event.value_per_item
+    if per_item is not None:
+        fact["value_usd"] = per_item
+    elif event.value is not None:
+        fact["value_total_usd"] = event.value.amount
     for country in event.concerns:
         fact[key("c", country)] = 1
     for kind in event.effective_kinds:

@@ -78,11 +78,17 @@ class Match:
 class Engine:
     """One durable-rules host for one compiled rulebook; each :meth:`run` is its own session."""
 
-    def __init__(self, compiled: CompiledRulebook, timeout: float = DEFAULT_TIMEOUT,
-                 _conditions: dict[str, dict[str, Any]] | None = None):
+    def __init__(
+        self,
+        compiled: CompiledRulebook,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_matches: int | None = None,
+        _conditions: dict[str, dict[str, Any]] | None = None,
+    ):
         durable_engine = _durable()
         self.compiled = compiled
         self.timeout = timeout
+        self.max_matches = max_matches
         self._lock = threading.Lock()
         self._matches: list[Match] = []
         self._deadline = 0.0
@@ -90,6 +96,7 @@ class Engine:
         self._abort: str | None = None
         self._broken = False
         conditions = _conditions if _conditions is not None else compiled.conditions
+        self._host_conditions = conditions
         ruleset = {name: {**cond, "run": self._action(name)} for name, cond in conditions.items()}
 
         class _Host(durable_engine.Host):  # type: ignore[misc, name-defined]
@@ -129,13 +136,14 @@ class Engine:
             self._matches = []
             self._abort = None
             self._deadline = time.monotonic() + self.timeout
-            self._budget = len(facts) * len(self.compiled.conditions) + 1
+            # each fact can match each rule once; more means a rule is re-firing on its own state
+            self._budget = self.max_matches or len(facts) * len(self._host_conditions) + 1
             outcome: dict[str, BaseException | None] = {"error": None}
 
             def work() -> None:
                 try:
                     for start in range(0, len(facts), BATCH):
-                        self._host.assert_facts(self.compiled.ruleset_name, facts[start:start + BATCH])
+                        self._host.assert_facts(self.compiled.ruleset_name, facts[start : start + BATCH])
                 except BaseException as exc:  # handed to the caller's thread below
                     outcome["error"] = exc
 
@@ -146,8 +154,11 @@ class Engine:
                 self._abort = f"no result within {self.timeout:g} s"
                 worker.join(5.0)  # the next action ends the session; a hang in C code stays behind
                 self._broken = True
-                raise EngineTimeout(f"durable-rules did not return within {self.timeout:g} s "
-                                    f"({len(facts)} events); the run was abandoned", seconds=self.timeout)
+                raise EngineTimeout(
+                    f"durable-rules did not return within {self.timeout:g} s "
+                    f"({len(facts)} events); the run was abandoned",
+                    seconds=self.timeout,
+                )
             error = outcome["error"]
             try:
                 self._host.delete_state(self.compiled.ruleset_name, sid)
@@ -161,8 +172,9 @@ class Engine:
             if isinstance(error, self._errors):
                 message = error.args[0] if error.args else {}
                 ix = message.get("ix") if isinstance(message, dict) else None
-                raise EngineFailure(f"durable-rules refused an event ({type(error).__name__})",
-                                    event_id=None if ix is None else str(ix))
+                raise EngineFailure(
+                    f"durable-rules refused an event ({type(error).__name__})", event_id=None if ix is None else str(ix)
+                )
             if error is not None:
                 raise EngineFailure(f"durable-rules failed: {type(error).__name__}: {error}")
             return sorted(set(self._matches), key=lambda m: (m.index, m.name))

@@ -35,17 +35,28 @@ def compiled_for(book: Rulebook, as_of: date | None = None) -> CompiledRulebook:
     return prepared_engine(book, as_of).compiled
 
 
-def judge_scenario(book: Rulebook, loaded: LoadedScenario, evidence: EvidenceCheck | None = None,
-                   as_of: date | None = None, timeout: float = DEFAULT_TIMEOUT) -> list[EventVerdict]:
+def judge_scenario(
+    book: Rulebook,
+    loaded: LoadedScenario,
+    evidence: EvidenceCheck | None = None,
+    as_of: date | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> list[EventVerdict]:
     engine = prepared_engine(book, as_of, timeout)
     facts = [event_fact(ev, i, "run") for i, ev in enumerate(loaded.scenario.events)]
     matches = engine.run(facts)
     return judge(book, engine.compiled, loaded, matches, evidence or EvidenceCheck((), {}))
 
 
-def evaluate(scenario: Path | str, rules: Path | str | None = None, sources: Path | str | None = None,
-             as_of: date | None = None, timeout: float = DEFAULT_TIMEOUT, run_id: str | None = None,
-             started_at: datetime | None = None) -> Report:
+def evaluate(
+    scenario: Path | str,
+    rules: Path | str | None = None,
+    sources: Path | str | None = None,
+    as_of: date | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    run_id: str | None = None,
+    started_at: datetime | None = None,
+) -> Report:
     """Evaluate a scenario file against a rulebook; raise InputError listing every bad input."""
     book = load_rulebook(rules if rules is not None else bundled_rules_path())
     loaded = load_scenario(scenario, groups=list(book.groups.groups))

@@ -67,8 +67,13 @@ def check_evidence(loaded: LoadedScenario, directory: Path | None) -> tuple[Evid
     by_hash: dict[str, Path] = {}
     if directory is not None:
         if not directory.is_dir():
-            diags.add(Diagnostic(SourceLocation(display_path(directory)), "file-not-found",
-                                 "sources directory not found; expected a directory holding the source texts"))
+            diags.add(
+                Diagnostic(
+                    SourceLocation(display_path(directory)),
+                    "file-not-found",
+                    "sources directory not found; expected a directory holding the source texts",
+                )
+            )
             return EvidenceCheck((), {}), diags
         by_hash = _hash_files(directory)
     for i, src in enumerate(scn.sources):
@@ -83,10 +88,17 @@ def check_evidence(loaded: LoadedScenario, directory: Path | None) -> tuple[Evid
             named = directory / src.file if src.file else None
             if named is not None and named.is_file():
                 actual = hashlib.sha256(named.read_bytes()).hexdigest()
-                diags.add(Diagnostic(loaded.doc.location(("sources", i, "sha256")), "source-mismatch",
-                                     f"{display_path(named)} has SHA-256 {actual[:12]}…, not the "
-                                     f"{src.sha256[:12]}… this scenario records: the text differs from the one "
-                                     "the evidence was taken from", path="sha256", context=f"source {src.id}"))
+                diags.add(
+                    Diagnostic(
+                        loaded.doc.location(("sources", i, "sha256")),
+                        "source-mismatch",
+                        f"{display_path(named)} has SHA-256 {actual[:12]}…, not the "
+                        f"{src.sha256[:12]}… this scenario records: the text differs from the one "
+                        "the evidence was taken from",
+                        path="sha256",
+                        context=f"source {src.id}",
+                    )
+                )
             checks.append(SourceCheck(src.id, src.sha256, None, "not-at-hand"))
             continue
         raw = path.read_bytes()
@@ -105,9 +117,14 @@ def check_evidence(loaded: LoadedScenario, directory: Path | None) -> tuple[Evid
             elif _normalize(e.quote) in text:
                 quotes[(ev.id, qi)] = QuoteStatus.VERIFIED
             else:
-                diags.add(Diagnostic(loaded.doc.location(("events", ei, "evidence", qi, "quote")),
-                                     "quote-not-in-source",
-                                     f"not found verbatim in source '{e.source}' (sha256:{(scn.source(e.source).sha256 or '')[:12]}…); "
-                                     "copy the passage exactly as the source writes it",
-                                     path=f"evidence[{qi}].quote", context=f"event {ev.id}"))
+                diags.add(
+                    Diagnostic(
+                        loaded.doc.location(("events", ei, "evidence", qi, "quote")),
+                        "quote-not-in-source",
+                        f"not found verbatim in source '{e.source}' (sha256:{(scn.source(e.source).sha256 or '')[:12]}…); "
+                        "copy the passage exactly as the source writes it",
+                        path=f"evidence[{qi}].quote",
+                        context=f"event {ev.id}",
+                    )
+                )
     return EvidenceCheck(tuple(checks), quotes), diags

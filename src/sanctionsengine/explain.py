@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from .commodities import GroupIndex, normalize_hs
 from .rules import Rule, RuleVersion
 from .scenario import Event, country_name
-from .vocabulary import DPRK, DIRECTION_MEANING, Direction
+from .vocabulary import DIRECTION_MEANING, DPRK, Direction
 
 
 class Condition(BaseModel):
@@ -68,12 +68,16 @@ def commodity_fit(groups: GroupIndex, version: RuleVersion, event: Event) -> Com
     for gid in scope.commodities:
         for member in groups.members(gid):
             by_tag = member.id in tags
-            by_code = [c for c in codes if any(c.startswith(h) for h in member.hs)
-                       and not any(c.startswith(x) for x in member.exclude_hs)]
+            by_code = [
+                c
+                for c in codes
+                if any(c.startswith(h) for h in member.hs) and not any(c.startswith(x) for x in member.exclude_hs)
+            ]
             if not (by_tag or by_code):
                 continue
-            if member.min_value_usd is not None and event.value is not None \
-                    and event.value.amount <= member.min_value_usd:
+            per_item = event.value_per_item
+            bound = per_item if per_item is not None else (event.value.amount if event.value else None)
+            if member.min_value_usd is not None and bound is not None and bound <= member.min_value_usd:
                 below.append(f"{member.id} (only above US${member.min_value_usd:,.0f})")
                 continue
             hits.append(member.id)
@@ -93,26 +97,49 @@ def commodity_fit(groups: GroupIndex, version: RuleVersion, event: Event) -> Com
     return CommodityFit(False, (), f"{described}; {cats}")
 
 
-def explain(groups: GroupIndex, rule: Rule, version: RuleVersion, event: Event,
-            as_of: date | None = None) -> list[Condition]:
+def explain(
+    groups: GroupIndex, rule: Rule, version: RuleVersion, event: Event, as_of: date | None = None
+) -> list[Condition]:
     scope = version.scope
     conditions = [
-        Condition(name="direction", expected=DIRECTION_MEANING[scope.direction], fact=_parties(event),
-                  holds=direction_holds(scope.direction, event)),
-        Condition(name="kind", expected=" or ".join(k.value for k in scope.event_kinds),
-                  fact=" / ".join(k.value for k in event.effective_kinds) + (" (offered)" if event.offered else ""),
-                  holds=any(k in scope.event_kinds for k in event.effective_kinds)),
+        Condition(
+            name="direction",
+            expected=DIRECTION_MEANING[scope.direction],
+            fact=_parties(event),
+            holds=direction_holds(scope.direction, event),
+        ),
+        Condition(
+            name="kind",
+            expected=" or ".join(k.value for k in scope.event_kinds),
+            fact=" / ".join(k.value for k in event.effective_kinds) + (" (offered)" if event.offered else ""),
+            holds=any(k in scope.event_kinds for k in event.effective_kinds),
+        ),
     ]
     fit = commodity_fit(groups, version, event)
     if scope.commodities:
-        conditions.append(Condition(name="commodity", expected="any of " + ", ".join(scope.commodities),
-                                    fact=fit.detail, holds=fit.holds))
+        conditions.append(
+            Condition(
+                name="commodity", expected="any of " + ", ".join(scope.commodities), fact=fit.detail, holds=fit.holds
+            )
+        )
     for flag in scope.flags_all:
-        conditions.append(Condition(name=f"flag {flag.value}", expected="stated", fact=
-                                    "stated" if flag in event.flags else "not stated", holds=flag in event.flags))
+        conditions.append(
+            Condition(
+                name=f"flag {flag.value}",
+                expected="stated",
+                fact="stated" if flag in event.flags else "not stated",
+                holds=flag in event.flags,
+            )
+        )
     for flag in scope.flags_none:
-        conditions.append(Condition(name=f"flag {flag.value}", expected="not stated", fact=
-                                    "stated" if flag in event.flags else "not stated", holds=flag not in event.flags))
+        conditions.append(
+            Condition(
+                name=f"flag {flag.value}",
+                expected="not stated",
+                fact="stated" if flag in event.flags else "not stated",
+                holds=flag not in event.flags,
+            )
+        )
     window = version.window(as_of)
     if window is None:
         expected = f"the law as of {as_of}" if as_of else "a version that was ever the law"

@@ -33,7 +33,12 @@ def parse_unit(value: Any) -> Unit:
     if text in UNIT_ALIASES:
         return UNIT_ALIASES[text]
     choices = [u.value for u in Unit]
-    hint = did_you_mean(text, choices + list(UNIT_ALIASES))
+    hint = did_you_mean(text, choices)
+    if not hint:
+        near = did_you_mean(text, list(UNIT_ALIASES))
+        if near:
+            alias = near.split("'")[1]
+            hint = f"did you mean '{UNIT_ALIASES[alias].value}'?"
     raise ValueError(f"unknown unit '{value}'; expected one of {', '.join(choices)}" + (f" ({hint})" if hint else ""))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import platform
 import uuid
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from importlib.metadata import PackageNotFoundError, version
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -98,12 +98,19 @@ class Report(_Model):
     events: list[EventVerdict]
 
 
-def build_report(book: Rulebook, loaded: LoadedScenario, evidence: EvidenceCheck, verdicts: list[EventVerdict],
-                 as_of: date | None, run_id: str | None = None, started_at: datetime | None = None) -> Report:
+def build_report(
+    book: Rulebook,
+    loaded: LoadedScenario,
+    evidence: EvidenceCheck,
+    verdicts: list[EventVerdict],
+    as_of: date | None,
+    run_id: str | None = None,
+    started_at: datetime | None = None,
+) -> Report:
     from .engine import durable_version
 
     scn = loaded.scenario
-    started = (started_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    started = (started_at or datetime.now(UTC)).astimezone(UTC)
     by_verdict = Counter(v.verdict.value for v in verdicts)
     by_family: dict[str, Counter[str]] = {}
     for v in verdicts:
@@ -112,17 +119,26 @@ def build_report(book: Rulebook, loaded: LoadedScenario, evidence: EvidenceCheck
     checks = {s.source_id: s for s in evidence.sources}
     return Report(
         run=Run(id=run_id or uuid.uuid4().hex, started_at=started.isoformat(timespec="seconds")),
-        tools=Tools(sanctionsengine=package_version(), durable_rules=durable_version(),
-                    python=platform.python_version()),
+        tools=Tools(
+            sanctionsengine=package_version(), durable_rules=durable_version(), python=platform.python_version()
+        ),
         inputs=Inputs(
-            rulebook=RulebookInput(path=book.root, hash=book.hash, files=len(book.files), rules=len(book.rules),
-                                   regime=book.regime.title),
-            scenario=ScenarioInput(path=loaded.file, sha256=loaded.sha256, id=scn.scenario.id,
-                                   title=scn.scenario.title),
+            rulebook=RulebookInput(
+                path=book.root, hash=book.hash, files=len(book.files), rules=len(book.rules), regime=book.regime.title
+            ),
+            scenario=ScenarioInput(
+                path=loaded.file, sha256=loaded.sha256, id=scn.scenario.id, title=scn.scenario.title
+            ),
             sources=[
-                SourceInput(id=s.id, title=s.title, language=s.language, sha256=s.sha256, url=s.url,
-                            text=checks[s.id].status if s.id in checks else "not-looked-for",
-                            found_at=checks[s.id].found_at if s.id in checks else None)
+                SourceInput(
+                    id=s.id,
+                    title=s.title,
+                    language=s.language,
+                    sha256=s.sha256,
+                    url=s.url,
+                    text=checks[s.id].status if s.id in checks else "not-looked-for",
+                    found_at=checks[s.id].found_at if s.id in checks else None,
+                )
                 for s in scn.sources
             ],
             as_of=as_of,
@@ -131,7 +147,9 @@ def build_report(book: Rulebook, loaded: LoadedScenario, evidence: EvidenceCheck
         summary=Summary(
             events=len(verdicts),
             by_verdict={v.value: by_verdict.get(v.value, 0) for v in Verdict},
-            by_family={fam: {v.value: c[v.value] for v in Verdict if c[v.value]} for fam, c in sorted(by_family.items())},
+            by_family={
+                fam: {v.value: c[v.value] for v in Verdict if c[v.value]} for fam, c in sorted(by_family.items())
+            },
             verdict_meaning={v.value: VERDICT_MEANING[v] for v in Verdict},
         ),
         events=verdicts,

@@ -146,8 +146,15 @@ def load_rulebook(root: Path | str) -> Rulebook:
     root = Path(root)
     diags = Diagnostics()
     if not root.is_dir():
-        raise InputError([Diagnostic(SourceLocation(display_path(root)), "file-not-found",
-                                     "rulebook directory not found; expected a directory of YAML rule files")])
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation(display_path(root)),
+                    "file-not-found",
+                    "rulebook directory not found; expected a directory of YAML rule files",
+                )
+            ]
+        )
     files = rule_files(root)
     rules: list[Rule] = []
     groups: list[CommodityGroup] = []
@@ -163,9 +170,14 @@ def load_rulebook(root: Path | str) -> Rulebook:
             continue
         data = doc.data
         if not isinstance(data, dict):
-            diags.add(Diagnostic(doc.location(()), "bad-value",
-                                 "a rule file is a mapping with 'family' and 'rules' (or 'groups', 'regime', "
-                                 "'resolutions', 'conversions')"))
+            diags.add(
+                Diagnostic(
+                    doc.location(()),
+                    "bad-value",
+                    "a rule file is a mapping with 'family' and 'rules' (or 'groups', 'regime', "
+                    "'resolutions', 'conversions')",
+                )
+            )
             continue
         if "rules" in data or "family" in data:
             family = data.get("family")
@@ -173,8 +185,7 @@ def load_rulebook(root: Path | str) -> Rulebook:
             if isinstance(data.get("rules"), list):
                 # a rule inherits its file's family; writing it again is allowed if it agrees
                 prepared["rules"] = [
-                    {"family": family, **r} if isinstance(r, dict) and "family" not in r else r
-                    for r in data["rules"]
+                    {"family": family, **r} if isinstance(r, dict) and "family" not in r else r for r in data["rules"]
                 ]
             parsed, problems = validate(RuleFile, prepared, doc, context=_rule_context(doc))
             diags.extend(problems)
@@ -183,14 +194,26 @@ def load_rulebook(root: Path | str) -> Rulebook:
             for i, rule in enumerate(parsed.rules):
                 placed = Placed(doc, ("rules", i))
                 if rule.family != parsed.family:
-                    diags.add(Diagnostic(placed.location("family"), "bad-value",
-                                         f"family '{rule.family}' differs from the file's family '{parsed.family}'",
-                                         context=f"rule {rule.id}", path="family"))
+                    diags.add(
+                        Diagnostic(
+                            placed.location("family"),
+                            "bad-value",
+                            f"family '{rule.family}' differs from the file's family '{parsed.family}'",
+                            context=f"rule {rule.id}",
+                            path="family",
+                        )
+                    )
                 if rule.id in places:
                     first = places[rule.id].location()
-                    diags.add(Diagnostic(placed.location("id"), "duplicate-id",
-                                         f"rule id '{rule.id}' is already defined at {first}",
-                                         context=f"rule {rule.id}", path="id"))
+                    diags.add(
+                        Diagnostic(
+                            placed.location("id"),
+                            "duplicate-id",
+                            f"rule id '{rule.id}' is already defined at {first}",
+                            context=f"rule {rule.id}",
+                            path="id",
+                        )
+                    )
                     continue
                 places[rule.id] = placed
                 rules.append(rule)
@@ -201,8 +224,13 @@ def load_rulebook(root: Path | str) -> Rulebook:
                 for i, g in enumerate(parsed.groups):
                     key = f"group:{g.id}"
                     if key in places:
-                        diags.add(Diagnostic(doc.location(("groups", i, "id")), "duplicate-id",
-                                             f"commodity group '{g.id}' is already defined at {places[key].location()}"))
+                        diags.add(
+                            Diagnostic(
+                                doc.location(("groups", i, "id")),
+                                "duplicate-id",
+                                f"commodity group '{g.id}' is already defined at {places[key].location()}",
+                            )
+                        )
                         continue
                     places[key] = Placed(doc, ("groups", i))
                     groups.append(g)
@@ -218,8 +246,13 @@ def load_rulebook(root: Path | str) -> Rulebook:
             if parsed is not None:
                 for i, res in enumerate(parsed.resolutions):
                     if res.number in resolutions:
-                        diags.add(Diagnostic(doc.location(("resolutions", i, "number")), "duplicate-id",
-                                             f"resolution {res.number} is listed twice"))
+                        diags.add(
+                            Diagnostic(
+                                doc.location(("resolutions", i, "number")),
+                                "duplicate-id",
+                                f"resolution {res.number} is listed twice",
+                            )
+                        )
                     resolutions[res.number] = res
                     places[f"resolution:{res.number}"] = Placed(doc, ("resolutions", i))
         elif "conversions" in data:
@@ -231,13 +264,23 @@ def load_rulebook(root: Path | str) -> Rulebook:
                     places[f"conversion:{table.id}"] = Placed(doc, ("conversions", i))
         else:
             keys = ", ".join(sorted(map(str, data))) or "nothing"
-            diags.add(Diagnostic(doc.location(()), "unknown-key",
-                                 f"cannot tell what this file holds (top-level keys: {keys}); expected "
-                                 "'family' and 'rules', 'groups', 'regime', 'resolutions' or 'conversions'"))
+            diags.add(
+                Diagnostic(
+                    doc.location(()),
+                    "unknown-key",
+                    f"cannot tell what this file holds (top-level keys: {keys}); expected "
+                    "'family' and 'rules', 'groups', 'regime', 'resolutions' or 'conversions'",
+                )
+            )
     rel_root = display_path(root)
     if not regimes and not diags:
-        diags.add(Diagnostic(SourceLocation(rel_root), "missing",
-                             "no regime file: one YAML file must have a top-level 'regime' mapping"))
+        diags.add(
+            Diagnostic(
+                SourceLocation(rel_root),
+                "missing",
+                "no regime file: one YAML file must have a top-level 'regime' mapping",
+            )
+        )
     if len(regimes) > 1:
         for _, placed in regimes[1:]:
             diags.add(Diagnostic(placed.location(), "duplicate-id", "a rulebook has exactly one regime"))
@@ -265,5 +308,12 @@ def bundled_rules_path() -> Path:
     for candidate in (here / "rules", here.parent.parent / "rules"):
         if (candidate / "un-dprk").is_dir():
             return candidate / "un-dprk"
-    raise InputError([Diagnostic(SourceLocation(str(here / "rules")), "file-not-found",
-                                 "the bundled rulebook is missing from this installation; pass --rules DIR")])
+    raise InputError(
+        [
+            Diagnostic(
+                SourceLocation(str(here / "rules")),
+                "file-not-found",
+                "the bundled rulebook is missing from this installation; pass --rules DIR",
+            )
+        ]
+    )

@@ -14,8 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .citations import Citation
-from .quantities import Unit
-from .vocabulary import Direction, EventKind, Flag, RuleKind, Severity, Status
+from .vocabulary import Direction, EventKind, Flag, RuleKind, Severity, Status, Unit
 
 RULE_ID = r"^[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$"
 
@@ -68,7 +67,9 @@ class Cap(_Strict):
 
     limits: tuple[CapLimit, ...] = Field(min_length=1, description="One per unit the text states")
     window: CapWindow
-    anniversary: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$", description="MM-DD start of each 12-month window")
+    anniversary: str | None = Field(
+        default=None, pattern=r"^\d{2}-\d{2}$", description="MM-DD start of each 12-month window"
+    )
     aggregate: str = Field(default="all-suppliers", pattern=r"^(all-suppliers|per-supplier)$")
     alert_thresholds: tuple[float, ...] = Field(default=(), description="Percentages the Committee alerts at")
     stop_threshold: float | None = Field(default=None, description="Percentage at which all supply must cease")
@@ -88,7 +89,8 @@ class RuleVersion(_Strict):
     in_force_from: date
     in_force_until: date | None = None
     enacted: date | None = Field(
-        default=None, description="Day this version became law, if not its citation's adoption (a later list)")
+        default=None, description="Day this version became law, if not its citation's adoption (a later list)"
+    )
     repealed: date | None = Field(default=None, description="Day a later resolution replaced this version")
     repealed_by: str | None = Field(default=None, description="Citation of the replacing paragraph")
     citation: Citation
@@ -101,9 +103,7 @@ class RuleVersion(_Strict):
     @model_validator(mode="after")
     def _dates(self) -> RuleVersion:
         if self.in_force_until is not None and self.in_force_until < self.in_force_from:
-            raise ValueError(
-                f"in_force_until {self.in_force_until} is before in_force_from {self.in_force_from}"
-            )
+            raise ValueError(f"in_force_until {self.in_force_until} is before in_force_from {self.in_force_from}")
         if (self.repealed is None) != (self.repealed_by is None):
             raise ValueError("give both 'repealed' (a date) and 'repealed_by' (the replacing citation), or neither")
         if self.enacted is not None and self.enacted < self.citation.adopted:
@@ -160,7 +160,8 @@ class Rule(_Strict):
         default=None, description="Said when an event narrowly misses this rule (e.g. wrong direction)"
     )
     near_commodities: tuple[str, ...] = Field(
-        default=(), description="Groups close enough that an event in them, in the other direction, is told of this rule"
+        default=(),
+        description="Groups close enough that an event in them, in the other direction, is told of this rule",
     )
     versions: tuple[RuleVersion, ...] = Field(min_length=1)
 

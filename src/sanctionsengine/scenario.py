@@ -9,8 +9,8 @@ the reported value is kept beside the corrected one, never overwritten.
 
 from __future__ import annotations
 
-import hashlib
 import datetime as dt
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .commodities import normalize_hs
 from .errors import Diagnostic, Diagnostics, InputError, did_you_mean
 from .quantities import Quantity
-from .vocabulary import DPRK, OFFERABLE_KINDS, Confidence, EventKind, Flag
+from .vocabulary import COUNTABLE_UNITS, DPRK, OFFERABLE_KINDS, Confidence, EventKind, Flag
 from .yamlfile import Loc, YamlDocument, format_loc, parse_yaml, read_text, validate
 
 EVENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -143,8 +143,15 @@ class Correction(_Strict):
 
 
 class Value(_Strict):
+    """What the goods are worth, in US dollars, per item or for the whole consignment.
+
+    Luxury thresholds ($500 rugs, $100 tableware, $2,000 snowmobiles) apply per item; a total is
+    turned into a per-item value when the quantity counts items, and otherwise only bounds it.
+    """
+
     amount: float = Field(ge=0)
     currency: str = Field(pattern=r"^USD$", description="Values are compared in US dollars")
+    basis: str = Field(default="total", pattern=r"^(per-item|total)$", description="per-item or total")
 
 
 class Event(_Strict):
@@ -180,8 +187,10 @@ class Event(_Strict):
                 raise ValueError("an offer says what is offered: offered: [transfer] (or service, training...)")
             wrong = [k.value for k in self.offered if k not in OFFERABLE_KINDS]
             if wrong:
-                raise ValueError(f"'{', '.join(wrong)}' cannot be offered; expected any of "
-                                 f"{', '.join(sorted(k.value for k in OFFERABLE_KINDS))}")
+                raise ValueError(
+                    f"'{', '.join(wrong)}' cannot be offered; expected any of "
+                    f"{', '.join(sorted(k.value for k in OFFERABLE_KINDS))}"
+                )
         elif self.offered:
             raise ValueError("'offered' belongs to events of kind 'offer'")
         if self.supplier is None and self.recipient is None and not self.concerns:
@@ -212,6 +221,18 @@ class Event(_Strict):
     def effective_kinds(self) -> tuple[EventKind, ...]:
         """The kinds rules are matched against: an offer is matched as what it offers."""
         return self.offered if self.kind == EventKind.OFFER else (self.kind,)
+
+    @property
+    def value_per_item(self) -> float | None:
+        """The value of one item when the report allows it: given per item, or a total over a count."""
+        if self.value is None:
+            return None
+        if self.value.basis == "per-item":
+            return self.value.amount
+        q = self.quantity
+        if q is not None and q.known and q.value and q.unit in COUNTABLE_UNITS:
+            return self.value.amount / q.value
+        return None
 
     @property
     def confidence(self) -> Confidence:
@@ -286,26 +307,43 @@ def _cross_checks(scn: Scenario, doc: YamlDocument, groups: list[str] | None) ->
         seen[ev.id] = i
         for j, e in enumerate(ev.evidence):
             if e.source not in source_ids:
-                add(("events", i, "evidence", j, "source"), "dangling-reference", f"no source '{e.source}'",
-                    did_you_mean(e.source, source_ids))
+                add(
+                    ("events", i, "evidence", j, "source"),
+                    "dangling-reference",
+                    f"no source '{e.source}'",
+                    did_you_mean(e.source, source_ids),
+                )
         for j, c in enumerate(ev.corrections):
             if c.source not in source_ids:
-                add(("events", i, "corrections", j, "source"), "dangling-reference", f"no source '{c.source}'",
-                    did_you_mean(c.source, source_ids))
+                add(
+                    ("events", i, "corrections", j, "source"),
+                    "dangling-reference",
+                    f"no source '{c.source}'",
+                    did_you_mean(c.source, source_ids),
+                )
         if groups is not None and ev.commodity is not None:
             for j, cat in enumerate(ev.commodity.categories):
                 if cat not in groups:
-                    add(("events", i, "commodity", "categories", j), "unknown-value",
+                    add(
+                        ("events", i, "commodity", "categories", j),
+                        "unknown-value",
                         f"unknown category '{cat}'; categories are the rulebook's commodity groups "
-                        "(see `sanctionsengine rules groups`)", did_you_mean(cat, groups))
+                        "(see `sanctionsengine rules groups`)",
+                        did_you_mean(cat, groups),
+                    )
     return diags
 
 
 def parse_scenario(text: str, file: str, groups: list[str] | None = None) -> LoadedScenario:
     doc = parse_yaml(text, file)
     if not isinstance(doc.data, dict):
-        raise InputError([Diagnostic(doc.location(()), "bad-value",
-                                     "a scenario is a mapping with 'scenario', 'sources' and 'events'")])
+        raise InputError(
+            [
+                Diagnostic(
+                    doc.location(()), "bad-value", "a scenario is a mapping with 'scenario', 'sources' and 'events'"
+                )
+            ]
+        )
     scn, problems = validate(Scenario, doc.data, doc, context=_context(doc))
     if problems:
         raise InputError(problems)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -152,7 +153,10 @@ def _choose_version(rule: Rule, labels: set[str], event: Event, as_of: date | No
     else:
         chosen = versions[-1]
     others = ", ".join(v.version for v in versions if v is not chosen)
-    return chosen, f"the reported period spans versions {others} and {chosen.version}; judged by {chosen.version}, in force at its end"
+    return (
+        chosen,
+        f"the reported period spans versions {others} and {chosen.version}; judged by {chosen.version}, in force at its end",
+    )
 
 
 def _partly_before(version: RuleVersion, event: Event, as_of: date | None) -> str | None:
@@ -161,35 +165,63 @@ def _partly_before(version: RuleVersion, event: Event, as_of: date | None) -> st
         return None
     start, end = window
     if event.start < start:
-        return (f"the reported period begins {event.start}, before this version governs conduct ({start}); "
-                "the conduct may predate the measure")
+        return (
+            f"the reported period begins {event.start}, before this version governs conduct ({start}); "
+            "the conduct may predate the measure"
+        )
     if end is not None and event.end > end:
         return f"the reported period runs past {end}, when this version stops governing conduct"
     return None
 
 
-def confidence_phrase(evidence: Sequence[EvidenceItem] | Sequence[object]) -> str:
+class _Claim(Protocol):
+    @property
+    def confidence(self) -> Confidence: ...
+
+    @property
+    def claimed_by(self) -> str: ...
+
+
+def confidence_phrase(evidence: Sequence[_Claim]) -> str:
     """Who claims it and how sure: "alleged by the United States; reported by the article"."""
     by_level: dict[Confidence, list[str]] = defaultdict(list)
     for e in evidence:
-        conf, who = getattr(e, "confidence"), getattr(e, "claimed_by")
+        conf, who = e.confidence, e.claimed_by
         if who not in by_level[conf]:
             by_level[conf].append(who)
     verbs = {Confidence.CONFIRMED: "confirmed by", Confidence.REPORTED: "reported by", Confidence.ALLEGED: "alleged by"}
-    parts = [f"{verbs[c]} {' and '.join(sorted(by_level[c]))}"
-             for c in sorted(by_level, key=lambda c: -c.strength)]
+    parts = [f"{verbs[c]} {' and '.join(sorted(by_level[c]))}" for c in sorted(by_level, key=lambda c: -c.strength)]
     return "; ".join(parts)
 
 
-def _finding(book: Rulebook, rule: Rule, version: RuleVersion, event: Event, as_of: date | None,
-             outcome: Verdict, reasons: list[str], missing: list[str],
-             computation: CapComputation | None = None) -> Finding:
+def _finding(
+    book: Rulebook,
+    rule: Rule,
+    version: RuleVersion,
+    event: Event,
+    as_of: date | None,
+    outcome: Verdict,
+    reasons: list[str],
+    missing: list[str],
+    computation: CapComputation | None = None,
+) -> Finding:
     return Finding(
-        rule_id=rule.id, title=rule.title, family=rule.family, kind=rule.kind, severity=rule.severity.value,
-        version=version.version, governs=_governs(version, as_of), citation=str(version.citation),
-        related=[str(c) for c in version.related], outcome=outcome, reasons=reasons, missing=missing,
-        conditions=explain(book.groups, rule, version, event, as_of), computation=computation,
-        summary=rule.summary.strip(), provenance=list(version.provenance),
+        rule_id=rule.id,
+        title=rule.title,
+        family=rule.family,
+        kind=rule.kind,
+        severity=rule.severity.value,
+        version=version.version,
+        governs=_governs(version, as_of),
+        citation=str(version.citation),
+        related=[str(c) for c in version.related],
+        outcome=outcome,
+        reasons=reasons,
+        missing=missing,
+        conditions=explain(book.groups, rule, version, event, as_of),
+        computation=computation,
+        summary=rule.summary.strip(),
+        provenance=list(version.provenance),
         unverified=[f"{p.fact} {p.status.tag}" for p in version.provenance if p.status != Status.VERIFIED],
     )
 
@@ -197,7 +229,9 @@ def _finding(book: Rulebook, rule: Rule, version: RuleVersion, event: Event, as_
 def _near_misses(book: Rulebook, event: Event, as_of: date | None) -> list[NearMiss]:
     """Measures that fail on one condition only (or on direction alone, for goods the rule names
     as near, such as food for the ban on DPRK food exports)."""
-    event_groups = set(book.groups.covering(event.commodity.hs, event.commodity.categories)) if event.commodity else set()
+    event_groups = (
+        set(book.groups.covering(event.commodity.hs, event.commodity.categories)) if event.commodity else set()
+    )
     out: list[tuple[int, NearMiss]] = []
     for rule in book.rules:
         if rule.kind == RuleKind.EXEMPTION:
@@ -214,8 +248,18 @@ def _near_misses(book: Rulebook, event: Event, as_of: date | None) -> list[NearM
         if len(failed) != 1 or failed[0].name != "direction":
             continue
         rank = 0
-        out.append((rank, NearMiss(rule_id=rule.id, title=rule.title, citation=str(version.citation),
-                                   differs=failed, note=rule.nearest_note)))
+        out.append(
+            (
+                rank,
+                NearMiss(
+                    rule_id=rule.id,
+                    title=rule.title,
+                    citation=str(version.citation),
+                    differs=failed,
+                    note=rule.nearest_note,
+                ),
+            )
+        )
     out.sort(key=lambda t: (t[0], t[1].rule_id))
     return [nm for _, nm in out[:3]]
 
@@ -226,8 +270,13 @@ def _describe(event: Event) -> tuple[str | None, list[str]]:
     return event.commodity.description, list(event.commodity.hs)
 
 
-def judge(book: Rulebook, compiled: CompiledRulebook, loaded: LoadedScenario, matches: Sequence[Match],
-          evidence: EvidenceCheck) -> list[EventVerdict]:
+def judge(
+    book: Rulebook,
+    compiled: CompiledRulebook,
+    loaded: LoadedScenario,
+    matches: Sequence[Match],
+    evidence: EvidenceCheck,
+) -> list[EventVerdict]:
     """Findings and one verdict for every event of the scenario, in the scenario's order."""
     scn = loaded.scenario
     as_of = compiled.as_of
@@ -238,8 +287,9 @@ def judge(book: Rulebook, compiled: CompiledRulebook, loaded: LoadedScenario, ma
     matched: dict[int, dict[str, dict[str, set[Variant]]]] = {}
     for i in range(len(scn.events)):
         if SEEN not in names[i]:
-            raise EngineFailure(f"the engine returned no result for event '{scn.events[i].id}'",
-                                event_id=scn.events[i].id)
+            raise EngineFailure(
+                f"the engine returned no result for event '{scn.events[i].id}'", event_id=scn.events[i].id
+            )
         per_rule: dict[str, dict[str, set[Variant]]] = defaultdict(lambda: defaultdict(set))
         for name in names[i]:
             entry = compiled.entries[name]
@@ -295,8 +345,9 @@ def judge(book: Rulebook, compiled: CompiledRulebook, loaded: LoadedScenario, ma
                 raise EngineFailure(f"unhandled match variants {sorted(variants)} for rule {rid}", event_id=event.id)
             if outcome == Verdict.VIOLATION and event.kind == EventKind.OFFER:
                 outcome = Verdict.POTENTIAL_VIOLATION
-                reasons.append("an offer or stated intent, not a reported delivery: it would breach this measure "
-                               "if carried out")
+                reasons.append(
+                    "an offer or stated intent, not a reported delivery: it would breach this measure if carried out"
+                )
             partly = _partly_before(version, event, as_of)
             if partly and outcome == Verdict.VIOLATION:
                 outcome = Verdict.POTENTIAL_VIOLATION
@@ -308,35 +359,63 @@ def judge(book: Rulebook, compiled: CompiledRulebook, loaded: LoadedScenario, ma
         verdict = decide(in_regime, [f.outcome for f in findings])
         near = _near_misses(book, event, as_of) if verdict == Verdict.NOT_PROHIBITED and in_regime else []
         ev_items = [
-            EvidenceItem(source=e.source, source_title=scn.source(e.source).title,
-                         language=scn.source(e.source).language, quote=e.quote, gloss=e.gloss,
-                         claimed_by=e.claimed_by, confidence=e.confidence,
-                         quote_check=evidence.quotes.get((event.id, j), QuoteStatus.NOT_CHECKED))
+            EvidenceItem(
+                source=e.source,
+                source_title=scn.source(e.source).title,
+                language=scn.source(e.source).language,
+                quote=e.quote,
+                gloss=e.gloss,
+                claimed_by=e.claimed_by,
+                confidence=e.confidence,
+                quote_check=evidence.quotes.get((event.id, j), QuoteStatus.NOT_CHECKED),
+            )
             for j, e in enumerate(event.evidence)
         ]
         description, hs = _describe(event)
-        verdicts.append(EventVerdict(
-            id=event.id, title=event.title, kind=event.kind, offered=list(event.offered), when=event.when,
-            date_note=event.date_note, supplier=str(event.supplier) if event.supplier else None,
-            recipient=str(event.recipient) if event.recipient else None, commodity=description, hs=hs,
-            quantity=str(event.quantity) if event.quantity else None, verdict=verdict,
-            summary=_summary(book, event, verdict, findings, near, in_regime),
-            confidence=event.confidence, claimed_by=sorted({e.claimed_by for e in event.evidence}),
-            attribution=confidence_phrase(event.evidence),
-            findings=findings, near_misses=near, evidence=ev_items,
-            corrections=[CorrectionItem(**c.model_dump()) for c in event.corrections], note=event.note,
-        ))
+        verdicts.append(
+            EventVerdict(
+                id=event.id,
+                title=event.title,
+                kind=event.kind,
+                offered=list(event.offered),
+                when=event.when,
+                date_note=event.date_note,
+                supplier=str(event.supplier) if event.supplier else None,
+                recipient=str(event.recipient) if event.recipient else None,
+                commodity=description,
+                hs=hs,
+                quantity=str(event.quantity) if event.quantity else None,
+                verdict=verdict,
+                summary=_summary(book, event, verdict, findings, near, in_regime),
+                confidence=event.confidence,
+                claimed_by=sorted({e.claimed_by for e in event.evidence}),
+                attribution=confidence_phrase(event.evidence),
+                findings=findings,
+                near_misses=near,
+                evidence=ev_items,
+                corrections=[CorrectionItem(**c.model_dump()) for c in event.corrections],
+                note=event.note,
+            )
+        )
     return verdicts
 
 
-def _judge_caps(book: Rulebook, events: Sequence[Event], matched: dict[int, dict[str, dict[str, set[Variant]]]],
-                chosen: dict[tuple[int, str], tuple[RuleVersion, str | None]]) -> dict[tuple[int, str], CapJudgement]:
+def _judge_caps(
+    book: Rulebook,
+    events: Sequence[Event],
+    matched: dict[int, dict[str, dict[str, set[Variant]]]],
+    chosen: dict[tuple[int, str], tuple[RuleVersion, str | None]],
+) -> dict[tuple[int, str], CapJudgement]:
     """Feed every cap rule's deliveries to its ledger in date order (ties in scenario order)."""
     results: dict[tuple[int, str], CapJudgement] = {}
     ledgers: dict[str, CapLedger] = {}
     deliveries = sorted(
-        ((events[i].end, events[i].start, i, rid) for i, per_rule in matched.items() for rid in per_rule
-         if book.rule(rid).kind == RuleKind.CAP),
+        (
+            (events[i].end, events[i].start, i, rid)
+            for i, per_rule in matched.items()
+            for rid in per_rule
+            if book.rule(rid).kind == RuleKind.CAP
+        ),
     )
     for _end, _start, i, rid in deliveries:
         version, _ = chosen[(i, rid)]
@@ -344,8 +423,8 @@ def _judge_caps(book: Rulebook, events: Sequence[Event], matched: dict[int, dict
         if not ({Variant.MATCH, Variant.MISSING_QUANTITY} & variants):
             continue
         ledger = ledgers.setdefault(rid, CapLedger(book.rule(rid), book.conversions))
-        groups = book.groups.covering(events[i].commodity.hs if events[i].commodity else (),
-                                      events[i].commodity.categories if events[i].commodity else ())
+        goods = events[i].commodity
+        groups = book.groups.covering(goods.hs, goods.categories) if goods else []
         results[(i, rid)] = ledger.add(i, events[i], version, groups)
     return results
 
@@ -358,19 +437,28 @@ def _apply_exemptions(findings: list[Finding], exemptions: list[tuple[Rule, Rule
         applying = [(r, v) for r, v in exemptions if f.rule_id in r.excepts]
         if applying and f.outcome in (Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION):
             rule, version = applying[0]
-            out.append(f.model_copy(update={
-                "outcome": Verdict.EXEMPT,
-                "reasons": f.reasons + [f"exempt under {rule.id} ({version.citation}): {rule.grounds}"],
-                "exemption": ExemptionApplied(rule_id=rule.id, title=rule.title, citation=str(version.citation),
-                                              grounds=rule.grounds or ""),
-            }))
+            out.append(
+                f.model_copy(
+                    update={
+                        "outcome": Verdict.EXEMPT,
+                        "reasons": f.reasons + [f"exempt under {rule.id} ({version.citation}): {rule.grounds}"],
+                        "exemption": ExemptionApplied(
+                            rule_id=rule.id,
+                            title=rule.title,
+                            citation=str(version.citation),
+                            grounds=rule.grounds or "",
+                        ),
+                    }
+                )
+            )
         else:
             out.append(f)
     return out
 
 
-def _summary(book: Rulebook, event: Event, verdict: Verdict, findings: list[Finding], near: list[NearMiss],
-             in_regime: bool) -> str:
+def _summary(
+    book: Rulebook, event: Event, verdict: Verdict, findings: list[Finding], near: list[NearMiss], in_regime: bool
+) -> str:
     confidence = confidence_phrase(event.evidence)
     relevant = [f for f in findings if f.outcome == verdict]
     cites = "; ".join(sorted({f"{f.citation} ({f.rule_id})" for f in relevant}))
@@ -379,13 +467,21 @@ def _summary(book: Rulebook, event: Event, verdict: Verdict, findings: list[Find
     if verdict == Verdict.VIOLATION:
         return f"Violation of {len(relevant)} measure{'s' if len(relevant) > 1 else ''}: {cites}; {confidence}."
     if verdict == Verdict.POTENTIAL_VIOLATION:
-        why = sorted({r for f in relevant for r in f.reasons if r.startswith(("an offer", "the quantity", "the value",
-                                                                              "quantity", "the reported period"))})
+        why = sorted(
+            {
+                r
+                for f in relevant
+                for r in f.reasons
+                if r.startswith(("an offer", "the quantity", "the value", "quantity", "the reported period"))
+            }
+        )
         lead = why[0] if why else "a fact the verdict needs is missing"
         return f"Potential violation ({lead}): {cites}; {confidence}."
     if verdict == Verdict.UNDECIDABLE:
-        return (f"Undecidable: the goods are not stated, and {len(relevant)} measure"
-                f"{'s' if len(relevant) > 1 else ''} could apply; give an HS code or category; {confidence}.")
+        return (
+            f"Undecidable: the goods are not stated, and {len(relevant)} measure"
+            f"{'s' if len(relevant) > 1 else ''} could apply; give an HS code or category; {confidence}."
+        )
     if verdict == Verdict.EXEMPT:
         grounds = sorted({f.exemption.rule_id for f in relevant if f.exemption})
         return f"Exempt under {', '.join(grounds)}: {cites}; {confidence}."
@@ -398,8 +494,10 @@ def _summary(book: Rulebook, event: Event, verdict: Verdict, findings: list[Find
         lead = "no measure in force covers this dealing"
     if near:
         n = near[0]
-        lead += (f". Nearest measure: {n.rule_id} ({n.citation}), which covers goods {n.differs[0].expected}, "
-                 f"not this direction ({n.differs[0].fact})")
+        lead += (
+            f". Nearest measure: {n.rule_id} ({n.citation}), which covers goods {n.differs[0].expected}, "
+            f"not this direction ({n.differs[0].fact})"
+        )
         if n.note:
             lead += f". {n.note.strip().rstrip('.')}"
     return f"Not prohibited: {lead}; {confidence}."
@@ -418,4 +516,4 @@ def _scope_reason(book: Rulebook, event: Event) -> str:
     return "outside the regime"
 
 
-__all__ = ["EventVerdict", "Finding", "NearMiss", "decide", "judge", "format_number"]
+__all__ = ["EventVerdict", "Finding", "NearMiss", "decide", "format_number", "judge"]

@@ -115,16 +115,33 @@ EVENT_KIND_MEANING: dict[EventKind, str] = {
 }
 
 #: Kinds that are dealings (something passes between parties, or the DPRK acts as the measures forbid).
-TRANSACTIONAL_KINDS = frozenset({
-    EventKind.TRANSFER, EventKind.SERVICE, EventKind.TRAINING, EventKind.COOPERATION,
-    EventKind.EMPLOYMENT, EventKind.JOINT_VENTURE, EventKind.FINANCIAL, EventKind.LAUNCH,
-    EventKind.NUCLEAR_TEST, EventKind.OFFER, EventKind.NOTIFICATION,
-})
+TRANSACTIONAL_KINDS = frozenset(
+    {
+        EventKind.TRANSFER,
+        EventKind.SERVICE,
+        EventKind.TRAINING,
+        EventKind.COOPERATION,
+        EventKind.EMPLOYMENT,
+        EventKind.JOINT_VENTURE,
+        EventKind.FINANCIAL,
+        EventKind.LAUNCH,
+        EventKind.NUCLEAR_TEST,
+        EventKind.OFFER,
+        EventKind.NOTIFICATION,
+    }
+)
 #: Kinds an offer can be an offer of.
-OFFERABLE_KINDS = frozenset({
-    EventKind.TRANSFER, EventKind.SERVICE, EventKind.TRAINING, EventKind.COOPERATION,
-    EventKind.EMPLOYMENT, EventKind.JOINT_VENTURE, EventKind.FINANCIAL,
-})
+OFFERABLE_KINDS = frozenset(
+    {
+        EventKind.TRANSFER,
+        EventKind.SERVICE,
+        EventKind.TRAINING,
+        EventKind.COOPERATION,
+        EventKind.EMPLOYMENT,
+        EventKind.JOINT_VENTURE,
+        EventKind.FINANCIAL,
+    }
+)
 
 
 class RuleKind(StrEnum):
@@ -166,6 +183,8 @@ class Flag(StrEnum):
     CIVIL_AIRCRAFT_OUTSIDE_DPRK = "civil-aircraft-outside-dprk"
     USED = "used"
     MEDICAL = "medical"
+    NOT_NOTIFIED = "not-notified"
+    DESIGNATED_PARTY = "designated-party"
 
 
 FLAG_MEANING: dict[Flag, str] = {
@@ -179,6 +198,8 @@ FLAG_MEANING: dict[Flag, str] = {
     Flag.CIVIL_AIRCRAFT_OUTSIDE_DPRK: "fuel sold outside the DPRK to a civil passenger aircraft for its flight",
     Flag.USED: "second-hand goods (used vessels, vehicles)",
     Flag.MEDICAL: "a medical exchange or medical goods",
+    Flag.NOT_NOTIFIED: "the supplying State did not notify the 1718 Committee as the measure requires",
+    Flag.DESIGNATED_PARTY: "a designated person or entity, or one acting for or owned by one, took part",
 }
 
 
@@ -198,13 +219,33 @@ class Unit(StrEnum):
     USD = "usd"
 
 
+#: Units that count items, so that a total value can be divided into a value per item.
+COUNTABLE_UNITS = frozenset({Unit.PIECE, Unit.VEHICLE, Unit.VESSEL})
+
 UNIT_ALIASES: dict[str, Unit] = {
-    "bbl": Unit.BARREL, "barrels": Unit.BARREL, "t": Unit.TONNE, "tonnes": Unit.TONNE,
-    "tons": Unit.TONNE, "metric-ton": Unit.TONNE, "kl": Unit.KILOLITRE, "kilolitres": Unit.KILOLITRE,
-    "l": Unit.LITRE, "litres": Unit.LITRE, "m3": Unit.CUBIC_METRE, "kg": Unit.KILOGRAM,
-    "containers": Unit.CONTAINER, "pieces": Unit.PIECE, "units": Unit.PIECE, "vehicles": Unit.VEHICLE,
-    "vessels": Unit.VESSEL, "persons": Unit.PERSON, "people": Unit.PERSON, "workers": Unit.PERSON,
-    "voyages": Unit.VOYAGE, "usd": Unit.USD, "us$": Unit.USD,
+    "bbl": Unit.BARREL,
+    "barrels": Unit.BARREL,
+    "t": Unit.TONNE,
+    "tonnes": Unit.TONNE,
+    "tons": Unit.TONNE,
+    "metric-ton": Unit.TONNE,
+    "kl": Unit.KILOLITRE,
+    "kilolitres": Unit.KILOLITRE,
+    "l": Unit.LITRE,
+    "litres": Unit.LITRE,
+    "m3": Unit.CUBIC_METRE,
+    "kg": Unit.KILOGRAM,
+    "containers": Unit.CONTAINER,
+    "pieces": Unit.PIECE,
+    "units": Unit.PIECE,
+    "vehicles": Unit.VEHICLE,
+    "vessels": Unit.VESSEL,
+    "persons": Unit.PERSON,
+    "people": Unit.PERSON,
+    "workers": Unit.PERSON,
+    "voyages": Unit.VOYAGE,
+    "usd": Unit.USD,
+    "us$": Unit.USD,
 }
 
 DPRK = "KP"

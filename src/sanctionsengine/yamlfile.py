@@ -62,14 +62,18 @@ class _Composer:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     self._problem(key_node, path, "bad-value", "YAML merge keys ('<<') are not supported here")
                     continue
-                key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-                if not isinstance(key, (str, int)) or isinstance(key, bool):
+                # keys are words in every format here: take the text as written, so that YAML 1.1
+                # does not turn a key such as `on` or `no` into a boolean
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if not isinstance(key, str):
                     self._problem(key_node, path, "bad-value", "mapping keys must be plain words")
                     continue
                 if key in result:
                     first = self.positions.get(path + (key,), (0, 0))[0]
                     self._problem(
-                        key_node, path + (key,), "duplicate-key",
+                        key_node,
+                        path + (key,),
+                        "duplicate-key",
                         f"key '{key}' appears twice in this mapping (first on line {first}); keep one",
                     )
                     continue
@@ -87,8 +91,7 @@ class _Composer:
     def _problem(self, node: yaml.Node, path: Loc, code: str, message: str) -> None:
         mark = node.start_mark
         self.problems.append(
-            Diagnostic(SourceLocation(self.file, mark.line + 1, mark.column + 1), code, message,
-                       path=format_loc(path))
+            Diagnostic(SourceLocation(self.file, mark.line + 1, mark.column + 1), code, message, path=format_loc(path))
         )
 
 
@@ -135,8 +138,7 @@ def read_text(path: Path, display: str | None = None) -> tuple[str, bytes, str]:
     try:
         return raw.decode("utf-8"), raw, name
     except UnicodeDecodeError as exc:
-        raise InputError([Diagnostic(SourceLocation(name), "bad-file",
-                                     f"not UTF-8 text (byte {exc.start})")]) from None
+        raise InputError([Diagnostic(SourceLocation(name), "bad-file", f"not UTF-8 text (byte {exc.start})")]) from None
 
 
 def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
@@ -224,7 +226,12 @@ def validation_diagnostics(
     path into a readable prefix (``rule dprk.oil.refined-cap``) and the path within that object.
     """
     out: list[Diagnostic] = []
-    for err in error.errors(include_url=False):
+    errors = error.errors(include_url=False)
+    locs = [tuple(e["loc"]) for e in errors]
+    for err in errors:
+        here = tuple(err["loc"])
+        if err["type"] == "too_short" and any(other[: len(here)] == here and other != here for other in locs):
+            continue  # a container "too short" only because its items failed: the item errors say why
         loc: Loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p and "]" in p))
         full = base + loc
         etype = err["type"]
@@ -254,8 +261,7 @@ def validation_diagnostics(
             if not isinstance(got, (dict, list)):
                 message = f"{message[0].lower()}{message[1:]} (got {got!r})"
         prefix, inner = context(full) if context else ("", full)
-        out.append(Diagnostic(doc.location(full), code, message, path=format_loc(inner),
-                              context=prefix, hint=hint))
+        out.append(Diagnostic(doc.location(full), code, message, path=format_loc(inner), context=prefix, hint=hint))
     return out
 
 

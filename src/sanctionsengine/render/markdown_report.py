@@ -15,16 +15,15 @@ from ..report import Report
 from ..vocabulary import Verdict
 
 
-def md_cell(value: object) -> str:
-    """Text safe inside a Markdown table cell: no pipes, no line breaks."""
-    text = "" if value is None else str(value)
-    return re.sub(r"\s+", " ", text).replace("|", "\\|").strip()
-
-
 def md_text(value: object) -> str:
-    """Free text safe between Markdown emphasis: markup characters escaped."""
+    """Free text on one line, every Markdown (and inline HTML) markup character escaped."""
     text = "" if value is None else str(value)
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", re.sub(r"\s+", " ", text)).strip()
+
+
+def md_cell(value: object) -> str:
+    """Text safe inside a Markdown table cell: escaped like free text, pipes and breaks included."""
+    return md_text(value)
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +46,13 @@ def render_markdown(report: Report) -> bytes:
     for ev in report.events:
         for f in ev.findings:
             families.setdefault(f.family, {}).setdefault(f.rule_id, []).append((ev, f))
-    text = _environment().get_template("report.md.j2").render(
-        report=report, verdicts=list(Verdict), families=families,
+    text = (
+        _environment()
+        .get_template("report.md.j2")
+        .render(
+            report=report,
+            verdicts=list(Verdict),
+            families=families,
+        )
     )
     return text.encode("utf-8")

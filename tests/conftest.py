@@ -1,0 +1,48 @@
+"""Shared fixtures: the repository's paths, the bundled rulebook, the article scenario.
+
+Source texts and reference data are read from ``../shared`` beside the repository (CI checks it
+out there); they are never copied into the project.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sanctionsengine.rulebook import Rulebook, load_rulebook
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules" / "un-dprk"
+SCENARIOS = ROOT / "scenarios"
+ARTICLE = SCENARIOS / "pyongyang-visit-2024.yaml"
+SHARED = Path(os.environ.get("SANCTIONSENGINE_SHARED", ROOT.parent / "shared"))
+SOURCES = SHARED / "sources"
+DATA = SHARED / "data"
+
+
+@pytest.fixture(scope="session")
+def book() -> Rulebook:
+    return load_rulebook(RULES)
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    if not (SOURCES / "pyongyang-visit-2024.ar.txt").exists():
+        pytest.fail(f"the shared source texts are expected at {SOURCES} (set SANCTIONSENGINE_SHARED)")
+    return SOURCES
+
+
+def run_cli(*args: str, cwd: Path = ROOT, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the installed command as a user would, in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "sanctionsengine", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        input=input_text,
+        timeout=300,
+    )

@@ -1,0 +1,122 @@
+"""The command line, run as a user runs it: a subprocess, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import ARTICLE, ROOT, run_cli
+
+
+def test_evaluate_prints_the_article_report_and_exits_1_on_violations(sources_dir: Path) -> None:
+    result = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir))
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("# Sanctions evaluation: ")
+    assert "| violation | 4 |" in result.stdout
+    assert result.stderr == ""
+
+
+def test_fail_on_never_exits_0(sources_dir: Path) -> None:
+    result = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir), "--fail-on", "never")
+    assert result.returncode == 0
+
+
+def test_json_to_a_file(tmp_path: Path, sources_dir: Path) -> None:
+    out = tmp_path / "report.json"
+    result = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir), "--format", "json", "-o", str(out))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "wrote" in result.stderr and "4 violation" in result.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert len(data["events"]) == 20
+
+
+def test_as_of_changes_the_law_applied(sources_dir: Path) -> None:
+    result = run_cli(
+        "evaluate", str(ARTICLE), "--sources", str(sources_dir), "--format", "json", "--as-of", "2017-06-01"
+    )
+    data = json.loads(result.stdout)
+    aurus = next(e for e in data["events"] if e["id"] == "aurus-limousine")
+    assert {f["rule_id"] for f in aurus["findings"]} == {"dprk.luxury.supply"}
+    assert data["inputs"]["as_of"] == "2017-06-01"
+
+
+def test_validate_is_quiet_but_confirms(sources_dir: Path) -> None:
+    result = run_cli("validate", str(ARTICLE), "--sources", str(sources_dir))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok: ") and "20 events" in result.stdout
+
+
+def test_rules_list_and_show() -> None:
+    listed = run_cli("rules", "list")
+    assert listed.returncode == 0
+    assert "dprk.luxury.supply" in listed.stdout and "S/RES/1718 (2006) OP8(a)(iii)" in listed.stdout
+    shown = run_cli("rules", "show", "dprk.labour.repatriation")
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("# rules/un-dprk/labour.yaml:")
+    assert "paragraph: OP8" in shown.stdout
+    missing = run_cli("rules", "show", "dprk.labour.repatriaton")
+    assert missing.returncode == 1 and "did you mean 'dprk.labour.repatriation'?" in missing.stderr
+
+
+def test_rules_list_as_of_and_json() -> None:
+    result = run_cli("rules", "list", "--as-of", "2017-01-01", "--format", "json")
+    ids = {r["id"] for r in json.loads(result.stdout)}
+    assert "dprk.luxury.supply" in ids and "dprk.labour.repatriation" not in ids
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["evaluate", "--help"],
+        ["validate", "--help"],
+        ["rules", "--help"],
+        ["rules", "list", "--help"],
+        ["rules", "show", "--help"],
+        ["rules", "groups", "--help"],
+    ],
+)
+def test_every_command_has_help(args: list[str]) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 0 and "Usage:" in result.stdout
+
+
+def test_help_documents_exit_codes() -> None:
+    assert "Exit codes" in run_cli("--help").stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["evaluate", "no-such-file.yaml"], "no-such-file.yaml: file-not-found: no such file"),
+        (["evaluate", str(ARTICLE), "--as-of", "2024-02-30"], "'2024-02-30' is not a date"),
+        (["evaluate", str(ARTICLE), "--rules", "no/such/dir"], "rulebook directory not found"),
+        (["evaluate", str(ARTICLE), "--sources", "no/such/dir"], "sources directory not found"),
+        (["evaluate", str(ROOT / "README.md")], "README.md:"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message_and_no_traceback(args: list[str], fragment: str) -> None:
+    result = run_cli(*args)
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_diagnostics_as_json() -> None:
+    result = run_cli("validate", "tests/data/invalid/scenarios/unknown-kind.yaml", "--diagnostics-format", "json")
+    assert result.returncode == 2
+    [d] = json.loads(result.stderr)
+    assert d["code"] == "unknown-value" and d["line"] == 7 and d["hint"] == "did you mean 'transfer'?"
+
+
+def test_python_m_and_console_script_agree() -> None:
+    import shutil
+    import subprocess
+
+    exe = shutil.which("sanctionsengine")
+    assert exe, "the console script is installed"
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True).stdout
+    assert out.startswith("sanctionsengine, version ")

@@ -1,0 +1,137 @@
+"""durable-rules' pitfalls (DESIGN.md), each owned by engine.py and pinned by a test here."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import time
+from datetime import date
+
+import pytest
+
+from sanctionsengine.compile import MARKER, SEEN, compile_rulebook, event_fact
+from sanctionsengine.engine import Engine, _durable
+from sanctionsengine.errors import EngineFailure, EngineTimeout, EngineUnavailable
+from sanctionsengine.rulebook import Rulebook
+from sanctionsengine.scenario import Commodity, Event, Evidence, Party
+from sanctionsengine.vocabulary import Confidence, EventKind
+
+EVIDENCE = (Evidence(source="s", quote="q", claimed_by="t", confidence=Confidence.CONFIRMED),)
+
+
+def _event(eid: str, supplier: str, recipient: str, hs: str | None, day: date = date(2024, 2, 18)) -> Event:
+    return Event(
+        id=eid,
+        title=eid,
+        kind=EventKind.TRANSFER,
+        date=day,
+        supplier=Party(country=supplier),
+        recipient=Party(country=recipient),
+        commodity=Commodity(description="goods", hs=(hs,)) if hs else None,
+        evidence=EVIDENCE,
+    )
+
+
+def _matched_rules(engine: Engine, events: list[Event]) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    for m in engine.run([event_fact(e, i, "t") for i, e in enumerate(events)]):
+        out.setdefault(m.index, set()).add(engine.compiled.entries[m.name].rule_id)
+    return out
+
+
+def test_state_document_loop_is_stopped_with_a_clear_error(book: Rulebook) -> None:
+    """A rule testing mere presence matches the state document and would re-fire forever."""
+    compiled = compile_rulebook(book)
+    looping = {"loop": {"all": [{"m": {"$ex": {"id": 1}}}]}}
+    engine = Engine(compiled, timeout=20, _conditions=looping)
+    started = time.monotonic()
+    with pytest.raises(EngineFailure, match="re-firing"):
+        engine.run([event_fact(_event("e", "RU", "KP", "8703"), 0, "t")])
+    assert time.monotonic() - started < 15
+
+
+def test_a_run_past_its_deadline_raises_engine_timeout(book: Rulebook) -> None:
+    compiled = compile_rulebook(book)
+    looping = {"loop": {"all": [{"m": {"$ex": {"id": 1}}}]}}
+    engine = Engine(compiled, timeout=1, max_matches=10**12, _conditions=looping)
+    with pytest.raises(EngineTimeout):
+        engine.run([event_fact(_event("e", "RU", "KP", "8703"), 0, "t")])
+    with pytest.raises(EngineFailure, match="stopped by an earlier failed run"):
+        engine.run([])
+
+
+def test_every_compiled_rule_tests_the_event_marker(book: Rulebook) -> None:
+    compiled = compile_rulebook(book)
+    for name, cond in compiled.conditions.items():
+        m = cond["all"][0]["m"]
+        assert m == {MARKER: 1} or {MARKER: 1} in m["$and"], name
+
+
+def test_one_event_matching_several_rules_gets_every_finding(book: Rulebook) -> None:
+    """Posted events go to the first matching rule only; facts reach all of them."""
+    engine = Engine(compile_rulebook(book))
+    matched = _matched_rules(engine, [_event("aurus", "RU", "KP", "8703")])
+    assert {"dprk.luxury.supply", "dprk.supply.transportation-vehicles", SEEN} <= matched[0]
+
+
+def test_runs_do_not_share_state_and_ids_never_collide(book: Rulebook) -> None:
+    engine = Engine(compile_rulebook(book))
+    events = [_event("a", "RU", "KP", "8703"), _event("b", "KP", "RU", "9306")]
+    first, second = _matched_rules(engine, events), _matched_rules(engine, events)
+    assert first == second
+    assert "dprk.arms.export" in first[1]
+
+
+def test_an_event_no_rule_matches_does_not_abort_the_batch(book: Rulebook) -> None:
+    """An unmatched message raises in durable and aborts a batch; the catch-all rule prevents it."""
+    engine = Engine(compile_rulebook(book))
+    events = [_event("none", "KR", "UA", "9306"), _event("car", "RU", "KP", "8703"), _event("none2", "JP", "UA", None)]
+    matched = _matched_rules(engine, events)
+    assert matched[0] == {SEEN} and matched[2] == {SEEN}
+    assert "dprk.luxury.supply" in matched[1]
+
+
+def test_actions_take_one_parameter_so_they_run_synchronously(book: Rulebook) -> None:
+    engine = Engine(compile_rulebook(book))
+    ruleset = engine._host.get_ruleset(engine.compiled.ruleset_name)
+    for promise in ruleset._actions.values():
+        assert promise._sync and len(inspect.signature(promise._func).parameters) == 1
+
+
+def test_several_rulebooks_can_run_side_by_side(book: Rulebook) -> None:
+    """A ruleset declared after its host exists is never registered: each engine builds its own host."""
+    by_2017 = Engine(compile_rulebook(book, as_of=date(2017, 6, 1)))
+    by_2024 = Engine(compile_rulebook(book, as_of=date(2024, 6, 1)))
+    event = [_event("car", "RU", "KP", "8703", date(2024, 2, 18))]
+    assert "dprk.supply.transportation-vehicles" not in _matched_rules(by_2017, event)[0]
+    assert "dprk.supply.transportation-vehicles" in _matched_rules(by_2024, event)[0]
+
+
+def test_no_condition_uses_the_regular_expression_matcher(book: Rulebook) -> None:
+    """durable's `matches` silently misses alternatives of long patterns: sets are spelled out instead."""
+    compiled = compile_rulebook(book)
+    assert "$mt" not in str(compiled.conditions)
+
+
+def test_conditions_stay_within_durables_expression_limit(book: Rulebook) -> None:
+    """durable refuses an `$or` holding more than about a dozen nested groups (each group's tests
+    and markers count towards 32 expressions): every `$or` here holds single tests only."""
+    compiled = compile_rulebook(book)
+    for name, cond in compiled.conditions.items():
+        m = cond["all"][0]["m"]
+        for term in m.get("$and", [m]):
+            for alternative in term.get("$or", []):
+                assert not ({"$and", "$or"} & set(alternative)), name
+
+
+def test_missing_durable_names_the_remedy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "durable", None)
+    with pytest.raises(EngineUnavailable) as err:
+        _durable()
+    assert "C compiler" in str(err.value) and "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject" in str(err.value)
+
+
+def test_facts_stay_under_durables_property_limit(book: Rulebook) -> None:
+    event = _event("many", "RU", "KP", "8703")
+    fact = event_fact(event, 0, "t")
+    assert len(fact) < 255

@@ -1,0 +1,81 @@
+"""Runs the law tests in rules/un-dprk/tests/: every rule's positive, negative and boundary cases."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from sanctionsengine.rulebook import Rulebook, load_rulebook
+from sanctionsengine.testing.cases import (
+    Boundary,
+    Negative,
+    Positive,
+    RuleCases,
+    describe,
+    evaluate_case_event,
+    law_test_files,
+    load_law_tests,
+)
+
+from .conftest import RULES
+
+BOOK = load_rulebook(RULES)
+
+
+def _collect() -> list[tuple[str, RuleCases, Positive | Negative | Boundary]]:
+    out = []
+    for path in law_test_files(RULES):
+        parsed, _ = load_law_tests(path)
+        for rc in parsed.cases:
+            for case in (*rc.positive, *rc.negative, *rc.boundary):
+                out.append((path.stem, rc, case))
+    return out
+
+
+CASES = _collect()
+
+
+def _explain(run: object) -> str:
+    return json.dumps(describe(run), indent=2, ensure_ascii=False)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("family", "rc", "case"), CASES, ids=[f"{f}:{rc.rule}:{type(c).__name__.lower()}:{c.name}" for f, rc, c in CASES]
+)
+def test_law_case(family: str, rc: RuleCases, case: Positive | Negative | Boundary) -> None:
+    assert BOOK.has_rule(rc.rule), f"law test names unknown rule {rc.rule}"
+    if isinstance(case, Positive):
+        run = evaluate_case_event(BOOK, rc.rule, case.name, case.event.to_event("case"), case.as_of)
+        assert run.outcome == case.outcome, f"{case.name}: expected {case.outcome.value}\n{_explain(run)}"
+    elif isinstance(case, Negative):
+        run = evaluate_case_event(BOOK, rc.rule, case.name, case.event.to_event("case"), case.as_of)
+        assert run.left_alone, f"{case.name}: expected {rc.rule} to flag nothing ({case.why})\n{_explain(run)}"
+    else:
+        before = evaluate_case_event(
+            BOOK, rc.rule, case.name, case.event.to_event("case", case.date - timedelta(days=1)), case.as_of
+        )
+        on = evaluate_case_event(BOOK, rc.rule, case.name, case.event.to_event("case", case.date), case.as_of)
+        assert on.outcome == case.on, f"{case.name}, on {case.date}: expected {case.on.value}\n{_explain(on)}"
+        assert before.outcome == case.before, (
+            f"{case.name}, the day before {case.date}: expected "
+            f"{case.before.value if case.before else 'no finding'}\n{_explain(before)}"
+        )
+
+
+def test_every_rule_has_positive_negative_and_boundary_cases(book: Rulebook) -> None:
+    seen: dict[str, set[str]] = {r.id: set() for r in book.rules}
+    for _, rc, case in CASES:
+        seen.setdefault(rc.rule, set()).add(type(case).__name__)
+    missing = {
+        rid: sorted({"Positive", "Negative", "Boundary"} - kinds)
+        for rid, kinds in seen.items()
+        if {"Positive", "Negative", "Boundary"} - kinds
+    }
+    assert not missing, f"rules without law tests of these kinds: {missing}"
+
+
+def test_law_tests_name_only_known_rules(book: Rulebook) -> None:
+    unknown = sorted({rc.rule for _, rc, _ in CASES if not book.has_rule(rc.rule)})
+    assert not unknown
