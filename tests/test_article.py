@@ -40,9 +40,11 @@ def test_munitions_are_a_violation_of_the_export_and_procurement_bans_alleged_by
 def test_the_technology_offer_is_a_potential_violation(report: Report) -> None:
     ev = _event(report, "missile-space-technology-offer")
     assert ev.verdict == Verdict.POTENTIAL_VIOLATION
-    assert {"dprk.wmd.supply", "dprk.arms.technical-assistance-to-dprk", "dprk.technology.scientific-cooperation"} <= _rules(
-        ev, Verdict.POTENTIAL_VIOLATION
-    )
+    assert {
+        "dprk.wmd.supply",
+        "dprk.arms.technical-assistance-to-dprk",
+        "dprk.technology.scientific-cooperation",
+    } <= _rules(ev, Verdict.POTENTIAL_VIOLATION)
     assert all(any("offer" in r for r in f.reasons) for f in ev.findings)
     assert "offer" in ev.summary
 

@@ -79,7 +79,6 @@ class CaseEvent(_Strict):
             ),
         )
 
-
     def _value(self) -> Value | None:
         if self.value_usd is not None:
             return Value(amount=self.value_usd, currency="USD", basis="per-item")
