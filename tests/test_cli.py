@@ -120,3 +120,19 @@ def test_python_m_and_console_script_agree() -> None:
     assert exe, "the console script is installed"
     out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True).stdout
     assert out.startswith("sanctionsengine, version ")
+
+
+def test_a_malformed_rule_file_gives_one_line_and_exit_2(tmp_path: Path) -> None:
+    import shutil
+
+    from .conftest import RULES
+
+    rules = tmp_path / "un-dprk"
+    shutil.copytree(RULES, rules)
+    oil = rules / "oil.yaml"
+    oil.write_text(oil.read_text(encoding="utf-8").replace("          paragraph: OP4\n", "", 1), encoding="utf-8")
+    result = run_cli("evaluate", str(ARTICLE), "--rules", str(rules))
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "oil.yaml:" in line and "rule dprk.oil.crude-oil: versions[0].citation.paragraph: field required" in line
+    assert "Traceback" not in result.stderr
