@@ -15,6 +15,8 @@ import pytest
 
 from sanctionsengine.rulebook import Rulebook, load_rulebook
 
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules" / "un-dprk"
 SCENARIOS = ROOT / "scenarios"

@@ -320,5 +320,33 @@ def rules_groups(rules_dir: Path | None) -> None:
         click.echo(f"{gid:<34} {g.title}" + (f" [{'; '.join(parts)}]" if parts else ""))
 
 
+@main.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("docs"),
+    show_default=True,
+    help="Directory of the generated documents.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if any document is out of date.")
+@rules_option
+@_guard
+def generate(out_dir: Path, check: bool, rules_dir: Path | None) -> None:
+    """Write the step guide, the error-code reference and the report's JSON Schema into docs/."""
+    from .generate import generate as run_generate
+    from .rulebook import bundled_rules_path, load_rulebook
+
+    book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
+    stale = run_generate(out_dir, check=check, book=book)
+    if check:
+        if stale:
+            click.echo(f"out of date in {out_dir}: {', '.join(stale)} (run `sanctionsengine generate`)", err=True)
+            sys.exit(ExitCode.FINDINGS)
+        click.echo(f"ok: the generated documents in {out_dir} are current")
+    else:
+        click.echo(f"wrote {', '.join(stale) or 'nothing (all current)'} in {out_dir}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -107,7 +107,8 @@ class CommodityTerms:
 
 
 def commodity_terms(groups: GroupIndex, scope: Scope) -> CommodityTerms | None:
-    if not scope.commodities:
+    """None when the scope says nothing about goods; with only carve-outs, "anything but these"."""
+    if not scope.commodities and not scope.exclude_commodities:
         return None
     flags: list[str] = []
     terms: list[tuple[dict[str, Any], ...]] = []
@@ -146,6 +147,8 @@ def _alternatives(commodity: CommodityTerms | None) -> list[list[dict[str, Any]]
     """The commodity condition as a list of flat condition lists, any of which suffices."""
     if commodity is None:
         return [[]]
+    if not commodity.flags and not commodity.terms:  # only carve-outs: any goods, or none, but these
+        return [list(commodity.exclusions)]
     out: list[list[dict[str, Any]]] = []
     for start in range(0, len(commodity.flags), FLAT_OR_LIMIT):
         chunk = commodity.flags[start : start + FLAT_OR_LIMIT]
@@ -191,7 +194,7 @@ def compile_version(
         value_missing += [list(term) + list(commodity.exclusions) for term in commodity.unpriced]
     if value_missing:
         variants.append((Variant.MISSING_VALUE, value_missing))
-    if commodity is not None:
+    if version.scope.commodities:
         # the goods were not stated at all: the rule may apply, the report cannot say
         variants.append((Variant.MISSING_COMMODITY, [[{"has_commodity": 0}]]))
     name = f"{rule.id}@{version.version}"

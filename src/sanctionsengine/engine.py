@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import logging
 import threading
-import warnings
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,8 +49,12 @@ BATCH = 2000
 def _durable() -> Any:
     # durable calls datetime.utcfromtimestamp() on every action, deprecated since Python 3.12;
     # the warning is about durable's code, not ours or the user's, so it is silenced at the source
-    warnings.filterwarnings("ignore", message=r"datetime\.datetime\.utcfromtimestamp", category=DeprecationWarning,
-                            module=r"durable\.engine")
+    warnings.filterwarnings(
+        "ignore",
+        message=r"datetime\.datetime\.utcfromtimestamp",
+        category=DeprecationWarning,
+        module=r"durable\.engine",
+    )
     try:
         from durable import engine as durable_engine
     except ImportError as exc:  # missing, or built against a removed C API (Python 3.13)

@@ -57,10 +57,10 @@ class CommodityFit:
 def commodity_fit(groups: GroupIndex, version: RuleVersion, event: Event) -> CommodityFit:
     """Whether the event's goods fall in the scope's groups (thresholds judged when a value is given)."""
     scope = version.scope
-    if not scope.commodities:
+    if not scope.commodities and not scope.exclude_commodities:
         return CommodityFit(True, (), "any")
     if event.commodity is None:
-        return CommodityFit(False, (), "not stated")
+        return CommodityFit(not scope.commodities, (), "not stated")
     codes = [normalize_hs(c)[:6] for c in event.commodity.hs]
     tags = set(event.commodity.categories)
     hits: list[str] = []
@@ -87,6 +87,10 @@ def commodity_fit(groups: GroupIndex, version: RuleVersion, event: Event) -> Com
             if member.id in tags or any(any(c.startswith(h) for h in member.hs) for c in codes):
                 excluded.append(member.id)
     described = ", ".join(event.commodity.hs) or "no HS code"
+    if not scope.commodities:
+        if excluded:
+            return CommodityFit(False, (), f"{described} carved out as {', '.join(excluded)}")
+        return CommodityFit(True, (), f"{described}: not carved out")
     if hits and not excluded:
         return CommodityFit(True, tuple(dict.fromkeys(hits)), f"{described} in {', '.join(dict.fromkeys(hits))}")
     if excluded:
@@ -116,12 +120,11 @@ def explain(
         ),
     ]
     fit = commodity_fit(groups, version, event)
-    if scope.commodities:
-        conditions.append(
-            Condition(
-                name="commodity", expected="any of " + ", ".join(scope.commodities), fact=fit.detail, holds=fit.holds
-            )
-        )
+    if scope.commodities or scope.exclude_commodities:
+        expected = "any of " + ", ".join(scope.commodities) if scope.commodities else "any goods"
+        if scope.exclude_commodities:
+            expected += " except " + ", ".join(scope.exclude_commodities)
+        conditions.append(Condition(name="commodity", expected=expected, fact=fit.detail, holds=fit.holds))
     for flag in scope.flags_all:
         conditions.append(
             Condition(

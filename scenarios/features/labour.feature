@@ -1,0 +1,33 @@
+@sanctionsengine
+Feature: DPRK nationals working abroad
+  States may grant no new work authorizations to DPRK nationals (2375 OP17, from 11 September 2017)
+  and had to send home every DPRK national earning income by 22 December 2019 (2397 OP8).
+
+  Scenario: Newly admitted DPRK workers in 2024 breach both measures
+    Given the following events:
+      | id      | date       | kind       | supplier | recipient | flags        |
+      | workers | 2024-03-01 | employment | KP       | RU        | new-arrivals |
+    When the events are evaluated
+    Then event "workers" is a violation
+    And event "workers" is flagged under "S/RES/2397 (2017) OP8"
+    And event "workers" is flagged under "2375 OP17"
+
+  Scenario: Russian workers in the DPRK are not the measure's concern
+    Given the following events:
+      | id      | date       | kind       | supplier | recipient |
+      | russians | 2024-03-01 | employment | RU       | KP        |
+    When the events are evaluated
+    Then event "russians" is not prohibited
+    And no violation is reported
+
+  Scenario Outline: Earning income abroad breaches 2397 OP8 only after 22 December 2019
+    Given the following events:
+      | id      | date   | kind       | supplier | recipient |
+      | earners | <date> | employment | KP       | CN        |
+    When the events are evaluated
+    Then rule "dprk.labour.repatriation" finds event "earners" <outcome>
+
+    Examples:
+      | date       | outcome        |
+      | 2019-12-22 | not prohibited |
+      | 2019-12-23 | a violation    |

@@ -1,0 +1,765 @@
+"""The Gherkin step library: compliance requirements in words, each step defined once.
+
+Every step is declared through :func:`compliance_step`, which registers it with pytest-bdd and
+records its wording, meaning and an example in :data:`REGISTRY`; the step guide
+(``docs/steps.md``) is generated from that registry, so the guide and the steps cannot drift.
+Synonyms are extra wordings of one function (terraform-compliance keeps its vocabulary the same way).
+
+A failed expectation raises :class:`ComplianceFailure`, whose message names the feature file and
+line, the event and its facts, the expected and actual verdicts, and the findings with their
+citations. Bad input in a feature (an unknown column, a bad date, an unknown rule id or verdict)
+raises :class:`FeatureInputError` with the file and line of the offending table row or step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import pytest
+from pydantic import ValidationError
+from pytest_bdd import parsers
+from pytest_bdd.steps import step as bdd_step
+
+from ..errors import InputError, did_you_mean
+from ..evaluation import judge_scenario
+from ..evidence import EvidenceCheck, check_evidence
+from ..quantities import Quantity, parse_unit
+from ..rulebook import Rulebook, bundled_rules_path, load_rulebook
+from ..scenario import (
+    Commodity,
+    Event,
+    Evidence,
+    LoadedScenario,
+    Party,
+    Period,
+    Scenario,
+    ScenarioInfo,
+    Source,
+    Value,
+    load_scenario,
+)
+from ..verdicts import EventVerdict, Finding
+from ..vocabulary import Confidence, EventKind, Flag, Verdict
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ComplianceFailure(AssertionError):
+    """A compliance expectation in a feature file did not hold."""
+
+
+class FeatureInputError(Exception):
+    """A feature file says something the step library cannot read."""
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    keyword: str
+    wordings: tuple[str, ...]
+    meaning: str
+    example: str
+    table: str | None = None
+
+
+REGISTRY: list[StepSpec] = []
+_KEYWORDS: dict[str, Literal["given", "when", "then"]] = {"Given": "given", "When": "when", "Then": "then"}
+
+
+def _words(text: str) -> str:
+    return text
+
+
+_words.pattern = r'[^"]+'  # type: ignore[attr-defined]  # a verdict in words: anything but a quoted value
+_TYPES = {"Words": _words}
+
+
+def compliance_step(
+    keyword: str,
+    *wordings: str,
+    meaning: str,
+    example: str,
+    table: str | None = None,
+    target_fixture: str | None = None,
+) -> Callable[[F], F]:
+    """Declare one step family: its wordings (synonyms), what it means, and an example line."""
+
+    def decorator(func: F) -> F:
+        REGISTRY.append(StepSpec(keyword, tuple(w.replace(":Words}", "}") for w in wordings), meaning, example, table))
+        for wording in wordings:
+            # stacklevel=2: pytest-bdd puts the step fixture in the module that applies this decorator
+            bdd_step(
+                parsers.parse(wording, extra_types=_TYPES),
+                _KEYWORDS[keyword],
+                target_fixture=target_fixture,
+                stacklevel=2,
+            )(func)
+        return func
+
+    return decorator
+
+
+# --- the context one scenario builds up ---------------------------------------------------------
+
+
+@dataclass
+class Where:
+    """The feature file and line a step (or a table row) comes from."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class ComplianceContext:
+    """What a scenario has said so far: which law, which events, and the verdicts once evaluated."""
+
+    feature_dir: Path
+    where: Where
+    rules_dir: Path | None = None
+    as_of: dt.date | None = None
+    events: list[Event] = field(default_factory=list)
+    event_lines: dict[str, int] = field(default_factory=dict)
+    loaded: LoadedScenario | None = None
+    sources_dir: Path | None = None
+    verdicts: list[EventVerdict] | None = None
+    _book: Rulebook | None = None
+
+    @property
+    def book(self) -> Rulebook:
+        if self._book is None:
+            try:
+                self._book = load_rulebook(self.rules_dir or bundled_rules_path())
+            except InputError as exc:
+                raise FeatureInputError(
+                    f"{self.where}: the rulebook has problems:\n" + "\n".join(exc.diagnostics.lines())
+                ) from None
+        return self._book
+
+    def path(self, text: str) -> Path:
+        p = Path(text)
+        return p if p.is_absolute() else (self.feature_dir / p)
+
+    def verdict(self, event_id: str) -> EventVerdict:
+        if self.verdicts is None:
+            raise FeatureInputError(
+                f"{self.where}: nothing has been evaluated yet; add the step "
+                "'When the events are evaluated' before the expectations"
+            )
+        for v in self.verdicts:
+            if v.id == event_id:
+                return v
+        ids = [v.id for v in self.verdicts]
+        hint = did_you_mean(event_id, ids)
+        raise FeatureInputError(
+            f"{self.where}: no event '{event_id}' in this scenario"
+            + (f" ({hint})" if hint else f"; events: {', '.join(ids)}")
+        )
+
+    def known_rule(self, rule_id: str) -> str:
+        if not self.book.has_rule(rule_id):
+            hint = did_you_mean(rule_id, [r.id for r in self.book.rules])
+            raise FeatureInputError(
+                f"{self.where}: no rule '{rule_id}' in the rulebook"
+                + (f" ({hint})" if hint else "; see `sanctionsengine rules list`")
+            )
+        return rule_id
+
+
+STEP_KEY = pytest.StashKey[Where]()
+
+
+@pytest.fixture
+def compliance(request: pytest.FixtureRequest) -> ComplianceContext:
+    """The state of one compliance scenario (created fresh for each)."""
+    where = request.node.stash.get(STEP_KEY, Where(str(getattr(request.node, "path", "?")), 0))
+    return ComplianceContext(feature_dir=Path(where.file).resolve().parent, where=where)
+
+
+def _current(compliance: ComplianceContext, request: pytest.FixtureRequest) -> ComplianceContext:
+    compliance.where = request.node.stash.get(STEP_KEY, compliance.where)
+    return compliance
+
+
+# --- words the steps accept ----------------------------------------------------------------------
+
+_VERDICT_WORDS = {
+    "a violation": Verdict.VIOLATION,
+    "violation": Verdict.VIOLATION,
+    "a potential violation": Verdict.POTENTIAL_VIOLATION,
+    "potential violation": Verdict.POTENTIAL_VIOLATION,
+    "potentially a violation": Verdict.POTENTIAL_VIOLATION,
+    "undecidable": Verdict.UNDECIDABLE,
+    "exempt": Verdict.EXEMPT,
+    "not prohibited": Verdict.NOT_PROHIBITED,
+    "allowed": Verdict.NOT_PROHIBITED,
+    "out of scope": Verdict.OUT_OF_SCOPE,
+}
+
+
+def verdict_word(text: str, where: Where) -> Verdict:
+    key = " ".join(text.strip().strip('"').lower().replace("_", " ").split())
+    if key in _VERDICT_WORDS:
+        return _VERDICT_WORDS[key]
+    choices = sorted({v.label for v in Verdict})
+    hint = did_you_mean(key, list(_VERDICT_WORDS))
+    raise FeatureInputError(
+        f"{where}: unknown verdict '{text}'; expected one of {', '.join(choices)}" + (f" ({hint})" if hint else "")
+    )
+
+
+def category_word(text: str) -> str:
+    """'refined petroleum' → 'refined-petroleum': group ids written as words."""
+    return "-".join(text.strip().lower().split())
+
+
+COLUMNS: dict[str, str] = {
+    "id": "the event's id, used by the expectations (required)",
+    "date": "the day, YYYY-MM-DD (or give 'from' and 'to' for a period)",
+    "from": "first day of a period",
+    "to": "last day of a period",
+    "kind": "transfer, service, training, cooperation, employment, launch, offer, ... (required)",
+    "offered": "for an offer: what is offered (transfer, service, ...), comma-separated",
+    "supplier": "ISO 3166 alpha-2 code of the supplier (KP for the DPRK)",
+    "recipient": "ISO 3166 alpha-2 code of the recipient",
+    "hs": "HS codes, comma-separated (chapter, heading or subheading: 27, 2710, 2710.19)",
+    "category": "commodity categories (the rulebook's groups), comma-separated: refined petroleum, luxury goods",
+    "quantity": "a number, or 'unknown'",
+    "unit": "barrel, tonne, kilolitre, litre, cubic metre, piece, vehicle, person, ...",
+    "value_usd": "value per item in US dollars",
+    "total_usd": "value of the whole consignment in US dollars",
+    "flags": "facts rules test, comma-separated: new-arrivals, not-notified, ship-to-ship, ...",
+    "confidence": "alleged, reported or confirmed (default: reported)",
+    "claimed_by": "who makes the claim (default: the feature)",
+}
+_ALIASES = {
+    "categories": "category",
+    "hs_code": "hs",
+    "hs_codes": "hs",
+    "value": "value_usd",
+    "by": "claimed_by",
+    "qty": "quantity",
+    "quantity_unit": "unit",
+}
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in re.split(r"[,;]", cell) if part.strip())
+
+
+def _column(name: str, where: Where) -> str:
+    key = "_".join(name.strip().lower().split())
+    key = _ALIASES.get(key, key)
+    if key not in COLUMNS:
+        hint = did_you_mean(key, list(COLUMNS))
+        raise FeatureInputError(
+            f"{where}: unknown column '{name}'; expected some of {', '.join(COLUMNS)}" + (f" ({hint})" if hint else "")
+        )
+    return key
+
+
+def _pydantic_message(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int))
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"].startswith("date"):
+            msg = f"'{err.get('input')}' is not a date; expected YYYY-MM-DD"
+        elif err["type"] in ("enum", "literal_error"):
+            msg = f"unknown value '{err.get('input')}'; expected {err.get('ctx', {}).get('expected', '')}"
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return "; ".join(parts)
+
+
+def _party(row: dict[str, str], column: str, eid: str, where: Where) -> Party | None:
+    if not row.get(column):
+        return None
+    try:
+        return Party(country=row[column].strip())
+    except ValidationError as exc:
+        raise FeatureInputError(
+            f"{where}: event '{eid}': column '{column}': {_pydantic_message(exc).split(': ', 1)[-1]}"
+        ) from None
+
+
+def event_from_row(row: dict[str, str], where: Where, book: Rulebook) -> Event:
+    """One table row as an event; every problem is reported with the row's file and line."""
+    eid = row.get("id", "").strip()
+    if not eid:
+        raise FeatureInputError(f"{where}: a row without an 'id'; every event needs one for the expectations")
+    try:
+        date = dt.date.fromisoformat(row["date"]) if row.get("date") else None
+        period = Period.model_validate({"from": row["from"], "to": row["to"]}) if row.get("from") else None
+        quantity = None
+        if row.get("quantity"):
+            if row["quantity"].lower() == "unknown":
+                quantity = Quantity(unknown=True)
+            else:
+                quantity = Quantity(
+                    value=float(row["quantity"].replace(",", "")), unit=parse_unit(row.get("unit") or "")
+                )
+        categories = tuple(category_word(c) for c in _split(row.get("category", "")))
+        for cat in categories:
+            if cat not in book.groups:
+                hint = did_you_mean(cat, list(book.groups.groups))
+                raise FeatureInputError(
+                    f"{where}: event '{eid}': unknown category '{cat}'"
+                    + (f" ({hint})" if hint else "; see `sanctionsengine rules groups`")
+                )
+        hs = _split(row.get("hs", ""))
+        value = None
+        if row.get("value_usd"):
+            value = Value(amount=float(row["value_usd"].replace(",", "")), currency="USD", basis="per-item")
+        elif row.get("total_usd"):
+            value = Value(amount=float(row["total_usd"].replace(",", "")), currency="USD", basis="total")
+        return Event(
+            id=eid,
+            title=eid,
+            kind=EventKind(row.get("kind", "").strip()) if row.get("kind") else None,  # type: ignore[arg-type]
+            offered=tuple(EventKind(k) for k in _split(row.get("offered", ""))),
+            date=date,
+            period=period,
+            supplier=_party(row, "supplier", eid, where),
+            recipient=_party(row, "recipient", eid, where),
+            commodity=Commodity(description=", ".join(categories or hs) or "goods", hs=hs, categories=categories)
+            if (hs or categories)
+            else None,
+            quantity=quantity,
+            value=value,
+            flags=tuple(Flag(f) for f in _split(row.get("flags", ""))),
+            evidence=(
+                Evidence(
+                    source="feature",
+                    quote="as stated in the feature",
+                    claimed_by=row.get("claimed_by") or "the feature",
+                    confidence=Confidence(row.get("confidence") or "reported"),
+                ),
+            ),
+        )
+    except FeatureInputError:
+        raise
+    except ValidationError as exc:
+        raise FeatureInputError(f"{where}: event '{eid}': {_pydantic_message(exc)}") from None
+    except ValueError as exc:
+        text = str(exc)
+        if "is not a valid EventKind" in text:
+            bad = text.split("'")[1]
+            text = f"unknown kind '{bad}'; expected one of {', '.join(k.value for k in EventKind)}"
+            hint = did_you_mean(bad, [k.value for k in EventKind])
+            text += f" ({hint})" if hint else ""
+        elif "is not a valid Flag" in text:
+            bad = text.split("'")[1]
+            text = f"unknown flag '{bad}'; expected one of {', '.join(f.value for f in Flag)}"
+        elif "is not a valid Confidence" in text:
+            text = f"unknown confidence '{row.get('confidence')}'; expected alleged, reported or confirmed"
+        elif "Invalid isoformat" in text or "month must be" in text or "day is out of range" in text:
+            text = f"'{row.get('date')}' is not a date; expected YYYY-MM-DD"
+        elif "could not convert string to float" in text:
+            text = f"'{row.get('quantity') or row.get('value_usd') or row.get('total_usd')}' is not a number"
+        raise FeatureInputError(f"{where}: event '{eid}': {text}") from None
+
+
+# --- describing events and findings in compliance terms -----------------------------------------
+
+
+def describe_event(v: EventVerdict) -> str:
+    parts = [v.kind.value, f"{v.supplier or '—'} → {v.recipient or '—'}", v.when]
+    if v.hs:
+        parts.append("HS " + ", ".join(v.hs))
+    elif v.commodity:
+        parts.append(v.commodity)
+    if v.quantity:
+        parts.append(v.quantity)
+    return "; ".join(parts)
+
+
+def describe_findings(v: EventVerdict) -> str:
+    if not v.findings:
+        near = "; ".join(f"nearest: {n.rule_id} ({n.citation})" for n in v.near_misses)
+        return "  (no finding)" + (f" {near}" if near else "")
+    lines = []
+    for f in v.findings:
+        reason = f": {'; '.join(f.reasons)}" if f.reasons else ""
+        lines.append(f"  - {f.rule_id}: {f.outcome.label} under {f.citation} (version {f.version}){reason}")
+    return "\n".join(lines)
+
+
+def failure(where: Where, v: EventVerdict, expected: str, actual: str) -> ComplianceFailure:
+    return ComplianceFailure(
+        f'{where}: event "{v.id}" ({describe_event(v)})\n'
+        f"  expected: {expected}\n"
+        f"  actual:   {actual}\n"
+        f"  findings:\n{describe_findings(v)}\n"
+        f"  summary: {v.summary}"
+    )
+
+
+def _finding(v: EventVerdict, rule_id: str) -> Finding | None:
+    return next((f for f in v.findings if f.rule_id == rule_id), None)
+
+
+def _cites(f: Finding, citation: str) -> bool:
+    from ..citations import Citation
+
+    texts = [f.citation, *f.related]
+    for text in texts:
+        m = re.match(r"^S/RES/(\d+) \((\d{4})\) (OP\S+?)(?:,.*)?$", text)
+        if not m:
+            continue
+        c = Citation(
+            resolution=int(m.group(1)),
+            year=int(m.group(2)),
+            paragraph=m.group(3),
+            adopted=dt.date(int(m.group(2)), 1, 1),
+        )
+        if c.matches(citation):
+            return True
+    return False
+
+
+def _citation_text(text: str, where: Where) -> str:
+    if not re.match(r"^\s*(?:S/RES/)?\d+\s*(?:\(\d{4}\))?\s*(OP\d+(\([a-z]+\))*)?\s*$", text):
+        raise FeatureInputError(
+            f"{where}: '{text}' is not a citation; expected e.g. \"S/RES/2397 (2017) OP5\", "
+            '"2397 OP5" or "1718 OP8(a)(iii)"'
+        )
+    return text
+
+
+# --- Given ---------------------------------------------------------------------------------------
+
+
+@compliance_step(
+    "Given",
+    "the bundled rulebook",
+    "the UN DPRK rulebook",
+    meaning="Judge by the rulebook shipped with sanctionsengine (the default).",
+    example="Given the bundled rulebook",
+)
+def _bundled(compliance: ComplianceContext, request: pytest.FixtureRequest) -> None:
+    _current(compliance, request).rules_dir = None
+
+
+@compliance_step(
+    "Given",
+    'the rulebook in "{path}"',
+    meaning="Judge by the rulebook in this directory (relative to the feature file).",
+    example='Given the rulebook in "../../rules/un-dprk"',
+)
+def _rulebook(compliance: ComplianceContext, request: pytest.FixtureRequest, path: str) -> None:
+    ctx = _current(compliance, request)
+    target = ctx.path(path)
+    if not target.is_dir():
+        raise FeatureInputError(f"{ctx.where}: no rulebook directory '{path}' (looked in {target})")
+    ctx.rules_dir = target
+    ctx._book = None
+
+
+@compliance_step(
+    "Given",
+    'the law as of "{day}"',
+    'the law as it stood on "{day}"',
+    meaning="Judge every event by the law as it stood on this day, instead of the law of each event's own date.",
+    example='Given the law as of "2017-11-01"',
+)
+def _as_of(compliance: ComplianceContext, request: pytest.FixtureRequest, day: str) -> None:
+    ctx = _current(compliance, request)
+    try:
+        ctx.as_of = dt.date.fromisoformat(day)
+    except ValueError:
+        raise FeatureInputError(f"{ctx.where}: '{day}' is not a date; expected YYYY-MM-DD") from None
+
+
+@compliance_step(
+    "Given",
+    "the following events",
+    "the following events:",
+    "these events",
+    "these events:",
+    meaning="The events to judge, one table row each. Columns (any order, leave cells empty when "
+    "unknown): " + "; ".join(f"`{k}`: {v}" for k, v in COLUMNS.items()) + ".",
+    example="Given the following events:",
+    table="| id | date | kind | supplier | recipient | hs | quantity | unit |\n"
+    "| d1 | 2024-03-10 | transfer | RU | KP | 2710 | 300000 | barrel |",
+)
+def _events(compliance: ComplianceContext, request: pytest.FixtureRequest, datatable: list[list[str]]) -> None:
+    ctx = _current(compliance, request)
+    step = request.node.stash.get(_STEP_OBJ, None)
+    rows = step.datatable.rows if step is not None and step.datatable is not None else []
+    if not datatable:
+        raise FeatureInputError(f"{ctx.where}: the table of events is empty")
+    header_where = Where(ctx.where.file, rows[0].location.line) if rows else ctx.where
+    header = [_column(h, header_where) for h in datatable[0]]
+    book = ctx.book
+    seen = {e.id for e in ctx.events}
+    for i, cells in enumerate(datatable[1:], start=1):
+        line = rows[i].location.line if i < len(rows) else ctx.where.line
+        where = Where(ctx.where.file, line)
+        event = event_from_row(dict(zip(header, (str(c) for c in cells), strict=False)), where, book)
+        if event.id in seen:
+            raise FeatureInputError(f"{where}: event id '{event.id}' is used twice")
+        seen.add(event.id)
+        ctx.events.append(event)
+        ctx.event_lines[event.id] = line
+
+
+@compliance_step(
+    "Given",
+    'the scenario file "{path}"',
+    meaning="Take the events from a scenario file (relative to the feature file).",
+    example='Given the scenario file "../pyongyang-visit-2024.yaml"',
+)
+def _scenario_file(compliance: ComplianceContext, request: pytest.FixtureRequest, path: str) -> None:
+    ctx = _current(compliance, request)
+    try:
+        ctx.loaded = load_scenario(ctx.path(path), groups=list(ctx.book.groups.groups))
+    except InputError as exc:
+        raise FeatureInputError(
+            f"{ctx.where}: the scenario file has problems:\n" + "\n".join(exc.diagnostics.lines())
+        ) from None
+
+
+@compliance_step(
+    "Given",
+    'the source texts in "{path}"',
+    meaning="Check the scenario's quotes verbatim against the source texts in this directory.",
+    example='Given the source texts in "../../../shared/sources"',
+)
+def _sources(compliance: ComplianceContext, request: pytest.FixtureRequest, path: str) -> None:
+    ctx = _current(compliance, request)
+    target = ctx.path(path)
+    if not target.is_dir():
+        raise FeatureInputError(f"{ctx.where}: no directory '{path}' (looked in {target})")
+    ctx.sources_dir = target
+
+
+# --- When ----------------------------------------------------------------------------------------
+
+_SOURCE = Source(id="feature", title="feature file", language="en", url="about:feature")
+
+
+@compliance_step(
+    "When",
+    "the events are evaluated",
+    "I evaluate the events",
+    "the scenario is evaluated",
+    meaning="Run the engine: every event gets exactly one verdict.",
+    example="When the events are evaluated",
+)
+def _evaluate(compliance: ComplianceContext, request: pytest.FixtureRequest) -> None:
+    ctx = _current(compliance, request)
+    book = ctx.book
+    evidence = EvidenceCheck((), {})
+    if ctx.loaded is not None:
+        loaded = ctx.loaded
+        if ctx.sources_dir is not None:
+            evidence, diags = check_evidence(loaded, ctx.sources_dir)
+            if diags:
+                raise FeatureInputError(
+                    f"{ctx.where}: the scenario's evidence has problems:\n" + "\n".join(diags.lines())
+                )
+    elif ctx.events:
+        from ..yamlfile import YamlDocument
+
+        scenario = Scenario(
+            scenario=ScenarioInfo(id="feature", title=ctx.where.file), sources=(_SOURCE,), events=tuple(ctx.events)
+        )
+        loaded = LoadedScenario(
+            scenario=scenario, file=ctx.where.file, sha256="", doc=YamlDocument(ctx.where.file, None)
+        )
+    else:
+        raise FeatureInputError(
+            f"{ctx.where}: no events to evaluate; give a table ('Given the following events:') or a scenario file"
+        )
+    ctx.verdicts = judge_scenario(book, loaded, evidence, as_of=ctx.as_of)
+
+
+# --- Then ----------------------------------------------------------------------------------------
+
+
+@compliance_step(
+    "Then",
+    'event "{event_id}" is {verdict:Words}',
+    'the verdict on event "{event_id}" is {verdict:Words}',
+    meaning="The event's one overall verdict: a violation, a potential violation, undecidable, "
+    "exempt, not prohibited, or out of scope.",
+    example='Then event "d1" is a violation',
+)
+def _verdict_is(compliance: ComplianceContext, request: pytest.FixtureRequest, event_id: str, verdict: str) -> None:
+    ctx = _current(compliance, request)
+    expected = verdict_word(verdict, ctx.where)
+    v = ctx.verdict(event_id)
+    if v.verdict != expected:
+        raise failure(ctx.where, v, expected.label, v.verdict.label)
+
+
+@compliance_step(
+    "Then",
+    'event "{event_id}" is flagged under "{citation}"',
+    'a finding on event "{event_id}" cites "{citation}"',
+    meaning="Some finding on the event cites this resolution and paragraph (as its own citation or "
+    "a related one). A paragraph without sub-letters also matches its sub-paragraphs.",
+    example='Then event "d1" is flagged under "S/RES/2397 (2017) OP5"',
+)
+def _cites_step(compliance: ComplianceContext, request: pytest.FixtureRequest, event_id: str, citation: str) -> None:
+    ctx = _current(compliance, request)
+    _citation_text(citation, ctx.where)
+    v = ctx.verdict(event_id)
+    if not any(_cites(f, citation) for f in v.findings):
+        raise failure(ctx.where, v, f"a finding citing {citation}", "no finding cites it")
+
+
+@compliance_step(
+    "Then",
+    'event "{event_id}" is flagged by rule "{rule_id}"',
+    'rule "{rule_id}" flags event "{event_id}"',
+    meaning="The rule finds a violation, a potential violation, or cannot decide, for this event.",
+    example='Then event "d1" is flagged by rule "dprk.oil.refined-petroleum"',
+)
+def _flagged_by(compliance: ComplianceContext, request: pytest.FixtureRequest, event_id: str, rule_id: str) -> None:
+    ctx = _current(compliance, request)
+    ctx.known_rule(rule_id)
+    v = ctx.verdict(event_id)
+    f = _finding(v, rule_id)
+    flagged = (Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION, Verdict.UNDECIDABLE)
+    if f is None or f.outcome not in flagged:
+        raise failure(ctx.where, v, f"flagged by {rule_id}", f"{rule_id}: {f.outcome.label if f else 'no finding'}")
+
+
+@compliance_step(
+    "Then",
+    'event "{event_id}" is not flagged by rule "{rule_id}"',
+    'rule "{rule_id}" does not flag event "{event_id}"',
+    meaning="The rule has no finding on the event, or one that clears it (not prohibited, exempt).",
+    example='Then event "d1" is not flagged by rule "dprk.luxury.supply"',
+)
+def _not_flagged_by(compliance: ComplianceContext, request: pytest.FixtureRequest, event_id: str, rule_id: str) -> None:
+    ctx = _current(compliance, request)
+    ctx.known_rule(rule_id)
+    v = ctx.verdict(event_id)
+    f = _finding(v, rule_id)
+    if f is not None and f.outcome in (Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION, Verdict.UNDECIDABLE):
+        raise failure(ctx.where, v, f"not flagged by {rule_id}", f"{rule_id}: {f.outcome.label}")
+
+
+@compliance_step(
+    "Then",
+    'rule "{rule_id}" finds event "{event_id}" {verdict:Words}',
+    meaning='One rule\'s own outcome on the event, whatever the other rules say; "not prohibited" '
+    "also holds when the rule has no finding on it.",
+    example='Then rule "dprk.oil.refined-petroleum" finds event "d1" not prohibited',
+)
+def _rule_outcome(
+    compliance: ComplianceContext, request: pytest.FixtureRequest, rule_id: str, event_id: str, verdict: str
+) -> None:
+    ctx = _current(compliance, request)
+    ctx.known_rule(rule_id)
+    expected = verdict_word(verdict, ctx.where)
+    v = ctx.verdict(event_id)
+    f = _finding(v, rule_id)
+    actual = f.outcome if f is not None else Verdict.NOT_PROHIBITED
+    if actual != expected:
+        raise failure(
+            ctx.where, v, f"{rule_id}: {expected.label}", f"{rule_id}: {f.outcome.label if f else 'no finding'}"
+        )
+
+
+@compliance_step(
+    "Then",
+    "no violation is reported",
+    "no event is a violation",
+    meaning="No event's verdict is a violation (potential violations may remain).",
+    example="Then no violation is reported",
+)
+def _no_violation(compliance: ComplianceContext, request: pytest.FixtureRequest) -> None:
+    ctx = _current(compliance, request)
+    if ctx.verdicts is None:
+        ctx.verdict("")
+    for v in ctx.verdicts or []:
+        if v.verdict == Verdict.VIOLATION:
+            raise failure(ctx.where, v, "no violation", v.verdict.label)
+
+
+@compliance_step(
+    "Then",
+    "no event is flagged",
+    meaning="No event is a violation, a potential violation, or undecidable.",
+    example="Then no event is flagged",
+)
+def _none_flagged(compliance: ComplianceContext, request: pytest.FixtureRequest) -> None:
+    ctx = _current(compliance, request)
+    if ctx.verdicts is None:
+        ctx.verdict("")
+    for v in ctx.verdicts or []:
+        if v.verdict in (Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION, Verdict.UNDECIDABLE):
+            raise failure(ctx.where, v, "not flagged", v.verdict.label)
+
+
+@compliance_step(
+    "Then",
+    'the report cites "{citation}"',
+    meaning="Some finding, on any event, cites this resolution and paragraph.",
+    example='Then the report cites "S/RES/1718 (2006) OP8(a)(iii)"',
+)
+def _report_cites(compliance: ComplianceContext, request: pytest.FixtureRequest, citation: str) -> None:
+    ctx = _current(compliance, request)
+    _citation_text(citation, ctx.where)
+    if ctx.verdicts is None:
+        ctx.verdict("")
+    verdicts = ctx.verdicts or []
+    if not any(_cites(f, citation) for v in verdicts for f in v.findings):
+        cited = sorted({f.citation for v in verdicts for f in v.findings})
+        raise ComplianceFailure(
+            f"{ctx.where}: the report does not cite {citation}\n  cited: {', '.join(cited) or 'nothing'}"
+        )
+
+
+@compliance_step(
+    "Then",
+    'the nearest measure for event "{event_id}" is rule "{rule_id}"',
+    meaning="For an event no measure covers, the rule that misses it only by direction.",
+    example='Then the nearest measure for event "food" is rule "dprk.export.food-agricultural"',
+)
+def _nearest(compliance: ComplianceContext, request: pytest.FixtureRequest, event_id: str, rule_id: str) -> None:
+    ctx = _current(compliance, request)
+    ctx.known_rule(rule_id)
+    v = ctx.verdict(event_id)
+    if not v.near_misses or v.near_misses[0].rule_id != rule_id:
+        raise failure(
+            ctx.where,
+            v,
+            f"nearest measure {rule_id}",
+            ", ".join(n.rule_id for n in v.near_misses) or "no nearest measure",
+        )
+
+
+@compliance_step(
+    "Then",
+    'rule "{rule_id}" judges event "{event_id}" by version "{version}"',
+    meaning="Which dated version of a rule was applied to the event.",
+    example='Then rule "dprk.oil.refined-petroleum" judges event "d1" by version "2397"',
+)
+def _version(
+    compliance: ComplianceContext, request: pytest.FixtureRequest, rule_id: str, event_id: str, version: str
+) -> None:
+    ctx = _current(compliance, request)
+    ctx.known_rule(rule_id)
+    v = ctx.verdict(event_id)
+    f = _finding(v, rule_id)
+    if f is None or f.version != version:
+        raise failure(
+            ctx.where,
+            v,
+            f"{rule_id} version {version}",
+            f"{rule_id} version {f.version}" if f else f"{rule_id}: no finding",
+        )
+
+
+_STEP_OBJ = pytest.StashKey[Any]()
