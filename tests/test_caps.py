@@ -34,7 +34,7 @@ def test_running_total_thresholds_and_the_stop_order(book: Rulebook) -> None:
     assert apr.computation and apr.computation.crossed == (75.0, 90.0)
     assert apr.outcome == Verdict.NOT_PROHIBITED
     assert may.computation and may.computation.crossed == (95.0,)
-    assert "crossed 95 % of the 2024 cap: 481,200 of 500,000 barrels (all further supply must cease)" in may.reasons
+    assert "crossed 95% of the 2024 cap: 481,200 of 500,000 barrels (all further supply must cease)" in may.reasons
     assert jun.outcome == Verdict.VIOLATION and "had to cease" in jun.reasons[0]
     assert jul.outcome == Verdict.VIOLATION
     assert jul.computation and jul.computation.total_after == 511_200 and jul.computation.percent_after == 102.24

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from sanctionsengine.compile import MARKER, SEEN, compile_rulebook, event_fact
+from sanctionsengine.compile import MARKER, RECORD_MARKER, SEEN, compile_rulebook, event_fact
 from sanctionsengine.engine import Engine, _durable
 from sanctionsengine.errors import EngineFailure, EngineTimeout, EngineUnavailable
 from sanctionsengine.rulebook import Rulebook
@@ -63,8 +63,10 @@ def test_a_run_past_its_deadline_raises_engine_timeout(book: Rulebook) -> None:
 def test_every_compiled_rule_tests_the_event_marker(book: Rulebook) -> None:
     compiled = compile_rulebook(book)
     for name, cond in compiled.conditions.items():
-        m = cond["all"][0]["m"]
-        assert m == {MARKER: 1} or {MARKER: 1} in m["$and"], name
+        for binding in cond["all"]:
+            for expr in binding.values():
+                terms = expr.get("$and", [expr])
+                assert {MARKER: 1} in terms or {RECORD_MARKER: 1} in terms, name
 
 
 def test_one_event_matching_several_rules_gets_every_finding(book: Rulebook) -> None:
@@ -118,10 +120,11 @@ def test_conditions_stay_within_durables_expression_limit(book: Rulebook) -> Non
     and markers count towards 32 expressions): every `$or` here holds single tests only."""
     compiled = compile_rulebook(book)
     for name, cond in compiled.conditions.items():
-        m = cond["all"][0]["m"]
-        for term in m.get("$and", [m]):
-            for alternative in term.get("$or", []):
-                assert not ({"$and", "$or"} & set(alternative)), name
+        for binding in cond["all"]:
+            for m in binding.values():
+                for term in m.get("$and", [m]):
+                    for alternative in term.get("$or", []):
+                        assert not ({"$and", "$or"} & set(alternative)), name
 
 
 def test_missing_durable_names_the_remedy(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,10 +47,10 @@ def _explain(run: object) -> str:
 def test_law_case(family: str, rc: RuleCases, case: Positive | Negative | Boundary) -> None:
     assert BOOK.has_rule(rc.rule), f"law test names unknown rule {rc.rule}"
     if isinstance(case, Positive):
-        run = evaluate_case_event(BOOK, rc.rule, case.name, case.event.to_event("case"), case.as_of)
+        run = evaluate_case_event(BOOK, rc.rule, case.name, case.event.to_event("case"), case.as_of, case.with_events)
         assert run.outcome == case.outcome, f"{case.name}: expected {case.outcome.value}\n{_explain(run)}"
     elif isinstance(case, Negative):
-        run = evaluate_case_event(BOOK, rc.rule, case.name, case.event.to_event("case"), case.as_of)
+        run = evaluate_case_event(BOOK, rc.rule, case.name, case.event.to_event("case"), case.as_of, case.with_events)
         assert run.left_alone, f"{case.name}: expected {rc.rule} to flag nothing ({case.why})\n{_explain(run)}"
     else:
         before = evaluate_case_event(

@@ -105,10 +105,27 @@ def test_exemption_names_what_it_exempts_and_why(book: Rulebook) -> None:
         flags=["civil-aircraft-outside-dprk"],
         quantity={"value": 200, "unit": "barrel"},
     )
-    assert run.verdict.verdict == Verdict.EXEMPT  # type: ignore[attr-defined]
     f = next(f for f in run.verdict.findings if f.rule_id == "dprk.oil.aviation-fuel")  # type: ignore[attr-defined]
+    assert f.outcome == Verdict.EXEMPT
     assert f.exemption.rule_id == "dprk.oil.aviation-fuel-civil-flights"
     assert "civil passenger aircraft" in f.exemption.grounds
+    assert any("exempt under dprk.oil.aviation-fuel-civil-flights" in r for r in f.reasons)
+    # aviation fuel also counts as refined petroleum, whose supplies must be notified: that stays open
+    assert run.verdict.verdict == Verdict.POTENTIAL_VIOLATION  # type: ignore[attr-defined]
+
+
+def test_an_event_whose_only_finding_is_exempted_is_exempt(book: Rulebook) -> None:
+    run = _run(
+        book,
+        "dprk.oil.aviation-fuel",
+        kind="transfer",
+        date="2017-02-01",
+        supplier="CN",
+        recipient="KP",
+        categories=["aviation-fuel"],
+        flags=["civil-aircraft-outside-dprk"],
+    )
+    assert run.verdict.verdict == Verdict.EXEMPT  # type: ignore[attr-defined]
     assert run.verdict.summary.startswith("Exempt under dprk.oil.aviation-fuel-civil-flights")  # type: ignore[attr-defined]
 
 

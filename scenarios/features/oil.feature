@@ -12,10 +12,11 @@ Feature: Crude oil, refined petroleum, condensates and aviation fuel
     Then event "diesel" is a violation
     And event "diesel" is flagged under "S/RES/2397 (2017) OP5"
 
-  Scenario: A delivery within the cap is not prohibited
+  Scenario: A delivery within the cap, notified in time, is not prohibited
     Given the following events:
-      | id     | date       | kind     | supplier | recipient | hs   | quantity | unit   |
-      | diesel | 2024-04-01 | transfer | CN       | KP        | 2710 | 100000   | barrel |
+      | id     | date       | kind         | supplier | recipient | concerns | hs   | quantity | unit   | refers_to |
+      | diesel | 2024-04-01 | transfer     | CN       | KP        |          | 2710 | 100000   | barrel |           |
+      | notice | 2024-04-20 | notification | CN       |           | KP       |      |          |        | diesel    |
     When the events are evaluated
     Then no event is flagged
 
@@ -31,14 +32,14 @@ Feature: Crude oil, refined petroleum, condensates and aviation fuel
       | id   | date       | kind     | supplier | recipient | category      | flags                       | quantity | unit   |
       | fuel | 2019-01-01 | transfer | CN       | KP        | aviation fuel | civil-aircraft-outside-dprk | 200      | barrel |
     When the events are evaluated
-    Then event "fuel" is exempt
+    Then rule "dprk.oil.aviation-fuel" finds event "fuel" exempt
 
   Scenario Outline: 2375's first cap period starts on 1 October 2017; before it, nothing was allowed
     Given the following events:
       | id     | date   | kind     | supplier | recipient | hs   | quantity | unit   |
       | diesel | <date> | transfer | CN       | KP        | 2710 | 1000     | barrel |
     When the events are evaluated
-    Then event "diesel" is <verdict>
+    Then rule "dprk.oil.refined-petroleum-before-cap" finds event "diesel" <verdict>
 
     Examples:
       | date       | verdict        |
@@ -57,3 +58,55 @@ Feature: Crude oil, refined petroleum, condensates and aviation fuel
       | as_of      | verdict        |
       | 2017-12-21 | not prohibited |
       | 2017-12-22 | a violation    |
+
+  Scenario: Deliveries by every supplier add up, and the one that takes the year past the cap is a violation
+    Given the following events:
+      | id    | date       | kind     | supplier | recipient | hs   | quantity | unit   | confidence |
+      | march | 2024-03-10 | transfer | RU       | KP        | 2710 | 300000   | barrel | confirmed  |
+      | april | 2024-04-10 | transfer | CN       | KP        | 2710 | 150000   | barrel | confirmed  |
+      | may   | 2024-05-10 | transfer | RU       | KP        | 2710 | 31200    | barrel | confirmed  |
+      | june  | 2024-06-10 | transfer | CN       | KP        | 2710 | 10000    | barrel | confirmed  |
+      | july  | 2024-07-10 | transfer | RU       | KP        | 2710 | 20000    | barrel | confirmed  |
+    When the events are evaluated
+    Then rule "dprk.oil.refined-petroleum" finds event "march" not prohibited
+    And event "april" crosses 90% of the cap
+    And event "may" crosses 95% of the cap
+    And the running total after event "may" is 481,200 barrels
+    And rule "dprk.oil.refined-petroleum" finds event "june" a violation
+    And the running total after event "july" is 511,200 barrels
+    And rule "dprk.oil.refined-petroleum" finds event "july" a violation
+
+  Scenario: A delivery of unknown quantity makes later totals a lower bound
+    Given the following events:
+      | id      | date       | kind     | supplier | recipient | hs   | quantity | unit   |
+      | unknown | 2024-03-01 | transfer | RU       | KP        | 2710 | unknown  |        |
+      | known   | 2024-04-01 | transfer | RU       | KP        | 2710 | 100000   | barrel |
+    When the events are evaluated
+    Then event "unknown" is a potential violation
+    And the running total after event "known" is at least 100,000 barrels
+
+  Scenario: Each supply must be notified to the Committee within 30 days
+    Given the notification records are complete through "2024-12-31"
+    And the following events:
+      | id        | date       | kind         | supplier | recipient | concerns | hs   | quantity | unit   | refers_to |
+      | notified  | 2024-03-01 | transfer     | CN       | KP        |          | 2710 | 1000     | barrel |           |
+      | silent    | 2024-03-05 | transfer     | RU       | KP        |          | 2710 | 1000     | barrel |           |
+      | notice    | 2024-03-20 | notification | CN       |           | KP       |      |          |        | notified  |
+    When the events are evaluated
+    Then rule "dprk.oil.refined-petroleum-notification" finds event "notified" not prohibited
+    And rule "dprk.oil.refined-petroleum-notification" finds event "silent" a violation
+    And event "silent" is flagged under "S/RES/2397 (2017) OP5(a)"
+
+  Scenario Outline: A delivery is judged by the cap of its own date
+    Given the following events:
+      | id     | date   | kind     | supplier | recipient | hs   | quantity | unit   |
+      | diesel | <date> | transfer | CN       | KP        | 2710 | 1000     | barrel |
+    When the events are evaluated
+    Then rule "dprk.oil.refined-petroleum" judges event "diesel" by version "<version>"
+
+    Examples:
+      | date       | version             |
+      | 2017-10-01 | 2375-initial-period |
+      | 2017-11-15 | 2375-initial-period |
+      | 2017-12-31 | 2375-initial-period |
+      | 2018-01-01 | 2397                |

@@ -11,7 +11,7 @@ report says so.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict
@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from .quantities import ConversionTable, Qualifier, convert, convertible, format_number, unit_label
 from .rules import Cap, CapLimit, CapWindow, Rule, RuleVersion
 from .scenario import Event
-from .vocabulary import Status, Unit, Verdict
+from .vocabulary import Confidence, Status, Unit, Verdict
 
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -93,10 +93,10 @@ def _to_unit(
     unit: Unit,
     limit: CapLimit,
     cap: Cap,
-    event: Event,
     tables: dict[str, ConversionTable],
     groups_of_event: list[str],
 ) -> tuple[float, Conversion | None] | None:
+    """``value`` in ``unit`` as an amount in the limit's unit, with how it was converted."""
     if unit == limit.unit:
         return value, None
     if convertible(unit, limit.unit):
@@ -122,92 +122,134 @@ def _to_unit(
             status=factor_row.status,
             default_used=default,
         )
+    stated = next((lim for lim in cap.limits if lim.unit == unit), None)
+    if stated is not None:  # the cap states both units: convert at the ratio of its own two figures
+        factor = limit.amount / stated.amount
+        return value * factor, Conversion(
+            from_unit=unit,
+            to_unit=limit.unit,
+            factor=factor,
+            method=f"the ratio of the cap's own figures ({format_number(limit.amount)} {limit.unit.value} "
+            f"to {format_number(stated.amount)} {unit.value})",
+            source="the resolution's text, which states the cap in both units",
+            status=Status.VERIFIED,
+        )
     return None
 
 
 @dataclass
 class _Window:
-    total: float = 0.0
+    totals: dict[Unit, float] = field(default_factory=dict)
+    confirmed: dict[Unit, float] = field(default_factory=dict)  # the Committee's own count: notified figures
     unknown: int = 0
     uncertain: bool = False
 
 
+def _pct(value: float) -> str:
+    return f"{value:.1f}%"
+
+
 class CapLedger:
-    """Running totals for one cap rule, fed deliveries in date order."""
+    """Running totals for one cap rule, fed deliveries in date order.
+
+    A window keeps one total per unit the cap states (crude: barrels and tonnes), so a
+    delivery reported in either unit counts against both; each delivery is judged in the unit
+    it was reported in (or the cap's first unit).
+    """
 
     def __init__(self, rule: Rule, tables: dict[str, ConversionTable]):
         self.rule = rule
         self.tables = tables
-        self.windows: dict[tuple[str, date, str, Unit], _Window] = defaultdict(_Window)
+        self.windows: dict[tuple[str, date, str], _Window] = defaultdict(_Window)
 
     def add(self, index: int, event: Event, version: RuleVersion, groups_of_event: list[str]) -> CapJudgement:
         cap = version.cap
         assert cap is not None
-        day = event.end
-        start, end, label = window_of(cap, version, day)
+        start, end, label = window_of(cap, version, event.end)
         supplier = event.supplier.country if (cap.aggregate == "per-supplier" and event.supplier) else "*"
         scope_text = "all suppliers together" if supplier == "*" else f"supplies by {supplier}"
+        acc = self.windows[(self.rule.id, start, supplier)]
         q = event.quantity
-        limit = cap.limits[0]
-        converted: tuple[float, Conversion | None] | None = None
         reported = str(q) if q is not None else "not reported"
+        judged = cap.limits[0]
+        amounts: dict[Unit, tuple[float, Conversion | None]] = {}
         if q is not None and q.known and q.unit is not None and q.value is not None:
-            # judge in the unit reported where the cap states one (crude: barrels or tonnes)
-            limit = next((lim for lim in cap.limits if lim.unit == q.unit), cap.limits[0])
-            converted = _to_unit(q.value, q.unit, limit, cap, event, self.tables, groups_of_event)
-        acc = self.windows[(self.rule.id, start, supplier, limit.unit)]
-        before_total, before_unknown, before_uncertain = acc.total, acc.unknown, acc.uncertain
-        pct_before = 100.0 * before_total / limit.amount
+            judged = next((lim for lim in cap.limits if lim.unit == q.unit), cap.limits[0])
+            for lim in cap.limits:
+                converted = _to_unit(q.value, q.unit, lim, cap, self.tables, groups_of_event)
+                if converted is not None:
+                    amounts[lim.unit] = converted
+        limit = judged
+        before = acc.totals.get(limit.unit, 0.0)
+        before_lower = bool(acc.unknown or acc.uncertain)
+        pct_before = 100.0 * before / limit.amount
+        # the stop order binds once the Committee Secretary notifies States, and the Secretary counts
+        # notified (confirmed) deliveries: estimates alone make a later supply only potentially unlawful
+        stop_on_record = cap.stop_threshold is not None and (
+            100.0 * acc.confirmed.get(limit.unit, 0.0) / limit.amount >= cap.stop_threshold
+        )
         thresholds = sorted(
             set(cap.alert_thresholds) | ({cap.stop_threshold} if cap.stop_threshold else set()) | {100.0}
         )
         unit_name = unit_label(limit.unit)
         reasons: list[str] = []
         missing: list[str] = []
-        if converted is None:
+        crossed: list[float] = []
+        quantity: float | None = None
+        conversion: Conversion | None = None
+        if limit.unit not in amounts:
             acc.unknown += 1
-            after = before_total
+            after = before
             why = (
                 "quantity not reported"
                 if q is None or not q.known
                 else f"quantity in {q.unit.value if q.unit else '?'} cannot be converted to {limit.unit.value}"
             )
             missing.append("quantity")
-            bound = "at least " if before_unknown or before_uncertain else ""
+            bound = "at least " if before_lower else ""
             reasons.append(
-                f"{why}: this delivery cannot be counted against the {label} cap; reported deliveries "
-                f"before it total {bound}{format_number(round(before_total))} of "
-                f"{format_number(limit.amount)} {unit_name} ({pct_before:.1f} %)"
+                f"{why}: this delivery cannot be counted against the {label} cap; reported deliveries before it "
+                f"total {bound}{format_number(round(before))} of {format_number(limit.amount)} {unit_name} "
+                f"({_pct(pct_before)})"
             )
             outcome = Verdict.POTENTIAL_VIOLATION
-            crossed: list[float] = []
             if cap.stop_threshold is not None and pct_before >= cap.stop_threshold:
-                outcome = Verdict.VIOLATION
-                reasons.append(f"any supply after the total reached {cap.stop_threshold:g} % had to cease")
-            quantity = None
-            conversion = None
+                if stop_on_record:
+                    outcome = Verdict.VIOLATION
+                reasons.append(f"any supply after the total reached {cap.stop_threshold:g}% had to cease")
         else:
-            quantity, conversion = converted
-            after = before_total + quantity
-            acc.total = after
+            for unit, (amount, _) in amounts.items():
+                acc.totals[unit] = acc.totals.get(unit, 0.0) + amount
+                if event.confidence == Confidence.CONFIRMED:
+                    acc.confirmed[unit] = acc.confirmed.get(unit, 0.0) + amount
+            quantity, conversion = amounts[limit.unit]
+            after = acc.totals[limit.unit]
             if q is not None and q.qualifier in (Qualifier.AT_LEAST, Qualifier.AT_MOST):
                 acc.uncertain = True
             pct_after = 100.0 * after / limit.amount
             crossed = [t for t in thresholds if pct_before < t <= pct_after]
-            lower = bool(before_unknown or before_uncertain or (q is not None and q.qualifier == Qualifier.AT_LEAST))
+            lower = before_lower or (q is not None and q.qualifier == Qualifier.AT_LEAST)
             bound = "at least " if lower else ""
             total_text = f"{bound}{format_number(round(after))} of {format_number(limit.amount)} {unit_name}"
             outcome = Verdict.NOT_PROHIBITED
             if cap.stop_threshold is not None and pct_before >= cap.stop_threshold:
-                outcome = Verdict.VIOLATION
-                reasons.append(
-                    f"supplied after reported deliveries reached {cap.stop_threshold:g} % of the {label} cap, "
-                    f"when all supply had to cease for the rest of the period ({total_text}, {pct_after:.1f} %)"
-                )
+                if stop_on_record:
+                    outcome = Verdict.VIOLATION
+                    reasons.append(
+                        f"supplied after notified deliveries reached {cap.stop_threshold:g}% of the {label} cap, when "
+                        f"all supply had to cease for the rest of the period ({total_text}, {_pct(pct_after)})"
+                    )
+                else:
+                    outcome = Verdict.POTENTIAL_VIOLATION
+                    reasons.append(
+                        f"supplied after reported deliveries reached {cap.stop_threshold:g}% of the {label} cap "
+                        f"({total_text}, {_pct(pct_after)}); the order to stop binds once the Committee Secretary "
+                        "notifies States, on notified figures, and those did not reach it"
+                    )
             if pct_after > 100.0:
                 outcome = Verdict.VIOLATION
                 verb = "takes" if pct_before <= 100.0 else "adds to"
-                reasons.append(f"{verb} the {label} total past the cap: {total_text} ({pct_after:.1f} %)")
+                reasons.append(f"{verb} the {label} total past the cap: {total_text} ({_pct(pct_after)})")
             if q is not None and q.qualifier == Qualifier.AT_MOST and outcome == Verdict.VIOLATION:
                 outcome = Verdict.POTENTIAL_VIOLATION
                 reasons.append("the quantity is reported only as a maximum, so the excess is not established")
@@ -221,17 +263,22 @@ class CapLedger:
                     if t in cap.alert_thresholds
                     else ""
                 )
-                reasons.append(f"crossed {t:g} % of the {label} cap: {total_text}{note}")
+                reasons.append(f"crossed {t:g}% of the {label} cap: {total_text}{note}")
+            passed = [t for t in thresholds if t < 100.0 and t <= pct_before]
             if outcome == Verdict.NOT_PROHIBITED and not crossed:
-                reasons.append(f"within the {label} cap: {total_text} ({pct_after:.1f} %)")
+                if passed:
+                    reasons.append(
+                        f"the {label} total was already past the {passed[-1]:g}% alert: {total_text} "
+                        f"({_pct(pct_after)})"
+                    )
+                else:
+                    reasons.append(f"within the {label} cap: {total_text} ({_pct(pct_after)})")
             if conversion is not None:
                 reasons.append(
-                    f"converted {reported} at {conversion.factor:g} {limit.unit.value} per {conversion.from_unit.value} "
-                    f"({conversion.method})"
+                    f"converted {reported} at {conversion.factor:g} {limit.unit.value} per "
+                    f"{conversion.from_unit.value} ({conversion.method})"
                 )
         pct_after = 100.0 * after / limit.amount
-        lower_bound = bool(acc.unknown or acc.uncertain)
-        text = reasons[0] if reasons else ""
         comp = CapComputation(
             window=label,
             window_start=start,
@@ -241,13 +288,13 @@ class CapLedger:
             reported=reported,
             quantity=quantity,
             conversion=conversion,
-            total_before=before_total,
+            total_before=before,
             total_after=after,
             percent_after=round(pct_after, 4),
-            lower_bound=lower_bound,
+            lower_bound=bool(acc.unknown or acc.uncertain),
             unknown_in_window=acc.unknown,
             supplier_scope=scope_text,
             crossed=tuple(crossed),
-            text=text,
+            text=reasons[0] if reasons else "",
         )
         return CapJudgement(index, outcome, tuple(reasons), tuple(missing), comp)

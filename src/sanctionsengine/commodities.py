@@ -73,12 +73,17 @@ class GroupIndex:
 
     def __init__(self, groups: Iterable[CommodityGroup]):
         self.groups: dict[str, CommodityGroup] = {g.id: g for g in groups}
+        self._members: dict[str, list[CommodityGroup]] = {}
+        self._covering: dict[tuple[tuple[str, ...], frozenset[str]], list[str]] = {}
 
     def __contains__(self, group_id: str) -> bool:
         return group_id in self.groups
 
     def members(self, group_id: str) -> list[CommodityGroup]:
         """The group and every group it includes, transitively, in a stable order."""
+        cached = self._members.get(group_id)
+        if cached is not None:
+            return cached
         seen: dict[str, CommodityGroup] = {}
         stack = [group_id]
         while stack:
@@ -87,19 +92,25 @@ class GroupIndex:
                 continue
             seen[gid] = self.groups[gid]
             stack.extend(self.groups[gid].includes)
-        return list(seen.values())
+        self._members[group_id] = list(seen.values())
+        return self._members[group_id]
 
     def covering(self, hs_codes: Iterable[str], categories: Iterable[str]) -> list[str]:
         """Ids of the groups an item with these HS codes and category tags belongs to."""
-        codes = [normalize_hs(c)[:6] for c in hs_codes]
-        tags = set(categories)
+        codes = tuple(normalize_hs(c)[:6] for c in hs_codes)
+        tags = frozenset(categories)
+        key = (codes, tags)
+        cached = self._covering.get(key)
+        if cached is not None:
+            return list(cached)
         out = []
         for gid in sorted(self.groups):
             for member in self.members(gid):
                 if member.id in tags or any(_in_group(c, member) for c in codes):
                     out.append(gid)
                     break
-        return out
+        self._covering[key] = out
+        return list(out)
 
 
 def _in_group(code: str, group: CommodityGroup) -> bool:

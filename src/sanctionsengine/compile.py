@@ -12,6 +12,13 @@ Facts are flat: set membership is spelled out as one key per member (``hs_8703: 
 disjunctions of equalities. durable-rules' regular-expression matcher silently misses
 alternatives of long patterns, so no condition uses it.
 
+Obligations add *records*: a notification to the Committee or a departure of workers is also
+asserted as record facts (``se_record``), one per event it names and one for the period it covers,
+and each obligation version compiles to joins and absences between the dealing (``m``) and its
+records (``r``): a record in time, any covering record, one certainly too late, and none at all
+(durable's ``$not``). Absence is judged against the records asserted before, so the engine
+asserts records first.
+
 Every durable rule tests ``se_event == 1``, a key only our facts carry. A rule that could match
 the ruleset's own state document would re-fire on every state update and never return.
 """
@@ -19,6 +26,7 @@ the ruleset's own state document would re-fire on every state update and never r
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -26,12 +34,14 @@ from typing import Any
 
 from .commodities import GroupIndex, hs_prefixes
 from .rulebook import Rulebook
-from .rules import RequiredFact, Rule, RuleVersion, Scope
+from .rules import Duty, RequiredFact, Rule, RuleVersion, Scope
 from .scenario import Event
-from .vocabulary import DPRK, Direction, EventKind, RuleKind
+from .vocabulary import DPRK, RECORD_KINDS, Direction, EventKind, RuleKind
 
 MARKER = "se_event"
+RECORD_MARKER = "se_record"
 SEEN = "__seen__"
+SEEN_RECORD = "__seen_record__"
 REGIME = "__regime__"
 RULESET = "sanctionsengine"
 
@@ -41,6 +51,10 @@ class Variant(StrEnum):
     MISSING_QUANTITY = "missing-quantity"
     MISSING_VALUE = "missing-value"
     MISSING_COMMODITY = "missing-commodity"
+    DUTY_MET = "duty-met"
+    DUTY_COVERED = "duty-covered"
+    DUTY_LATE = "duty-late"
+    DUTY_ABSENT = "duty-absent"
 
 
 @dataclass(frozen=True)
@@ -203,6 +217,42 @@ def compile_version(
         for n, alt in enumerate(alts):
             entry = CompiledEntry(f"{name}#{variant.value}" + (f"~{n}" if n else ""), rule.id, version.version, variant)
             out.append((entry, {"all": [{"m": _all(base + alt)}]}))
+    if version.duty is not None:
+        for n, alt in enumerate(alternatives):
+            out.extend(_duty_rules(name, rule, version, version.duty, _all(base + alt), n))
+    return out
+
+
+def _duty_rules(
+    name: str, rule: Rule, version: RuleVersion, duty: Duty, dealing: dict[str, Any], n: int
+) -> list[tuple[CompiledEntry, dict[str, Any]]]:
+    """Joins between a dealing (m) and the records (r) of the State that owes the duty."""
+    bearer = "from" if duty.bearer == "supplier" else "to"
+    record: list[dict[str, Any]] = [{RECORD_MARKER: 1}, {"rec": duty.record.value}, {"sup": {"m": bearer}}]
+    by_ref: list[dict[str, Any]] = [*record, {"ref": {"m": "ix"}}]
+    by_period: list[dict[str, Any]] = [*record, {"$lte": {"cov0": {"m": "d1"}}}, {"$gte": {"cov1": {"m": "d1"}}}]
+    if duty.days_after is not None:
+        deadline: Any = {"$add": {"$l": {"m": "d1"}, "$r": duty.days_after}}
+    elif duty.days_before is not None:
+        deadline = {"$sub": {"$l": {"m": "d0"}, "$r": duty.days_before}}
+    else:
+        assert duty.by is not None
+        deadline = duty.by.toordinal()
+    in_time: dict[str, Any] = {"$lte": {"d1": deadline}}
+    too_late: dict[str, Any] = {"$gt": {"d0": deadline}}
+    variants: list[tuple[Variant, list[dict[str, Any]]]] = [
+        (Variant.DUTY_MET, [in_time]),
+        (Variant.DUTY_COVERED, []),
+        (Variant.DUTY_LATE, [too_late]),
+    ]
+    suffix = f"~{n}" if n else ""
+    out = []
+    for variant, extra in variants:
+        for how, cond in (("ref", by_ref), ("period", by_period)):
+            entry = CompiledEntry(f"{name}#{variant.value}-{how}{suffix}", rule.id, version.version, variant)
+            out.append((entry, {"all": [{"m": dealing}, {"r": _all(cond + extra)}]}))
+    entry = CompiledEntry(f"{name}#{Variant.DUTY_ABSENT.value}{suffix}", rule.id, version.version, Variant.DUTY_ABSENT)
+    out.append((entry, {"all": [{"m": dealing}, {"r_1$not": _all(by_ref)}, {"r_2$not": _all(by_period)}]}))
     return out
 
 
@@ -225,6 +275,8 @@ def compile_rulebook(book: Rulebook, as_of: date | None = None) -> CompiledRuleb
         entries[REGIME] = CompiledEntry(REGIME, REGIME, "", Variant.MATCH)
     conditions[SEEN] = {"all": [{"m": {MARKER: 1}}]}
     entries[SEEN] = CompiledEntry(SEEN, SEEN, "", Variant.MATCH)
+    conditions[SEEN_RECORD] = {"all": [{"r": {RECORD_MARKER: 1}}]}  # durable refuses a fact no rule matches
+    entries[SEEN_RECORD] = CompiledEntry(SEEN_RECORD, SEEN_RECORD, "", Variant.MATCH)
     for rule in book.rules:
         for version in rule.versions:
             for entry, cond in compile_version(book.groups, rule, version, as_of):
@@ -237,14 +289,52 @@ def compile_rulebook(book: Rulebook, as_of: date | None = None) -> CompiledRuleb
 
 
 def _guarded(cond: dict[str, Any]) -> bool:
-    m = cond["all"][0]["m"]
-    return m == {MARKER: 1} or (isinstance(m, dict) and {MARKER: 1} in m.get("$and", []))
+    """Every binding of the rule tests a marker only our facts carry."""
+    for binding in cond["all"]:
+        for expr in binding.values():
+            terms = expr.get("$and", [expr]) if isinstance(expr, dict) else []
+            if {MARKER: 1} not in terms and {RECORD_MARKER: 1} not in terms:
+                return False
+    return True
+
+
+def record_facts(event: Event, index: int, run_id: str, index_of: dict[str, int]) -> list[dict[str, Any]]:
+    """A record (notification, departure) as facts: one per event it names, one for its period."""
+    if event.kind not in RECORD_KINDS:
+        return []
+    base = {
+        "sid": run_id,
+        RECORD_MARKER: 1,
+        "rec": event.kind.value,
+        "rx": index,
+        "sup": event.supplier.country if event.supplier else "",
+        "d0": event.start.toordinal(),
+        "d1": event.end.toordinal(),
+    }
+    out = []
+    for n, ref in enumerate(event.refers_to):
+        if ref in index_of:
+            out.append({**base, "id": f"r{index}-{n}", "ref": index_of[ref]})
+    if event.covers is not None:
+        out.append(
+            {**base, "id": f"r{index}-p", "cov0": event.covers.start.toordinal(), "cov1": event.covers.end.toordinal()}
+        )
+    return out
+
+
+def scenario_facts(events: Sequence[Event], run_id: str) -> list[dict[str, Any]]:
+    """Every fact of a run: each event, and the record facts of notifications and departures."""
+    index_of = {e.id: i for i, e in enumerate(events)}
+    facts = [event_fact(e, i, run_id) for i, e in enumerate(events)]
+    for i, e in enumerate(events):
+        facts.extend(record_facts(e, i, run_id, index_of))
+    return facts
 
 
 def event_fact(event: Event, index: int, run_id: str) -> dict[str, Any]:
     """The flat fact durable-rules matches for one event of a run."""
     fact: dict[str, Any] = {
-        "id": f"{run_id}-{index}",
+        "id": f"e{index}",
         "sid": run_id,
         MARKER: 1,
         "ix": index,

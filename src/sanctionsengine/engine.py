@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .compile import CompiledRulebook
+from .compile import RECORD_MARKER, CompiledRulebook
 from .errors import EngineFailure, EngineTimeout, EngineUnavailable
 
 #: Pinned in pyproject.toml; reported in every report.
@@ -78,10 +78,14 @@ def durable_version() -> str:
 
 @dataclass(frozen=True)
 class Match:
-    """durable-rules matched compiled rule ``name`` against the event at ``index``."""
+    """durable-rules matched compiled rule ``name`` against the event at ``index``.
+
+    For a join with a record, ``record`` is the index of the event that made the record.
+    """
 
     index: int
     name: str
+    record: int | None = None
 
 
 class Engine:
@@ -131,7 +135,10 @@ class Engine:
                 # what ends a re-firing loop (the pending call then returns with an error)
                 c.delete_state()
                 return
-            self._matches.append(Match(int(c.m["ix"]), name))
+            if c.m is None:  # the catch-all for record facts: nothing to record
+                return
+            r = c.r  # the joined record, if the rule has one (durable gives None otherwise)
+            self._matches.append(Match(int(c.m["ix"]), name, int(r["rx"]) if r is not None else None))
 
         return action
 
@@ -141,18 +148,24 @@ class Engine:
             if self._broken:
                 raise EngineFailure("this engine was stopped by an earlier failed run; build a new one")
             sid = uuid.uuid4().hex
-            facts = [{**f, "sid": sid, "id": f"{sid}-{f['ix']}"} for f in facts]
+            # records first: an absence ($not) is judged when the dealing is asserted, against the
+            # records already there, and a match made then is not withdrawn by a later record
+            records = [{**f, "sid": sid, "id": f"{sid}-{f['id']}"} for f in facts if f.get(RECORD_MARKER)]
+            events = [{**f, "sid": sid, "id": f"{sid}-{f['id']}"} for f in facts if not f.get(RECORD_MARKER)]
+            facts = records + events
             self._matches = []
             self._abort = None
             self._deadline = time.monotonic() + self.timeout
-            # each fact can match each rule once; more means a rule is re-firing on its own state
-            self._budget = self.max_matches or len(facts) * len(self._host_conditions) + 1
+            # each fact can match each rule once (each pair, for joins); more means a rule is re-firing
+            pairs = len(events) * (1 + len(records)) + len(records)
+            self._budget = self.max_matches or pairs * len(self._host_conditions) + 1
             outcome: dict[str, BaseException | None] = {"error": None}
 
             def work() -> None:
                 try:
-                    for start in range(0, len(facts), BATCH):
-                        self._host.assert_facts(self.compiled.ruleset_name, facts[start : start + BATCH])
+                    for batch in (records, events):
+                        for start in range(0, len(batch), BATCH):
+                            self._host.assert_facts(self.compiled.ruleset_name, batch[start : start + BATCH])
                 except BaseException as exc:  # handed to the caller's thread below
                     outcome["error"] = exc
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from .compile import CompiledRulebook, compile_rulebook, event_fact
+from .compile import CompiledRulebook, compile_rulebook, scenario_facts
 from .engine import DEFAULT_TIMEOUT, Engine
 from .errors import InputError
 from .evidence import EvidenceCheck, check_evidence
@@ -43,7 +43,7 @@ def judge_scenario(
     timeout: float = DEFAULT_TIMEOUT,
 ) -> list[EventVerdict]:
     engine = prepared_engine(book, as_of, timeout)
-    facts = [event_fact(ev, i, "run") for i, ev in enumerate(loaded.scenario.events)]
+    facts = scenario_facts(loaded.scenario.events, "run")
     matches = engine.run(facts)
     return judge(book, engine.compiled, loaded, matches, evidence or EvidenceCheck((), {}))
 

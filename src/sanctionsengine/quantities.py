@@ -119,6 +119,7 @@ def _registry() -> Any:
     return pint.UnitRegistry()
 
 
+@lru_cache(maxsize=256)
 def convertible(source: Unit, target: Unit) -> bool:
     """Whether pint can convert between the two without a product-specific factor."""
     if source == target:

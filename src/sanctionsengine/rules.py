@@ -51,6 +51,31 @@ class Scope(_Strict):
     requires: tuple[RequiredFact, ...] = ()
 
 
+class Duty(_Strict):
+    """What a State must do about each dealing in scope, shown by a record (obligations only).
+
+    The record (a notification to the Committee, a departure of workers) must come from the
+    State that bears the duty, cover the dealing (by naming it, or by the period it covers), and be
+    dated within the deadline: ``days_after`` the dealing ends, ``days_before`` it begins, or ``by``
+    a fixed date.
+    """
+
+    record: EventKind
+    bearer: str = Field(
+        pattern=r"^(supplier|recipient)$", description="Whose duty: the dealing's supplier or recipient"
+    )
+    days_after: int | None = Field(default=None, ge=0)
+    days_before: int | None = Field(default=None, ge=0)
+    by: date | None = None
+
+    @model_validator(mode="after")
+    def _one_deadline(self) -> Duty:
+        given = [x is not None for x in (self.days_after, self.days_before, self.by)]
+        if sum(given) != 1:
+            raise ValueError("a duty has exactly one deadline: days_after, days_before or by")
+        return self
+
+
 class CapWindow(StrEnum):
     CALENDAR_YEAR = "calendar-year"
     TWELVE_MONTHS = "twelve-months"
@@ -97,6 +122,10 @@ class RuleVersion(_Strict):
     related: tuple[Citation, ...] = Field(default=(), description="Paragraphs that widen, reaffirm or define it")
     scope: Scope
     cap: Cap | None = None
+    duty: Duty | None = None
+    continuing: bool = Field(
+        default=False, description="The conduct is a continuing state: a period reaching into the window is enough"
+    )
     summary: str | None = Field(default=None, description="What this version changed, in our words")
     provenance: tuple[Provenance, ...] = Field(min_length=1)
 
@@ -177,6 +206,8 @@ class Rule(_Strict):
                 raise ValueError(f"version '{v.version}': a cap rule needs a 'cap' block")
             if self.kind != RuleKind.CAP and v.cap is not None:
                 raise ValueError(f"version '{v.version}': only cap rules have a 'cap' block")
+            if self.kind != RuleKind.OBLIGATION and v.duty is not None:
+                raise ValueError(f"version '{v.version}': only obligations have a 'duty' block")
         return self
 
     def version_on(self, day: date) -> RuleVersion | None:

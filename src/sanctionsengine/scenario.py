@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .commodities import normalize_hs
 from .errors import Diagnostic, Diagnostics, InputError, did_you_mean
 from .quantities import Quantity
-from .vocabulary import COUNTABLE_UNITS, DPRK, OFFERABLE_KINDS, Confidence, EventKind, Flag
+from .vocabulary import COUNTABLE_UNITS, DPRK, OFFERABLE_KINDS, RECORD_KINDS, Confidence, EventKind, Flag
 from .yamlfile import Loc, YamlDocument, format_loc, parse_yaml, read_text, validate
 
 EVENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -171,6 +171,8 @@ class Event(_Strict):
     flags: tuple[Flag, ...] = ()
     evidence: tuple[Evidence, ...] = Field(min_length=1)
     corrections: tuple[Correction, ...] = ()
+    refers_to: tuple[str, ...] = Field(default=(), description="For records: ids of the events this one covers")
+    covers: Period | None = Field(default=None, description="For records: the period of dealings it covers")
     note: str | None = None
 
     @field_validator("concerns")
@@ -195,6 +197,10 @@ class Event(_Strict):
             raise ValueError("'offered' belongs to events of kind 'offer'")
         if self.supplier is None and self.recipient is None and not self.concerns:
             raise ValueError("an event needs a supplier, a recipient, or the countries it 'concerns'")
+        if (self.refers_to or self.covers) and self.kind not in RECORD_KINDS:
+            raise ValueError("'refers_to' and 'covers' belong to records: kind notification or departure")
+        if self.kind in RECORD_KINDS and not (self.refers_to or self.covers):
+            raise ValueError(f"a {self.kind.value} says what it covers: 'refers_to' (event ids) or 'covers' (a period)")
         return self
 
     @property
@@ -239,6 +245,33 @@ class Event(_Strict):
         return max((e.confidence for e in self.evidence), key=lambda c: c.strength)
 
 
+class RecordDeclaration(_Strict):
+    """A statement that the scenario holds every record of one kind up to a date.
+
+    With it, a missing notification is a finding of fact (a violation of the duty); without it,
+    only a gap in the scenario (a potential violation).
+    """
+
+    kind: EventKind
+    commodities: tuple[str, ...] = Field(default=(), description="Group ids the record covers (empty: all)")
+    suppliers: tuple[str, ...] = Field(default=(), description="States it covers (empty: all)")
+    through: dt.date = Field(description="The record is complete up to this day")
+    source: str = Field(description="Id of the source that vouches for it")
+    note: str | None = None
+
+    @field_validator("suppliers")
+    @classmethod
+    def _suppliers(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(country_code(v) for v in value)
+
+    @field_validator("kind")
+    @classmethod
+    def _record_kind(cls, value: EventKind) -> EventKind:
+        if value not in RECORD_KINDS:
+            raise ValueError(f"records are notifications or departures, not '{value.value}'")
+        return value
+
+
 class ScenarioInfo(_Strict):
     id: str = Field(pattern=EVENT_ID)
     title: str
@@ -250,6 +283,7 @@ class ScenarioInfo(_Strict):
 class Scenario(_Strict):
     scenario: ScenarioInfo
     sources: tuple[Source, ...] = Field(min_length=1)
+    records: tuple[RecordDeclaration, ...] = Field(default=(), description="Which records the scenario holds in full")
     events: tuple[Event, ...] = Field(min_length=1)
 
     def source(self, source_id: str) -> Source:
@@ -295,6 +329,23 @@ def _cross_checks(scn: Scenario, doc: YamlDocument, groups: list[str] | None) ->
         prefix, inner = ctx(loc)
         diags.add(Diagnostic(doc.location(loc), code, message, path=format_loc(inner), context=prefix, hint=hint))
 
+    for i, rec in enumerate(scn.records):
+        if rec.source not in source_ids:
+            add(
+                ("records", i, "source"),
+                "dangling-reference",
+                f"no source '{rec.source}'",
+                did_you_mean(rec.source, source_ids),
+            )
+        if groups is not None:
+            for j, cat in enumerate(rec.commodities):
+                if cat not in groups:
+                    add(
+                        ("records", i, "commodities", j),
+                        "unknown-value",
+                        f"unknown category '{cat}'",
+                        did_you_mean(cat, groups),
+                    )
     seen: dict[str, int] = {}
     for i, s in enumerate(scn.sources):
         if s.id in seen:
@@ -312,6 +363,14 @@ def _cross_checks(scn: Scenario, doc: YamlDocument, groups: list[str] | None) ->
                     "dangling-reference",
                     f"no source '{e.source}'",
                     did_you_mean(e.source, source_ids),
+                )
+        for j, ref in enumerate(ev.refers_to):
+            if ref not in {e.id for e in scn.events}:
+                add(
+                    ("events", i, "refers_to", j),
+                    "dangling-reference",
+                    f"no event '{ref}'",
+                    did_you_mean(ref, [e.id for e in scn.events]),
                 )
         for j, c in enumerate(ev.corrections):
             if c.source not in source_ids:

@@ -27,11 +27,13 @@ from .engine import Match
 from .errors import EngineFailure
 from .evidence import EvidenceCheck, QuoteStatus
 from .explain import Condition, explain
+from .obligations import judge_duty
 from .quantities import format_number
 from .rulebook import Rulebook
 from .rules import Provenance, Rule, RuleVersion
 from .scenario import Event, LoadedScenario, country_name
 from .vocabulary import (
+    RECORD_KINDS,
     TRANSACTIONAL_KINDS,
     Confidence,
     EventKind,
@@ -67,6 +69,9 @@ class Finding(_Model):
     missing: list[str]
     conditions: list[Condition]
     computation: CapComputation | None = None
+    records: list[str] = Field(
+        default_factory=list, description="Ids of the records (notifications, departures) weighed"
+    )
     exemption: ExemptionApplied | None = None
     summary: str
     provenance: list[Provenance]
@@ -204,8 +209,10 @@ def _finding(
     reasons: list[str],
     missing: list[str],
     computation: CapComputation | None = None,
+    records: tuple[str, ...] = (),
 ) -> Finding:
     return Finding(
+        records=list(records),
         rule_id=rule.id,
         title=rule.title,
         family=rule.family,
@@ -281,21 +288,25 @@ def judge(
     scn = loaded.scenario
     as_of = compiled.as_of
     names: dict[int, set[str]] = defaultdict(set)
+    joined: dict[tuple[int, str], set[int | None]] = defaultdict(set)
     for m in matches:
         names[m.index].add(m.name)
-    # per event: rule id -> version label -> variants
-    matched: dict[int, dict[str, dict[str, set[Variant]]]] = {}
+        joined[(m.index, m.name)].add(m.record)
+    # per event: rule id -> version label -> variant -> the records it was joined with (None: no join)
+    matched: dict[int, dict[str, dict[str, dict[Variant, set[int | None]]]]] = {}
     for i in range(len(scn.events)):
         if SEEN not in names[i]:
             raise EngineFailure(
                 f"the engine returned no result for event '{scn.events[i].id}'", event_id=scn.events[i].id
             )
-        per_rule: dict[str, dict[str, set[Variant]]] = defaultdict(lambda: defaultdict(set))
+        per_rule: dict[str, dict[str, dict[Variant, set[int | None]]]] = defaultdict(
+            lambda: defaultdict(lambda: defaultdict(set))
+        )
         for name in names[i]:
             entry = compiled.entries[name]
             if entry.rule_id in (SEEN, REGIME):
                 continue
-            per_rule[entry.rule_id][entry.version].add(entry.variant)
+            per_rule[entry.rule_id][entry.version][entry.variant] |= joined[(i, name)]
         matched[i] = per_rule
 
     chosen: dict[tuple[int, str], tuple[RuleVersion, str | None]] = {}
@@ -321,7 +332,16 @@ def judge(
             reasons: list[str] = [span_note] if span_note else []
             missing: list[str] = []
             computation = None
-            if Variant.MATCH in variants or (rule.kind == RuleKind.CAP and Variant.MISSING_QUANTITY in variants):
+            records: tuple[str, ...] = ()
+            if version.duty is not None and Variant.MATCH in variants:
+                goods = event.commodity
+                groups = set(book.groups.covering(goods.hs, goods.categories)) if goods else set()
+                duty = judge_duty(rule, version.duty, event, variants, scn, groups)
+                outcome = duty.outcome
+                reasons.extend(duty.reasons)
+                missing.extend(duty.missing)
+                records = duty.records
+            elif Variant.MATCH in variants or (rule.kind == RuleKind.CAP and Variant.MISSING_QUANTITY in variants):
                 if rule.kind == RuleKind.CAP:
                     cap: CapJudgement = cap_results[(i, rid)]
                     outcome, computation = cap.outcome, cap.computation
@@ -348,16 +368,25 @@ def judge(
                 reasons.append(
                     "an offer or stated intent, not a reported delivery: it would breach this measure if carried out"
                 )
-            partly = _partly_before(version, event, as_of)
+            partly = None if version.continuing else _partly_before(version, event, as_of)
             if partly and outcome == Verdict.VIOLATION:
                 outcome = Verdict.POTENTIAL_VIOLATION
                 reasons.append(partly)
-            findings.append(_finding(book, rule, version, event, as_of, outcome, reasons, missing, computation))
+            findings.append(
+                _finding(book, rule, version, event, as_of, outcome, reasons, missing, computation, records)
+            )
         findings = _apply_exemptions(findings, exemptions)
         if not in_regime:
             findings = []
         verdict = decide(in_regime, [f.outcome for f in findings])
-        near = _near_misses(book, event, as_of) if verdict == Verdict.NOT_PROHIBITED and in_regime else []
+        near = (
+            _near_misses(book, event, as_of)
+            if verdict == Verdict.NOT_PROHIBITED
+            and in_regime
+            and event.kind in TRANSACTIONAL_KINDS
+            and event.kind not in RECORD_KINDS
+            else []
+        )
         ev_items = [
             EvidenceItem(
                 source=e.source,
@@ -403,7 +432,7 @@ def judge(
 def _judge_caps(
     book: Rulebook,
     events: Sequence[Event],
-    matched: dict[int, dict[str, dict[str, set[Variant]]]],
+    matched: dict[int, dict[str, dict[str, dict[Variant, set[int | None]]]]],
     chosen: dict[tuple[int, str], tuple[RuleVersion, str | None]],
 ) -> dict[tuple[int, str], CapJudgement]:
     """Feed every cap rule's deliveries to its ledger in date order (ties in scenario order)."""
@@ -420,7 +449,7 @@ def _judge_caps(
     for _end, _start, i, rid in deliveries:
         version, _ = chosen[(i, rid)]
         variants = matched[i][rid][version.version]
-        if not ({Variant.MATCH, Variant.MISSING_QUANTITY} & variants):
+        if not ({Variant.MATCH, Variant.MISSING_QUANTITY} & set(variants)):
             continue
         ledger = ledgers.setdefault(rid, CapLedger(book.rule(rid), book.conversions))
         goods = events[i].commodity

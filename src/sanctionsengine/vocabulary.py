@@ -88,6 +88,7 @@ class EventKind(StrEnum):
     NUCLEAR_TEST = "nuclear-test"
     OFFER = "offer"
     NOTIFICATION = "notification"
+    DEPARTURE = "departure"
     AGREEMENT = "agreement"
     VISIT = "visit"
     VOTE = "vote"
@@ -106,7 +107,8 @@ EVENT_KIND_MEANING: dict[EventKind, str] = {
     EventKind.LAUNCH: "a launch by the DPRK using ballistic-missile technology (satellite launches included)",
     EventKind.NUCLEAR_TEST: "a nuclear test by the DPRK",
     EventKind.OFFER: "an offer, promise or stated intent to transfer or serve (name what in `offered`)",
-    EventKind.NOTIFICATION: "a supplier's notification to the 1718 Committee",
+    EventKind.NOTIFICATION: "a State's notification or report to the 1718 Committee (name what it covers)",
+    EventKind.DEPARTURE: "DPRK nationals sent home or leaving a State (name whom, in refers_to or covers)",
     EventKind.AGREEMENT: "a treaty, memorandum or agreement signed (not itself a transfer)",
     EventKind.VISIT: "a visit or meeting (not itself a transfer)",
     EventKind.VOTE: "a vote or veto in a UN body",
@@ -130,6 +132,9 @@ TRANSACTIONAL_KINDS = frozenset(
         EventKind.NOTIFICATION,
     }
 )
+#: Kinds that record how a State discharged a duty; obligations look for them (see obligations.py).
+RECORD_KINDS = frozenset({EventKind.NOTIFICATION, EventKind.DEPARTURE})
+
 #: Kinds an offer can be an offer of.
 OFFERABLE_KINDS = frozenset(
     {

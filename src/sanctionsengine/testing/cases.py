@@ -38,12 +38,13 @@ from ..yamlfile import YamlDocument, load_yaml, parse_yaml, validate
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
 class CaseEvent(_Strict):
     """An event in short form: countries as codes, goods as HS codes and categories."""
 
+    id: str | None = Field(default=None, description="Only for events given 'with' the case")
     kind: EventKind
     offered: tuple[EventKind, ...] = ()
     date: dt.date | None = None
@@ -57,6 +58,8 @@ class CaseEvent(_Strict):
     quantity: Quantity | None = None
     value_usd: float | None = Field(default=None, description="Value per item in US dollars")
     value_total_usd: float | None = Field(default=None, description="Value of the whole consignment")
+    refers_to: tuple[str, ...] = Field(default=(), description="Records: the events they cover ('case': the case)")
+    covers: Period | None = None
 
     def to_event(self, event_id: str, day: dt.date | None = None) -> Event:
         has_goods = bool(self.hs or self.categories)
@@ -74,6 +77,8 @@ class CaseEvent(_Strict):
             quantity=self.quantity,
             value=self._value(),
             flags=self.flags,
+            refers_to=self.refers_to,
+            covers=self.covers,
             evidence=(
                 Evidence(source="law-test", quote="law test", claimed_by="the test", confidence=Confidence.CONFIRMED),
             ),
@@ -91,6 +96,7 @@ class Positive(_Strict):
     name: str
     event: CaseEvent
     outcome: Verdict
+    with_events: tuple[CaseEvent, ...] = Field(default=(), alias="with", description="Other events, e.g. records")
     as_of: dt.date | None = None
 
 
@@ -98,6 +104,7 @@ class Negative(_Strict):
     name: str
     event: CaseEvent
     why: str
+    with_events: tuple[CaseEvent, ...] = Field(default=(), alias="with")
     as_of: dt.date | None = None
 
 
@@ -155,10 +162,18 @@ class CaseRun:
 _SOURCE = Source(id="law-test", title="law test", language="en", url="about:law-test")
 
 
-def evaluate_case_event(book: Rulebook, rule: str, name: str, event: Event, as_of: dt.date | None = None) -> CaseRun:
-    scenario = Scenario(scenario=ScenarioInfo(id="law-test", title=name), sources=(_SOURCE,), events=(event,))
+def evaluate_case_event(
+    book: Rulebook,
+    rule: str,
+    name: str,
+    event: Event,
+    as_of: dt.date | None = None,
+    others: tuple[CaseEvent, ...] = (),
+) -> CaseRun:
+    extra = tuple(o.to_event(o.id or f"with-{n}") for n, o in enumerate(others))
+    scenario = Scenario(scenario=ScenarioInfo(id="law-test", title=name), sources=(_SOURCE,), events=(event, *extra))
     loaded = LoadedScenario(scenario=scenario, file="<law test>", sha256="", doc=YamlDocument("<law test>", None))
-    [verdict] = judge_scenario(book, loaded, as_of=as_of)
+    verdict = judge_scenario(book, loaded, as_of=as_of)[0]
     return CaseRun(rule, name, event.when, verdict)
 
 

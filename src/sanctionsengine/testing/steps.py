@@ -37,6 +37,7 @@ from ..scenario import (
     LoadedScenario,
     Party,
     Period,
+    RecordDeclaration,
     Scenario,
     ScenarioInfo,
     Source,
@@ -128,6 +129,7 @@ class ComplianceContext:
     events: list[Event] = field(default_factory=list)
     event_lines: dict[str, int] = field(default_factory=dict)
     loaded: LoadedScenario | None = None
+    records: list[RecordDeclaration] = field(default_factory=list)
     sources_dir: Path | None = None
     verdicts: list[EventVerdict] | None = None
     _book: Rulebook | None = None
@@ -238,6 +240,10 @@ COLUMNS: dict[str, str] = {
     "flags": "facts rules test, comma-separated: new-arrivals, not-notified, ship-to-ship, ...",
     "confidence": "alleged, reported or confirmed (default: reported)",
     "claimed_by": "who makes the claim (default: the feature)",
+    "refers_to": "for a notification or departure: ids of the events it covers, comma-separated",
+    "covers_from": "for a notification or departure: first day of the period it covers",
+    "covers_to": "for a notification or departure: last day of the period it covers",
+    "concerns": "ISO codes of countries the event concerns without being a party (KP for a notification)",
 }
 _ALIASES = {
     "categories": "category",
@@ -334,6 +340,11 @@ def event_from_row(row: dict[str, str], where: Where, book: Rulebook) -> Event:
             quantity=quantity,
             value=value,
             flags=tuple(Flag(f) for f in _split(row.get("flags", ""))),
+            refers_to=_split(row.get("refers_to", "")),
+            covers=Period.model_validate({"from": row["covers_from"], "to": row["covers_to"]})
+            if row.get("covers_from")
+            else None,
+            concerns=_split(row.get("concerns", "")),
             evidence=(
                 Evidence(
                     source="feature",
@@ -569,7 +580,10 @@ def _evaluate(compliance: ComplianceContext, request: pytest.FixtureRequest) -> 
         from ..yamlfile import YamlDocument
 
         scenario = Scenario(
-            scenario=ScenarioInfo(id="feature", title=ctx.where.file), sources=(_SOURCE,), events=tuple(ctx.events)
+            scenario=ScenarioInfo(id="feature", title=ctx.where.file),
+            sources=(_SOURCE,),
+            events=tuple(ctx.events),
+            records=tuple(ctx.records),
         )
         loaded = LoadedScenario(
             scenario=scenario, file=ctx.where.file, sha256="", doc=YamlDocument(ctx.where.file, None)
@@ -760,6 +774,74 @@ def _version(
             f"{rule_id} version {version}",
             f"{rule_id} version {f.version}" if f else f"{rule_id}: no finding",
         )
+
+
+@compliance_step(
+    "Given",
+    'the {kind} records are complete through "{day}"',
+    meaning="Declare that the events hold every record of this kind (notification or departure) up to this day, "
+    "so that a missing one is a breach of the duty, not a gap in the scenario.",
+    example='Given the notification records are complete through "2024-12-04"',
+)
+def _records_complete(compliance: ComplianceContext, request: pytest.FixtureRequest, kind: str, day: str) -> None:
+    ctx = _current(compliance, request)
+    try:
+        ctx.records.append(
+            RecordDeclaration(kind=EventKind(kind.strip()), through=dt.date.fromisoformat(day), source="feature")
+        )
+    except (ValueError, ValidationError):
+        raise FeatureInputError(
+            f"{ctx.where}: expected a record kind (notification or departure) and a date YYYY-MM-DD; "
+            f"got '{kind}' and '{day}'"
+        ) from None
+
+
+_AMOUNT = re.compile(r"^(?P<bound>at least )?(?P<value>[\d,]+(?:\.\d+)?) (?P<unit>[a-z -]+)$")
+
+
+@compliance_step(
+    "Then",
+    'the running total after event "{event_id}" is {total:Words}',
+    meaning="The cap's running total for the window, all suppliers together, once this delivery is counted: a "
+    'number and unit, "at least" when unknown quantities make it a lower bound.',
+    example='Then the running total after event "may" is 508,734 barrels',
+)
+def _running_total(compliance: ComplianceContext, request: pytest.FixtureRequest, event_id: str, total: str) -> None:
+    ctx = _current(compliance, request)
+    m = _AMOUNT.match(total.strip())
+    if not m:
+        raise FeatureInputError(
+            f"{ctx.where}: '{total}' is not an amount; expected e.g. 508,734 barrels or at least 508,734 barrels"
+        )
+    v = ctx.verdict(event_id)
+    c = next((f.computation for f in v.findings if f.computation is not None), None)
+    if c is None:
+        raise failure(ctx.where, v, f"a running total of {total}", "no cap applies to this event")
+    word = m.group("unit").strip()
+    unit = parse_unit(word if word in ("cubic metres",) else word.removesuffix("s"))
+    actual = f"{'at least ' if c.lower_bound else ''}{round(c.total_after):,} {c.unit.value}s"
+    expected_value = round(float(m.group("value").replace(",", "")))
+    if round(c.total_after) != expected_value or unit != c.unit or bool(m.group("bound")) != c.lower_bound:
+        raise failure(ctx.where, v, f"running total {total}", actual)
+
+
+@compliance_step(
+    "Then",
+    'event "{event_id}" crosses {threshold}% of the cap',
+    meaning="This delivery takes the running total past the threshold (75, 90, 95 or 100 per cent).",
+    example='Then event "may" crosses 95% of the cap',
+)
+def _crosses(compliance: ComplianceContext, request: pytest.FixtureRequest, event_id: str, threshold: str) -> None:
+    ctx = _current(compliance, request)
+    v = ctx.verdict(event_id)
+    crossed = [t for f in v.findings if f.computation is not None for t in f.computation.crossed]
+    try:
+        wanted = float(threshold)
+    except ValueError:
+        raise FeatureInputError(f"{ctx.where}: '{threshold}' is not a percentage") from None
+    if wanted not in crossed:
+        got = ", ".join(f"{t:g}%" for t in crossed) if crossed else "no threshold"
+        raise failure(ctx.where, v, f"crosses {threshold}% of the cap", f"crosses {got}")
 
 
 _STEP_OBJ = pytest.StashKey[Any]()
