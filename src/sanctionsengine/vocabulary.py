@@ -190,6 +190,12 @@ class Flag(StrEnum):
     MEDICAL = "medical"
     NOT_NOTIFIED = "not-notified"
     DESIGNATED_PARTY = "designated-party"
+    NEW = "new"
+    PRIOR_CONTRACT = "prior-contract"
+    EXISTING_VENTURE = "existing-venture"
+    EXISTING_HYDROELECTRIC = "existing-hydroelectric"
+    RAJIN_KHASAN = "rajin-khasan"
+    FISHING_RIGHTS = "fishing-rights"
 
 
 FLAG_MEANING: dict[Flag, str] = {
@@ -205,6 +211,12 @@ FLAG_MEANING: dict[Flag, str] = {
     Flag.MEDICAL: "a medical exchange or medical goods",
     Flag.NOT_NOTIFIED: "the supplying State did not notify the 1718 Committee as the measure requires",
     Flag.DESIGNATED_PARTY: "a designated person or entity, or one acting for or owned by one, took part",
+    Flag.NEW: "newly built or made goods (a new vessel or helicopter), or a newly opened venture",
+    Flag.PRIOR_CONTRACT: "performed under a written contract finalized before the measure was adopted",
+    Flag.EXISTING_VENTURE: "a joint venture or cooperative entity that existed before the measure",
+    Flag.EXISTING_HYDROELECTRIC: "an existing China-DPRK hydroelectric power infrastructure project",
+    Flag.RAJIN_KHASAN: "the Russia-DPRK Rajin-Khasan port and rail project, exporting Russian-origin coal",
+    Flag.FISHING_RIGHTS: "a sale or transfer of fishing rights (not of goods)",
 }
 
 
