@@ -123,6 +123,11 @@ class RuleVersion(_Strict):
     scope: Scope
     cap: Cap | None = None
     duty: Duty | None = None
+    needs: str | None = Field(
+        default=None,
+        description="A fact the measure turns on that reports rarely establish (e.g. a link to the "
+        "prohibited programmes): a match is then a potential violation that names it",
+    )
     continuing: bool = Field(
         default=False, description="The conduct is a continuing state: a period reaching into the window is enough"
     )

@@ -368,6 +368,12 @@ def judge(
                 reasons.append(
                     "an offer or stated intent, not a reported delivery: it would breach this measure if carried out"
                 )
+            if outcome == Verdict.VIOLATION and version.needs:
+                outcome = Verdict.POTENTIAL_VIOLATION
+                missing.append(version.needs)
+                reasons.append(
+                    f"this measure reaches only dealings with {version.needs}, which the report does not establish"
+                )
             partly = None if version.continuing else _partly_before(version, event, as_of)
             if partly and outcome == Verdict.VIOLATION:
                 outcome = Verdict.POTENTIAL_VIOLATION
