@@ -24,6 +24,10 @@ ARTICLE = SCENARIOS / "pyongyang-visit-2024.yaml"
 SHARED = Path(os.environ.get("SANCTIONSENGINE_SHARED", ROOT.parent / "shared"))
 SOURCES = SHARED / "sources"
 DATA = SHARED / "data"
+UN_LIST = DATA / "un-1718" / "dprk-1718-list.xml"
+CONSOLIDATED = DATA / "un-1718" / "consolidated.xml"
+VESSELS_JSON = DATA / "un-1718" / "dprk-1718-vessels.json"
+VESSELS_CSV = DATA / "un-1718" / "dprk-1718-vessels.csv"
 
 
 @pytest.fixture(scope="session")
@@ -38,11 +42,16 @@ def sources_dir() -> Path:
     return SOURCES
 
 
-def run_cli(*args: str, cwd: Path = ROOT, input_text: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the installed command as a user would, in a subprocess."""
+def run_cli(
+    *args: str, cwd: Path = ROOT, input_text: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed command as a user would, in a subprocess (with an empty list cache by default)."""
+    if env is None:
+        env = {**os.environ, "SANCTIONSENGINE_CACHE": str(ROOT / ".pytest-empty-cache")}
     return subprocess.run(
         [sys.executable, "-m", "sanctionsengine", *args],
         cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         input=input_text,

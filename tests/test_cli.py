@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARTICLE, ROOT, run_cli
+from .conftest import ARTICLE, ROOT, UN_LIST, VESSELS_CSV, VESSELS_JSON, run_cli
 
 
 def test_evaluate_prints_the_article_report_and_exits_1_on_violations(sources_dir: Path) -> None:
@@ -77,6 +77,11 @@ def test_rules_list_as_of_and_json() -> None:
         ["rules", "list", "--help"],
         ["rules", "show", "--help"],
         ["rules", "groups", "--help"],
+        ["screen", "--help"],
+        ["lists", "--help"],
+        ["lists", "fetch", "--help"],
+        ["lists", "add", "--help"],
+        ["lists", "show", "--help"],
     ],
 )
 def test_every_command_has_help(args: list[str]) -> None:
@@ -96,6 +101,8 @@ def test_help_documents_exit_codes() -> None:
         (["evaluate", str(ARTICLE), "--rules", "no/such/dir"], "rulebook directory not found"),
         (["evaluate", str(ARTICLE), "--sources", "no/such/dir"], "sources directory not found"),
         (["evaluate", str(ROOT / "README.md")], "README.md:"),
+        (["evaluate", str(ARTICLE), "--list", "no/such/list.xml"], "no/such/list.xml: file-not-found"),
+        (["screen", "x", "--name-threshold", "150"], "150.0 is not in the range 1<=x<=100"),
     ],
 )
 def test_bad_input_exits_2_with_a_message_and_no_traceback(args: list[str], fragment: str) -> None:
@@ -136,3 +143,102 @@ def test_a_malformed_rule_file_gives_one_line_and_exit_2(tmp_path: Path) -> None
     [line] = result.stderr.strip().splitlines()
     assert "oil.yaml:" in line and "rule dprk.oil.crude-oil: versions[0].citation.paragraph: field required" in line
     assert "Traceback" not in result.stderr
+
+
+# --- screening and the list cache ----------------------------------------------------------------
+
+
+def _cache_env(tmp_path: Path) -> dict[str, str]:
+    import os
+
+    return {**os.environ, "SANCTIONSENGINE_CACHE": str(tmp_path / "cache")}
+
+
+def test_screen_a_misspelt_vessel_name(tmp_path: Path) -> None:
+    result = run_cli("screen", "Chonmasan", "--vessels", str(VESSELS_JSON), env=_cache_env(tmp_path))
+    assert result.returncode == 1, result.stderr
+    assert "IMO 8660313" in result.stdout and "possible" in result.stdout and "name: CHON MA SAN" in result.stdout
+    assert "1 match; a name match is not an identity" in result.stdout
+
+
+def test_screen_a_clearly_different_name_finds_nothing(tmp_path: Path) -> None:
+    result = run_cli(
+        "screen", "Ocean Breeze", "--list", str(UN_LIST), "--vessels", str(VESSELS_JSON), env=_cache_env(tmp_path)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no match for 'Ocean Breeze' at threshold 90" in result.stdout
+
+
+def test_screen_an_identifier_as_json(tmp_path: Path) -> None:
+    result = run_cli("screen", "KPe.020", "--list", str(UN_LIST), "--format", "json", env=_cache_env(tmp_path))
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert [(m["reference"], m["method"], m["definite"]) for m in data["matches"]] == [
+        ("KPe.020", "un-reference", True)
+    ]
+
+
+def test_screen_without_any_list_says_how_to_get_one(tmp_path: Path) -> None:
+    result = run_cli("screen", "Chonmasan", env=_cache_env(tmp_path))
+    assert result.returncode == 2
+    assert "no list to screen against" in result.stderr and "lists fetch" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_lists_add_then_show_then_screen_from_the_cache(tmp_path: Path) -> None:
+    env = _cache_env(tmp_path)
+    assert "no lists cached" in run_cli("lists", "show", env=env).stdout
+    for path in (UN_LIST, VESSELS_CSV):
+        added = run_cli("lists", "add", str(path), env=env)
+        assert added.returncode == 0, added.stderr
+    shown = run_cli("lists", "show", env=env)
+    assert "2026-05-08" in shown.stdout and "155 entries" in shown.stdout and "59 entries" in shown.stdout
+    assert str(UN_LIST.resolve()) in shown.stdout
+    screened = run_cli("screen", "Jang Myong Jin", env=env)
+    assert screened.returncode == 1 and "KPi.007" in screened.stdout
+
+
+def test_lists_add_refuses_a_file_that_is_not_a_list_and_keeps_the_cache(tmp_path: Path) -> None:
+    env = _cache_env(tmp_path)
+    assert run_cli("lists", "add", str(UN_LIST), env=env).returncode == 0
+    bad = tmp_path / "other.xml"
+    bad.write_text("<OTHER/>")
+    result = run_cli("lists", "add", str(bad), env=env)
+    assert result.returncode == 2
+    assert f"{bad}: bad-file: not the UN consolidated list XML" in result.stderr
+    assert "155 entries" in run_cli("lists", "show", env=env).stdout
+
+
+def test_lists_fetch_stores_what_it_downloads(tmp_path: Path) -> None:
+    env = _cache_env(tmp_path)
+    result = run_cli("lists", "fetch", "--url", UN_LIST.resolve().as_uri(), env=env)
+    assert result.returncode == 0, result.stderr
+    assert "1718 / DPRK records" in result.stdout
+
+
+def test_lists_fetch_without_network_says_what_to_do(tmp_path: Path) -> None:
+    env = _cache_env(tmp_path)
+    result = run_cli("lists", "fetch", "--url", "http://127.0.0.1:9/consolidated.xml", "--timeout", "5", env=env)
+    assert result.returncode == 3
+    assert "could not download the list" in result.stderr and "lists add FILE" in result.stderr
+
+
+def test_evaluate_names_the_lists_it_screened(tmp_path: Path, sources_dir: Path) -> None:
+    result = run_cli(
+        "evaluate", str(ARTICLE), "--sources", str(sources_dir), "--list", str(UN_LIST), "--vessels",
+        str(VESSELS_JSON), "--format", "json", env=_cache_env(tmp_path),
+    )  # fmt: skip
+    data = json.loads(result.stdout)
+    assert [lst["entries"] for lst in data["inputs"]["lists"]] == [155, 59]
+    assert data["inputs"]["name_threshold"] == 90
+
+
+def test_evaluate_without_lists_says_none_was_screened(tmp_path: Path, sources_dir: Path) -> None:
+    result = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir), env=_cache_env(tmp_path))
+    assert "| Lists | none loaded: parties and vessels were not screened |" in result.stdout
+
+
+def test_a_stale_list_is_refused(tmp_path: Path, sources_dir: Path) -> None:
+    result = run_cli("evaluate", str(ARTICLE), "--list", str(UN_LIST), "--max-list-age", "1", env=_cache_env(tmp_path))
+    assert result.returncode == 2
+    assert "older than the 1 days allowed" in result.stderr

@@ -18,7 +18,7 @@ from sanctionsengine.engine import Engine
 from sanctionsengine.explain import explain
 from sanctionsengine.quantities import Quantity
 from sanctionsengine.rulebook import load_rulebook
-from sanctionsengine.scenario import Commodity, Event, Evidence, Party, Period, Value
+from sanctionsengine.scenario import Commodity, Event, Evidence, ExemptionClaim, Party, Period, Value
 from sanctionsengine.vocabulary import RECORD_KINDS, Confidence, EventKind, Flag, Unit
 
 from .conftest import RULES
@@ -29,6 +29,7 @@ HS_POOL = sorted(
     | {"1001", "6109", "7108", "870310", "870321", "710221", "271019", "3004", "9999"}
 )
 GROUPS = sorted(BOOK.groups.groups)
+CLAIMABLE = sorted(r.id for r in BOOK.rules if r.claim)
 COUNTRIES = ["KP", "RU", "CN", "KR", "UA", "IR"]
 EVIDENCE = (Evidence(source="s", quote="q", claimed_by="t", confidence=Confidence.REPORTED),)
 ENGINES = {
@@ -94,6 +95,7 @@ def events(draw: st.DrawFn, index: int = 0) -> Event:
         quantity=quantity,
         value=value,
         flags=tuple(draw(st.sets(st.sampled_from(list(Flag)), max_size=2))),
+        exemptions=tuple(ExemptionClaim(rule=r) for r in sorted(draw(st.sets(st.sampled_from(CLAIMABLE), max_size=2)))),
         evidence=EVIDENCE,
     )
 

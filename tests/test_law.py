@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from sanctionsengine.rulebook import Rulebook, load_rulebook
+from sanctionsengine.screening import load_un_list, load_vessel_list
 from sanctionsengine.testing.cases import (
     Boundary,
     Negative,
@@ -19,9 +20,13 @@ from sanctionsengine.testing.cases import (
     load_law_tests,
 )
 
-from .conftest import RULES
+from .conftest import DATA, RULES
 
 BOOK = load_rulebook(RULES)
+LISTS = [
+    load_un_list(DATA / "un-1718" / "dprk-1718-list.xml"),
+    load_vessel_list(DATA / "un-1718" / "dprk-1718-vessels.json"),
+]
 
 
 def _collect() -> list[tuple[str, RuleCases, Positive | Negative | Boundary]]:
@@ -47,16 +52,21 @@ def _explain(run: object) -> str:
 def test_law_case(family: str, rc: RuleCases, case: Positive | Negative | Boundary) -> None:
     assert BOOK.has_rule(rc.rule), f"law test names unknown rule {rc.rule}"
     if isinstance(case, Positive):
-        run = evaluate_case_event(BOOK, rc.rule, case.name, case.event.to_event("case"), case.as_of, case.with_events)
+        run = evaluate_case_event(
+            BOOK, rc.rule, case.name, case.event.to_event("case"), case.as_of, case.with_events, LISTS
+        )
         assert run.outcome == case.outcome, f"{case.name}: expected {case.outcome.value}\n{_explain(run)}"
     elif isinstance(case, Negative):
-        run = evaluate_case_event(BOOK, rc.rule, case.name, case.event.to_event("case"), case.as_of, case.with_events)
+        run = evaluate_case_event(
+            BOOK, rc.rule, case.name, case.event.to_event("case"), case.as_of, case.with_events, LISTS
+        )
         assert run.left_alone, f"{case.name}: expected {rc.rule} to flag nothing ({case.why})\n{_explain(run)}"
     else:
-        before = evaluate_case_event(
-            BOOK, rc.rule, case.name, case.event.to_event("case", case.date - timedelta(days=1)), case.as_of
+        day_before = case.event.to_event("case", case.date - timedelta(days=1))
+        before = evaluate_case_event(BOOK, rc.rule, case.name, day_before, case.as_of, lists=LISTS)
+        on = evaluate_case_event(
+            BOOK, rc.rule, case.name, case.event.to_event("case", case.date), case.as_of, lists=LISTS
         )
-        on = evaluate_case_event(BOOK, rc.rule, case.name, case.event.to_event("case", case.date), case.as_of)
         assert on.outcome == case.on, f"{case.name}, on {case.date}: expected {case.on.value}\n{_explain(on)}"
         assert before.outcome == case.before, (
             f"{case.name}, the day before {case.date}: expected "

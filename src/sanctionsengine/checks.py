@@ -83,6 +83,8 @@ def check_exemption_targets(book: Rulebook) -> Iterator[Diagnostic]:
     ids = [r.id for r in book.rules]
     for rule in book.rules:
         for i, target in enumerate(rule.excepts):
+            if target == "*":
+                continue
             if not book.has_rule(target):
                 yield _rule_diag(
                     book,

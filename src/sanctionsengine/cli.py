@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date
 from enum import IntEnum
 from functools import wraps
 from pathlib import Path
@@ -110,6 +110,62 @@ diag_option = click.option(
     help="How to print input problems on stderr.",
 )
 
+list_options = [
+    click.option(
+        "--list",
+        "un_lists",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="A UN consolidated list file (XML) to screen parties against; repeatable. "
+        "Default: the cached list, if any (`sanctionsengine lists`).",
+    ),
+    click.option(
+        "--vessels",
+        "vessel_lists",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="A 1718 designated-vessels list (JSON or CSV) to screen vessels against; repeatable.",
+    ),
+    click.option(
+        "--no-cached-lists",
+        "no_cache",
+        is_flag=True,
+        help="Do not fall back to the cached lists when no --list or --vessels is given.",
+    ),
+    click.option(
+        "--name-threshold",
+        "name_threshold",
+        type=click.FloatRange(min=1, max=100),
+        default=None,
+        help="Score (0-100) at or above which a name is a possible match [default: 90].",
+    ),
+    click.option(
+        "--max-list-age",
+        "max_list_age",
+        type=click.IntRange(min=0),
+        help="Refuse (exit 2) a list older than this many days, by the date inside it.",
+    ),
+]
+
+
+def with_list_options(func: F) -> F:
+    for option in reversed(list_options):
+        func = option(func)
+    return func
+
+
+def _load_lists(
+    un_lists: tuple[Path, ...], vessel_lists: tuple[Path, ...], no_cache: bool, max_age: int | None
+) -> list[Any]:
+    """The lists named on the command line, or else the cached ones (unless --no-cached-lists)."""
+    from .evaluation import load_lists
+    from .listcache import cached_paths
+
+    if not un_lists and not vessel_lists and not no_cache:
+        cached_un, cached_vessels = cached_paths()
+        return load_lists(cached_un, cached_vessels, max_age)
+    return load_lists(list(un_lists), list(vessel_lists), max_age)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}, epilog=EXIT_HELP)
 @click.version_option(__version__, prog_name="sanctionsengine")
@@ -146,6 +202,7 @@ def main() -> None:
     show_default=True,
     help="Seconds before a stuck engine call is abandoned (exit 3).",
 )
+@with_list_options
 @diag_option
 @_guard
 def evaluate(
@@ -157,13 +214,32 @@ def evaluate(
     output: Path | None,
     fail_on: str,
     timeout: float,
+    un_lists: tuple[Path, ...],
+    vessel_lists: tuple[Path, ...],
+    no_cache: bool,
+    name_threshold: float | None,
+    max_list_age: int | None,
     diagnostics_format: str,
 ) -> None:
-    """Evaluate SCENARIO (a scenario YAML file) and print the report."""
+    """Evaluate SCENARIO (a scenario YAML file) and print the report.
+
+    Parties and vessels are screened against the lists given with --list and --vessels, or the
+    cached ones; the report names every list screened (date, SHA-256) or says none was.
+    """
     from .evaluation import evaluate as run_evaluation
     from .render import render
+    from .screening import DEFAULT_THRESHOLD
 
-    report = run_evaluation(scenario, rules=rules_dir, sources=sources, as_of=as_of, timeout=timeout)
+    lists = _load_lists(un_lists, vessel_lists, no_cache, max_list_age)
+    report = run_evaluation(
+        scenario,
+        rules=rules_dir,
+        sources=sources,
+        as_of=as_of,
+        timeout=timeout,
+        lists=lists,
+        threshold=name_threshold or DEFAULT_THRESHOLD,
+    )
     data = render(report, fmt)
     if output is not None:
         try:
@@ -217,6 +293,156 @@ def validate(
         f"ok: {len(book.rules)} rules in {len(book.files)} files ({book.hash})"
         + (f"; {len(scenarios)} scenario{'s' if len(scenarios) != 1 else ''}, {events} events" if scenarios else "")
     )
+
+
+@main.command()
+@click.argument("target")
+@with_list_options
+@click.option("--on", "on", type=DATE, help="Count only listings made on or before this date.")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["individual", "entity", "vessel"]),
+    help="Only entries of this kind; repeatable (default: all).",
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@diag_option
+@_guard
+def screen(
+    target: str,
+    un_lists: tuple[Path, ...],
+    vessel_lists: tuple[Path, ...],
+    no_cache: bool,
+    name_threshold: float | None,
+    max_list_age: int | None,
+    on: date | None,
+    kinds: tuple[str, ...],
+    fmt: str,
+    diagnostics_format: str,
+) -> None:
+    """Look up one name, IMO number or UN reference number (KPe.020) on the lists.
+
+    An IMO or UN reference number is matched exactly (a definite match); a name is compared with
+    every listed name and alias (a possible match, with its score). Exit 1 if anything matched.
+    """
+    import re
+
+    from .errors import Diagnostic, SourceLocation
+    from .screening import DEFAULT_THRESHOLD, EntryKind, screen_identifier, screen_name
+
+    lists = _load_lists(un_lists, vessel_lists, no_cache, max_list_age)
+    if not lists:
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation("<command line>"),
+                    "file-not-found",
+                    "no list to screen against",
+                    hint="give --list FILE or --vessels FILE, or fill the cache with `sanctionsengine lists fetch`",
+                )
+            ]
+        )
+    threshold = name_threshold or DEFAULT_THRESHOLD
+    wanted = {EntryKind(k) for k in kinds} or None
+    identifier = re.fullmatch(r"(IMO\s*)?\d{7}|KP[ie]\.\d{3}", target.strip(), flags=re.IGNORECASE)
+    if identifier:
+        matches = screen_identifier(target, lists, role="query", on=on)
+    else:
+        matches = screen_name(target, lists, role="query", on=on, threshold=threshold, kinds=wanted)
+    if wanted:
+        matches = [m for m in matches if m.kind in wanted]
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "query": target,
+                    "threshold": threshold,
+                    "lists": [lst.describe() for lst in lists],
+                    "matches": [m.model_dump(mode="json") for m in matches],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for lst in lists:
+            click.echo(f"screened against: {lst.describe()}")
+        for m in matches:
+            state = "definite" if m.definite else "possible"
+            when = f"listed {m.listed_on}" if m.listed_on else "listing date unknown"
+            if not m.in_force:
+                when += f", after {on}"
+            click.echo(
+                f"{m.score:5.1f}  {state:<8}  {m.reference:<12}  {m.kind.value:<10}  {m.method}: {m.matched}  ({when})"
+            )
+        if matches:
+            click.echo(
+                f"{len(matches)} match{'es' if len(matches) != 1 else ''}"
+                + ("" if identifier else "; a name match is not an identity: confirm with an identifier")
+            )
+        else:
+            click.echo(f"no match for '{target}'" + ("" if identifier else f" at threshold {threshold:g}"))
+    if matches:
+        sys.exit(ExitCode.FINDINGS)
+
+
+@main.group("lists")
+def lists_group() -> None:
+    """The local cache of screening lists (the UN publishes them; we do not bundle them)."""
+
+
+@lists_group.command("fetch")
+@click.option("--url", default=None, help="Where to download the UN consolidated list (default: the UN's URL).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True)
+@_guard
+def lists_fetch(url: str | None, timeout: float) -> None:
+    """Download the UN Security Council consolidated list into the cache."""
+    from .listcache import OFFICIAL_UN_URL, cache_dir, fetch
+
+    lst = fetch(url or OFFICIAL_UN_URL, timeout)
+    click.echo(f"stored in {cache_dir() / 'lists'}: {lst.describe()}")
+
+
+@lists_group.command("add")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--kind",
+    type=click.Choice(["un", "vessels"]),
+    help="Which list the file is (default: .xml is the UN list, .json/.csv the vessels list).",
+)
+@_guard
+def lists_add(path: Path, kind: str | None) -> None:
+    """Store a list file you already have in the cache (checked first; replaces the last one)."""
+    from .listcache import add, cache_dir
+
+    lst = add(path, kind)  # type: ignore[arg-type]
+    click.echo(f"stored in {cache_dir() / 'lists'}: {lst.describe()}")
+
+
+@lists_group.command("show")
+@_guard
+def lists_show() -> None:
+    """Show the cached lists: date inside each list, age, entries, origin and SHA-256."""
+    from datetime import datetime
+
+    from .evaluation import load_lists
+    from .listcache import cache_dir, read_index
+
+    index = read_index()
+    if not index.lists:
+        click.echo(f"no lists cached in {cache_dir() / 'lists'}; run `sanctionsengine lists fetch` or `lists add FILE`")
+        return
+    root = cache_dir() / "lists"
+    today = datetime.now(UTC).date()
+    for entry in index.lists:
+        lst = (load_lists([root / entry.file]) if entry.kind == "un" else load_lists([], [root / entry.file]))[0]
+        try:
+            age = f"{(today - date.fromisoformat(lst.generated[:10])).days} days old"
+        except ValueError:
+            age = "age unknown"
+        click.echo(f"{entry.kind:<8} {lst.title}, {lst.generated} ({age}), {len(lst.entries)} entries")
+        click.echo(f"         from {entry.origin}, stored {entry.stored_at.isoformat()}, sha256 {entry.sha256}")
 
 
 @main.group()

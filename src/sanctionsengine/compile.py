@@ -36,7 +36,8 @@ from .commodities import GroupIndex, hs_prefixes
 from .rulebook import Rulebook
 from .rules import Duty, RequiredFact, Rule, RuleVersion, Scope
 from .scenario import Event
-from .vocabulary import DPRK, RECORD_KINDS, Direction, EventKind, RuleKind
+from .screening import EntryKind, EventScreening
+from .vocabulary import DPRK, RECORD_KINDS, Direction, EventKind, Flag, PartyScope, RuleKind
 
 MARKER = "se_event"
 RECORD_MARKER = "se_record"
@@ -55,6 +56,7 @@ class Variant(StrEnum):
     DUTY_COVERED = "duty-covered"
     DUTY_LATE = "duty-late"
     DUTY_ABSENT = "duty-absent"
+    POSSIBLE_DESIGNATION = "possible-designation"
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,9 @@ def _all(terms: list[dict[str, Any]]) -> dict[str, Any]:
     return terms[0] if len(terms) == 1 else {"$and": terms}
 
 
-def direction_condition(direction: Direction) -> dict[str, Any]:
+def direction_condition(direction: Direction) -> dict[str, Any] | None:
+    if direction == Direction.ANY:
+        return None
     if direction == Direction.TO_DPRK:
         return {"to": DPRK}
     if direction in (Direction.FROM_DPRK, Direction.DPRK_CONDUCT):
@@ -174,7 +178,10 @@ def _alternatives(commodity: CommodityTerms | None) -> list[list[dict[str, Any]]
 def scope_base(version: RuleVersion, window: tuple[date, date | None]) -> list[dict[str, Any]]:
     """Conditions every variant shares: the marker, direction, kinds, flags and dates."""
     scope = version.scope
-    terms: list[dict[str, Any]] = [{MARKER: 1}, direction_condition(scope.direction)]
+    terms: list[dict[str, Any]] = [{MARKER: 1}]
+    direction = direction_condition(scope.direction)
+    if direction is not None:
+        terms.append(direction)
     terms.append(_any([{key("k", k.value): 1} for k in scope.event_kinds]))
     terms.extend({key("f", f.value): 1} for f in scope.flags_all)
     terms.extend({"$nex": {key("f", f.value): 1}} for f in scope.flags_none)
@@ -193,24 +200,36 @@ def compile_version(
     if window is None:  # never the law for any conduct date (or not the law on as_of)
         return []
     base = scope_base(version, window)
+    if rule.kind == RuleKind.EXEMPTION and rule.claim:  # applies only where the event invokes it
+        base.append({key("x", rule.id): 1})
     commodity = commodity_terms(groups, version.scope)
     alternatives = _alternatives(commodity)
     needs_quantity = RequiredFact.QUANTITY in version.scope.requires or rule.kind == RuleKind.CAP
     needs_value = RequiredFact.VALUE in version.scope.requires
     known = ([{"q_known": 1}] if needs_quantity else []) + ([{"v_known": 1}] if needs_value else [])
+    listed = [{key("dsg", p.value): 1} for p in version.scope.parties]
+    possible = [{key("dsgp", p.value): 1} for p in version.scope.parties]
+    definite_party = [_any(listed)] if listed else []
     variants: list[tuple[Variant, list[list[dict[str, Any]]]]] = [
-        (Variant.MATCH, [alt + known for alt in alternatives]),
+        (Variant.MATCH, [alt + known + definite_party for alt in alternatives]),
     ]
+    if listed:  # a name that only resembles a listed one: a possible match, never a definite one
+        not_definite = [{"$nex": {key("dsg", p.value): 1}} for p in version.scope.parties]
+        variants.append(
+            (Variant.POSSIBLE_DESIGNATION, [alt + known + [_any(possible)] + not_definite for alt in alternatives])
+        )
+    # a fact is missing: the rule may apply only if its parties are (or may be) listed
+    any_party = [_any(listed + possible)] if listed else []
     if needs_quantity:
-        variants.append((Variant.MISSING_QUANTITY, [alt + [{"q_known": 0}] for alt in alternatives]))
-    value_missing = [alt + [{"v_known": 0}] for alt in alternatives] if needs_value else []
+        variants.append((Variant.MISSING_QUANTITY, [alt + [{"q_known": 0}] + any_party for alt in alternatives]))
+    value_missing = [alt + [{"v_known": 0}] + any_party for alt in alternatives] if needs_value else []
     if commodity is not None:
-        value_missing += [list(term) + list(commodity.exclusions) for term in commodity.unpriced]
+        value_missing += [list(term) + list(commodity.exclusions) + any_party for term in commodity.unpriced]
     if value_missing:
         variants.append((Variant.MISSING_VALUE, value_missing))
     if version.scope.commodities:
         # the goods were not stated at all: the rule may apply, the report cannot say
-        variants.append((Variant.MISSING_COMMODITY, [[{"has_commodity": 0}]]))
+        variants.append((Variant.MISSING_COMMODITY, [[{"has_commodity": 0}, *any_party]]))
     name = f"{rule.id}@{version.version}"
     out = []
     for variant, alts in variants:
@@ -261,8 +280,13 @@ def compile_rulebook(book: Rulebook, as_of: date | None = None) -> CompiledRuleb
     conditions: dict[str, dict[str, Any]] = {}
     entries: dict[str, CompiledEntry] = {}
     regime = book.regime
-    nexus = {
-        "$or": [{"from": regime.target_country}, {"to": regime.target_country}, {key("c", regime.target_country): 1}]
+    nexus = {  # a DPRK party or subject, or a party or vessel on the 1718 lists
+        "$or": [
+            {"from": regime.target_country},
+            {"to": regime.target_country},
+            {key("c", regime.target_country): 1},
+            *({key(prefix, p.value): 1} for prefix in ("dsg", "dsgp") for p in PartyScope),
+        ]
     }
     regime_terms: list[dict[str, Any]] = [
         {MARKER: 1},
@@ -322,17 +346,19 @@ def record_facts(event: Event, index: int, run_id: str, index_of: dict[str, int]
     return out
 
 
-def scenario_facts(events: Sequence[Event], run_id: str) -> list[dict[str, Any]]:
-    """Every fact of a run: each event, and the record facts of notifications and departures."""
+def scenario_facts(
+    events: Sequence[Event], run_id: str, screenings: Sequence[EventScreening] | None = None
+) -> list[dict[str, Any]]:
+    """Every fact of a run: each event (with its screening), and the records of notifications and departures."""
     index_of = {e.id: i for i, e in enumerate(events)}
-    facts = [event_fact(e, i, run_id) for i, e in enumerate(events)]
+    facts = [event_fact(e, i, run_id, screenings[i] if screenings else None) for i, e in enumerate(events)]
     for i, e in enumerate(events):
         facts.extend(record_facts(e, i, run_id, index_of))
     return facts
 
 
-def event_fact(event: Event, index: int, run_id: str) -> dict[str, Any]:
-    """The flat fact durable-rules matches for one event of a run."""
+def event_fact(event: Event, index: int, run_id: str, screening: EventScreening | None = None) -> dict[str, Any]:
+    """The flat fact durable-rules matches for one event of a run (with what list screening found)."""
     fact: dict[str, Any] = {
         "id": f"e{index}",
         "sid": run_id,
@@ -357,6 +383,8 @@ def event_fact(event: Event, index: int, run_id: str) -> dict[str, Any]:
         fact[key("k", kind.value)] = 1
     if event.kind == EventKind.OFFER:
         fact["offer"] = 1
+    for claim in event.exemptions:
+        fact[key("x", claim.rule)] = 1
     for flag in event.flags:
         fact[key("f", flag.value)] = 1
     if event.commodity is not None:
@@ -365,4 +393,24 @@ def event_fact(event: Event, index: int, run_id: str) -> dict[str, Any]:
                 fact[key("hs", prefix)] = 1
         for cat in event.commodity.categories:
             fact[key("g", cat)] = 1
+    fact.update(designation_keys(event, screening))
     return fact
+
+
+def designation_keys(event: Event, screening: EventScreening | None) -> dict[str, int]:
+    """``dsg_*`` for definite list hits in force on the event's date, ``dsgp_*`` for possible ones."""
+    out: dict[str, int] = {}
+    kinds = {
+        PartyScope.DESIGNATED_PARTY: {EntryKind.INDIVIDUAL, EntryKind.ENTITY},
+        PartyScope.DESIGNATED_INDIVIDUAL: {EntryKind.INDIVIDUAL},
+        PartyScope.DESIGNATED_VESSEL: {EntryKind.VESSEL},
+    }
+    for scope, entry_kinds in kinds.items():
+        if screening is not None and screening.hits(entry_kinds, definite=True):
+            out[key("dsg", scope.value)] = 1
+        elif screening is not None and screening.hits(entry_kinds, definite=False):
+            out[key("dsgp", scope.value)] = 1
+    if Flag.DESIGNATED_PARTY in event.flags:  # the report itself says a designated party took part
+        out[key("dsg", PartyScope.DESIGNATED_PARTY.value)] = 1
+        out.pop(key("dsgp", PartyScope.DESIGNATED_PARTY.value), None)
+    return out

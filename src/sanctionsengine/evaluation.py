@@ -1,4 +1,4 @@
-"""The whole path in one call: scenario + rulebook → engine → verdicts → report.
+"""The whole path in one call: scenario + rulebook (+ lists) → screening → engine → verdicts → report.
 
 Compiled rulebooks and their durable-rules hosts are kept per (rulebook hash, as-of date), so a
 test suite or a service that evaluates many scenarios builds each ruleset once ("prepare once,
@@ -7,17 +7,20 @@ evaluate many", as OPA does); every evaluation still runs in its own session.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .compile import CompiledRulebook, compile_rulebook, scenario_facts
 from .engine import DEFAULT_TIMEOUT, Engine
-from .errors import InputError
+from .errors import Diagnostic, InputError, SourceLocation
 from .evidence import EvidenceCheck, check_evidence
 from .report import Report, build_report
 from .rulebook import Rulebook, bundled_rules_path, load_rulebook
 from .scenario import LoadedScenario, load_scenario
+from .screening import DEFAULT_THRESHOLD, ScreeningList, load_un_list, load_vessel_list, screen_event
 from .verdicts import EventVerdict, judge
+from .vocabulary import RuleKind
 
 _ENGINES: dict[tuple[str, date | None], Engine] = {}
 
@@ -41,11 +44,52 @@ def judge_scenario(
     evidence: EvidenceCheck | None = None,
     as_of: date | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    lists: list[ScreeningList] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
 ) -> list[EventVerdict]:
+    """Screen, match and judge every event of a loaded scenario."""
     engine = prepared_engine(book, as_of, timeout)
-    facts = scenario_facts(loaded.scenario.events, "run")
+    screenings = [screen_event(e, lists or [], threshold) for e in loaded.scenario.events]
+    facts = scenario_facts(loaded.scenario.events, "run", screenings)
     matches = engine.run(facts)
-    return judge(book, engine.compiled, loaded, matches, evidence or EvidenceCheck((), {}))
+    return judge(book, engine.compiled, loaded, matches, evidence or EvidenceCheck((), {}), screenings)
+
+
+def load_lists(
+    un_lists: Sequence[Path] = (),
+    vessel_lists: Sequence[Path] = (),
+    max_age_days: int | None = None,
+    today: date | None = None,
+) -> list[ScreeningList]:
+    """Load the lists named; refuse any older than ``max_age_days`` (fail closed, never screen stale)."""
+    lists = [load_un_list(Path(p)) for p in un_lists] + [load_vessel_list(Path(p)) for p in vessel_lists]
+    if max_age_days is not None:
+        today = today or datetime.now(UTC).date()
+        problems = []
+        for lst in lists:
+            try:
+                generated = date.fromisoformat(lst.generated[:10])
+            except ValueError:
+                problems.append(
+                    Diagnostic(
+                        SourceLocation(lst.path),
+                        "bad-file",
+                        f"the list's date '{lst.generated}' cannot be read, so its age is unknown",
+                    )
+                )
+                continue
+            if (today - generated).days > max_age_days:
+                problems.append(
+                    Diagnostic(
+                        SourceLocation(lst.path),
+                        "bad-file",
+                        f"the list is of {generated}, {(today - generated).days} days old, older than "
+                        f"the {max_age_days} days allowed; load a newer one",
+                    )
+                )
+        if problems:
+            raise InputError(problems)
+    return lists
 
 
 def evaluate(
@@ -56,12 +100,25 @@ def evaluate(
     timeout: float = DEFAULT_TIMEOUT,
     run_id: str | None = None,
     started_at: datetime | None = None,
+    lists: list[ScreeningList] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
 ) -> Report:
     """Evaluate a scenario file against a rulebook; raise InputError listing every bad input."""
     book = load_rulebook(rules if rules is not None else bundled_rules_path())
-    loaded = load_scenario(scenario, groups=list(book.groups.groups))
+    exemptions = [r.id for r in book.rules if r.kind == RuleKind.EXEMPTION]
+    loaded = load_scenario(scenario, groups=list(book.groups.groups), exemptions=exemptions)
     evidence, problems = check_evidence(loaded, Path(sources) if sources is not None else None)
     if problems:
         raise InputError(problems)
-    verdicts = judge_scenario(book, loaded, evidence, as_of, timeout)
-    return build_report(book, loaded, evidence, verdicts, as_of, run_id=run_id, started_at=started_at)
+    verdicts = judge_scenario(book, loaded, evidence, as_of, timeout, lists, threshold)
+    return build_report(
+        book,
+        loaded,
+        evidence,
+        verdicts,
+        as_of,
+        run_id=run_id,
+        started_at=started_at,
+        lists=lists or [],
+        threshold=threshold,
+    )

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict
 from .commodities import GroupIndex, normalize_hs
 from .rules import Rule, RuleVersion
 from .scenario import Event, country_name
-from .vocabulary import DIRECTION_MEANING, DPRK, Direction
+from .screening import EventScreening
+from .vocabulary import DIRECTION_MEANING, DPRK, PARTY_SCOPE_MEANING, Direction, RuleKind
 
 
 class Condition(BaseModel):
@@ -44,6 +45,8 @@ def direction_holds(direction: Direction, event: Event) -> bool:
         return recipient == DPRK
     if direction in (Direction.FROM_DPRK, Direction.DPRK_CONDUCT):
         return supplier == DPRK
+    if direction == Direction.ANY:
+        return True
     return DPRK in (supplier, recipient)
 
 
@@ -102,7 +105,12 @@ def commodity_fit(groups: GroupIndex, version: RuleVersion, event: Event) -> Com
 
 
 def explain(
-    groups: GroupIndex, rule: Rule, version: RuleVersion, event: Event, as_of: date | None = None
+    groups: GroupIndex,
+    rule: Rule,
+    version: RuleVersion,
+    event: Event,
+    as_of: date | None = None,
+    screening: EventScreening | None = None,
 ) -> list[Condition]:
     scope = version.scope
     conditions = [
@@ -125,6 +133,27 @@ def explain(
         if scope.exclude_commodities:
             expected += " except " + ", ".join(scope.exclude_commodities)
         conditions.append(Condition(name="commodity", expected=expected, fact=fit.detail, holds=fit.holds))
+    if scope.parties:
+        from .compile import designation_keys, key
+
+        keys = designation_keys(event, screening)
+        definite = any(key("dsg", p.value) in keys for p in scope.parties)
+        possible = any(key("dsgp", p.value) in keys for p in scope.parties)
+        fact = (
+            "listed (an identifier, or the report)"
+            if definite
+            else "possibly listed (a name resembles a listed one)"
+            if possible
+            else "none listed"
+        )
+        conditions.append(
+            Condition(
+                name="parties",
+                expected=" or ".join(PARTY_SCOPE_MEANING[p] for p in scope.parties),
+                fact=fact,
+                holds=definite or possible,
+            )
+        )
     for flag in scope.flags_all:
         conditions.append(
             Condition(
@@ -141,6 +170,16 @@ def explain(
                 expected="not stated",
                 fact="stated" if flag in event.flags else "not stated",
                 holds=flag not in event.flags,
+            )
+        )
+    if rule.kind == RuleKind.EXEMPTION and rule.claim:
+        claimed = any(c.rule == rule.id for c in event.exemptions)
+        conditions.append(
+            Condition(
+                name="claim",
+                expected="the event invokes this exemption",
+                fact="invoked" if claimed else "not invoked",
+                holds=claimed,
             )
         )
     window = version.window(as_of)

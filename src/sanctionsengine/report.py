@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .evidence import EvidenceCheck
 from .rulebook import Rulebook
 from .scenario import LoadedScenario
+from .screening import DEFAULT_THRESHOLD, ScreeningList
 from .verdicts import EventVerdict
 from .vocabulary import VERDICT_MEANING, Verdict
 
@@ -74,12 +75,22 @@ class SourceInput(_Model):
     found_at: str | None
 
 
+class ListInput(_Model):
+    title: str
+    path: str
+    sha256: str
+    generated: str
+    entries: int
+
+
 class Inputs(_Model):
     rulebook: RulebookInput
     scenario: ScenarioInput
     sources: list[SourceInput]
     as_of: date | None = Field(description="If set, every event was judged by the law as it stood that day")
-    screening_list: str = Field(description="Which list of designated persons was screened, or that none was")
+    screening_list: str = Field(description="Which lists of designated persons and vessels were screened, or none")
+    lists: list[ListInput] = Field(default_factory=list, description="The lists screened against")
+    name_threshold: float = Field(description="Score (0-100) at or above which a name counts as a possible match")
 
 
 class Summary(_Model):
@@ -106,6 +117,8 @@ def build_report(
     as_of: date | None,
     run_id: str | None = None,
     started_at: datetime | None = None,
+    lists: list[ScreeningList] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
 ) -> Report:
     from .engine import durable_version
 
@@ -142,7 +155,16 @@ def build_report(
                 for s in scn.sources
             ],
             as_of=as_of,
-            screening_list="none loaded: parties were not screened against a list of designated persons",
+            screening_list="; ".join(lst.describe() for lst in lists)
+            if lists
+            else "none loaded: parties and vessels were not screened against the UN 1718 lists",
+            lists=[
+                ListInput(
+                    title=lst.title, path=lst.path, sha256=lst.sha256, generated=lst.generated, entries=len(lst.entries)
+                )
+                for lst in (lists or [])
+            ],
+            name_threshold=threshold,
         ),
         summary=Summary(
             events=len(verdicts),

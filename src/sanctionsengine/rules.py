@@ -14,7 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .citations import Citation
-from .vocabulary import Direction, EventKind, Flag, RuleKind, Severity, Status, Unit
+from .vocabulary import Direction, EventKind, Flag, PartyScope, RuleKind, Severity, Status, Unit
 
 RULE_ID = r"^[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$"
 
@@ -48,6 +48,7 @@ class Scope(_Strict):
     exclude_commodities: tuple[str, ...] = Field(default=(), description="Group ids carved out of scope")
     flags_all: tuple[Flag, ...] = ()
     flags_none: tuple[Flag, ...] = ()
+    parties: tuple[PartyScope, ...] = Field(default=(), description="Listed parties the rule is about (any of)")
     requires: tuple[RequiredFact, ...] = ()
 
 
@@ -188,8 +189,17 @@ class Rule(_Strict):
     kind: RuleKind
     severity: Severity
     summary: str = Field(description="Plain-language summary in our own words")
-    excepts: tuple[str, ...] = Field(default=(), description="Exemptions only: ids of the rules they soften")
+    excepts: tuple[str, ...] = Field(
+        default=(), description="Exemptions only: ids of the rules they soften ('*': any measure)"
+    )
     grounds: str | None = Field(default=None, description="Exemptions only: on what grounds")
+    claim: bool = Field(
+        default=False,
+        description="Exemptions only: it applies only when the event invokes it, with evidence of its own",
+    )
+    reference_required: bool = Field(
+        default=False, description="Exemptions only: the claim must carry the Committee's decision or notice"
+    )
     nearest_note: str | None = Field(
         default=None, description="Said when an event narrowly misses this rule (e.g. wrong direction)"
     )
@@ -204,8 +214,10 @@ class Rule(_Strict):
         if self.kind == RuleKind.EXEMPTION:
             if not self.excepts or not self.grounds:
                 raise ValueError("an exemption names the rules it softens ('excepts') and its 'grounds'")
-        elif self.excepts or self.grounds:
-            raise ValueError("'excepts' and 'grounds' belong to exemptions only")
+            if self.reference_required and not self.claim:
+                raise ValueError("'reference_required' needs 'claim: true' (the reference comes with the claim)")
+        elif self.excepts or self.grounds or self.claim or self.reference_required:
+            raise ValueError("'excepts', 'grounds', 'claim' and 'reference_required' belong to exemptions only")
         for v in self.versions:
             if self.kind == RuleKind.CAP and v.cap is None:
                 raise ValueError(f"version '{v.version}': a cap rule needs a 'cap' block")

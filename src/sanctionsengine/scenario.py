@@ -84,6 +84,9 @@ class Source(_Strict):
 class Party(_Strict):
     country: str
     name: str | None = None
+    un_reference: str | None = Field(
+        default=None, pattern=r"^KP[ie]\.\d{3}$", description="UN list reference number, when known (KPe.020)"
+    )
 
     @field_validator("country")
     @classmethod
@@ -142,6 +145,33 @@ class Correction(_Strict):
     note: str | None = None
 
 
+class Vessel(_Strict):
+    """A ship that took part: its name as reported, and its IMO number when known (it decides)."""
+
+    name: str
+    imo: str | None = Field(default=None, pattern=r"^\d{7}$", description="IMO number, seven digits")
+    flag: str | None = None
+    role: str | None = Field(default=None, description="What it did: carrier, receiving vessel in a transfer...")
+
+    @field_validator("flag")
+    @classmethod
+    def _flag(cls, value: str | None) -> str | None:
+        return None if value is None else country_code(value)
+
+
+class ExemptionClaim(_Strict):
+    """An exemption a party invokes for the event, with what supports it.
+
+    Claimed without evidence, or without the Committee's reference where the exemption needs one,
+    it is not a clearance: the finding it would soften stays a potential violation.
+    """
+
+    rule: str = Field(description="Id of the exemption rule invoked")
+    reference: str | None = Field(default=None, description="The Committee's decision or notice, when it needs one")
+    evidence: tuple[Evidence, ...] = ()
+    note: str | None = None
+
+
 class Value(_Strict):
     """What the goods are worth, in US dollars, per item or for the whole consignment.
 
@@ -169,6 +199,8 @@ class Event(_Strict):
     quantity: Quantity | None = None
     value: Value | None = None
     flags: tuple[Flag, ...] = ()
+    vessels: tuple[Vessel, ...] = ()
+    exemptions: tuple[ExemptionClaim, ...] = Field(default=(), description="Exemptions invoked, with their evidence")
     evidence: tuple[Evidence, ...] = Field(min_length=1)
     corrections: tuple[Correction, ...] = ()
     refers_to: tuple[str, ...] = Field(default=(), description="For records: ids of the events this one covers")
@@ -320,7 +352,9 @@ def _context(doc: YamlDocument) -> Any:
     return context
 
 
-def _cross_checks(scn: Scenario, doc: YamlDocument, groups: list[str] | None) -> Diagnostics:
+def _cross_checks(
+    scn: Scenario, doc: YamlDocument, groups: list[str] | None, exemptions: list[str] | None = None
+) -> Diagnostics:
     diags = Diagnostics()
     ctx = _context(doc)
     source_ids = [s.id for s in scn.sources]
@@ -372,6 +406,22 @@ def _cross_checks(scn: Scenario, doc: YamlDocument, groups: list[str] | None) ->
                     f"no event '{ref}'",
                     did_you_mean(ref, [e.id for e in scn.events]),
                 )
+        for j, claim in enumerate(ev.exemptions):
+            if exemptions is not None and claim.rule not in exemptions:
+                add(
+                    ("events", i, "exemptions", j, "rule"),
+                    "dangling-reference",
+                    f"no exemption rule '{claim.rule}'",
+                    did_you_mean(claim.rule, exemptions),
+                )
+            for k, e in enumerate(claim.evidence):
+                if e.source not in source_ids:
+                    add(
+                        ("events", i, "exemptions", j, "evidence", k, "source"),
+                        "dangling-reference",
+                        f"no source '{e.source}'",
+                        did_you_mean(e.source, source_ids),
+                    )
         for j, c in enumerate(ev.corrections):
             if c.source not in source_ids:
                 add(
@@ -393,7 +443,9 @@ def _cross_checks(scn: Scenario, doc: YamlDocument, groups: list[str] | None) ->
     return diags
 
 
-def parse_scenario(text: str, file: str, groups: list[str] | None = None) -> LoadedScenario:
+def parse_scenario(
+    text: str, file: str, groups: list[str] | None = None, exemptions: list[str] | None = None
+) -> LoadedScenario:
     doc = parse_yaml(text, file)
     if not isinstance(doc.data, dict):
         raise InputError(
@@ -406,12 +458,14 @@ def parse_scenario(text: str, file: str, groups: list[str] | None = None) -> Loa
     scn, problems = validate(Scenario, doc.data, doc, context=_context(doc))
     if problems:
         raise InputError(problems)
-    _cross_checks(scn, doc, groups).raise_if_any()
+    _cross_checks(scn, doc, groups, exemptions).raise_if_any()
     return LoadedScenario(scenario=scn, file=file, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), doc=doc)
 
 
-def load_scenario(path: Path | str, groups: list[str] | None = None) -> LoadedScenario:
-    """Load and validate a scenario file; ``groups`` (the rulebook's) checks event categories."""
+def load_scenario(
+    path: Path | str, groups: list[str] | None = None, exemptions: list[str] | None = None
+) -> LoadedScenario:
+    """Load and validate a scenario file; the rulebook's ``groups`` and ``exemptions`` check references."""
     text, raw, name = read_text(Path(path))
-    loaded = parse_scenario(text, name, groups)
+    loaded = parse_scenario(text, name, groups, exemptions)
     return loaded.model_copy(update={"sha256": hashlib.sha256(raw).hexdigest()})

@@ -32,11 +32,13 @@ from .quantities import format_number
 from .rulebook import Rulebook
 from .rules import Provenance, Rule, RuleVersion
 from .scenario import Event, LoadedScenario, country_name
+from .screening import EntryKind, EventScreening, ListMatch
 from .vocabulary import (
     RECORD_KINDS,
     TRANSACTIONAL_KINDS,
     Confidence,
     EventKind,
+    PartyScope,
     RuleKind,
     Status,
     Verdict,
@@ -52,6 +54,8 @@ class ExemptionApplied(_Model):
     title: str
     citation: str
     grounds: str
+    reference: str | None = Field(default=None, description="The Committee's decision or notice invoked")
+    evidence: list[str] = Field(default_factory=list, description="What supports the exemption")
 
 
 class Finding(_Model):
@@ -72,6 +76,7 @@ class Finding(_Model):
     records: list[str] = Field(
         default_factory=list, description="Ids of the records (notifications, departures) weighed"
     )
+    list_matches: list[ListMatch] = Field(default_factory=list, description="The list matches a party rule rests on")
     exemption: ExemptionApplied | None = None
     summary: str
     provenance: list[Provenance]
@@ -127,6 +132,9 @@ class EventVerdict(_Model):
     evidence: list[EvidenceItem]
     corrections: list[CorrectionItem]
     note: str | None
+    screening: list[ListMatch] = Field(
+        default_factory=list, description="Every list match, in force on the date or not"
+    )
 
 
 def decide(in_regime: bool, outcomes: Sequence[Verdict]) -> Verdict:
@@ -210,9 +218,12 @@ def _finding(
     missing: list[str],
     computation: CapComputation | None = None,
     records: tuple[str, ...] = (),
+    screening: EventScreening | None = None,
 ) -> Finding:
+    hits = [m for m in (screening.matches if screening else ()) if m.in_force] if version.scope.parties else []
     return Finding(
         records=list(records),
+        list_matches=hits,
         rule_id=rule.id,
         title=rule.title,
         family=rule.family,
@@ -225,7 +236,7 @@ def _finding(
         outcome=outcome,
         reasons=reasons,
         missing=missing,
-        conditions=explain(book.groups, rule, version, event, as_of),
+        conditions=explain(book.groups, rule, version, event, as_of, screening),
         computation=computation,
         summary=rule.summary.strip(),
         provenance=list(version.provenance),
@@ -283,9 +294,11 @@ def judge(
     loaded: LoadedScenario,
     matches: Sequence[Match],
     evidence: EvidenceCheck,
+    screenings: Sequence[EventScreening] | None = None,
 ) -> list[EventVerdict]:
     """Findings and one verdict for every event of the scenario, in the scenario's order."""
     scn = loaded.scenario
+    screened = list(screenings) if screenings else [EventScreening() for _ in scn.events]
     as_of = compiled.as_of
     names: dict[int, set[str]] = defaultdict(set)
     joined: dict[tuple[int, str], set[int | None]] = defaultdict(set)
@@ -357,12 +370,21 @@ def judge(
                 if Variant.MISSING_VALUE in variants:
                     missing.append("value")
                     reasons.append("the value is not reported, and these goods are listed only above a value")
+            elif Variant.POSSIBLE_DESIGNATION in variants:
+                outcome = Verdict.POTENTIAL_VIOLATION
+                missing.append("identity of a listed party")
+                reasons.extend(m.explanation for m in _party_hits(version, screened[i], definite=False))
             elif Variant.MISSING_COMMODITY in variants:
                 outcome = Verdict.UNDECIDABLE
                 missing.append("commodity")
                 reasons.append("the goods are not stated (no HS code or category): this measure may apply")
             else:  # pragma: no cover - every variant is handled above
                 raise EngineFailure(f"unhandled match variants {sorted(variants)} for rule {rid}", event_id=event.id)
+            if version.scope.parties and Variant.MATCH in variants:
+                hits = _party_hits(version, screened[i], definite=True)
+                reasons.extend(m.explanation for m in hits)
+                if not hits:
+                    reasons.append("the report states that a designated party took part")
             if outcome == Verdict.VIOLATION and event.kind == EventKind.OFFER:
                 outcome = Verdict.POTENTIAL_VIOLATION
                 reasons.append(
@@ -379,9 +401,11 @@ def judge(
                 outcome = Verdict.POTENTIAL_VIOLATION
                 reasons.append(partly)
             findings.append(
-                _finding(book, rule, version, event, as_of, outcome, reasons, missing, computation, records)
+                _finding(
+                    book, rule, version, event, as_of, outcome, reasons, missing, computation, records, screened[i]
+                )
             )
-        findings = _apply_exemptions(findings, exemptions)
+        findings = _apply_exemptions(findings, exemptions, event)
         if not in_regime:
             findings = []
         verdict = decide(in_regime, [f.outcome for f in findings])
@@ -429,10 +453,23 @@ def judge(
                 near_misses=near,
                 evidence=ev_items,
                 corrections=[CorrectionItem(**c.model_dump()) for c in event.corrections],
+                screening=list(screened[i].matches),
                 note=event.note,
             )
         )
     return verdicts
+
+
+_PARTY_KINDS = {
+    PartyScope.DESIGNATED_PARTY: {EntryKind.INDIVIDUAL, EntryKind.ENTITY},
+    PartyScope.DESIGNATED_INDIVIDUAL: {EntryKind.INDIVIDUAL},
+    PartyScope.DESIGNATED_VESSEL: {EntryKind.VESSEL},
+}
+
+
+def _party_hits(version: RuleVersion, screening: EventScreening, *, definite: bool) -> list[ListMatch]:
+    kinds = {k for p in version.scope.parties for k in _PARTY_KINDS[p]}
+    return screening.hits(kinds, definite=definite)
 
 
 def _judge_caps(
@@ -464,31 +501,63 @@ def _judge_caps(
     return results
 
 
-def _apply_exemptions(findings: list[Finding], exemptions: list[tuple[Rule, RuleVersion]]) -> list[Finding]:
+def _apply_exemptions(
+    findings: list[Finding], exemptions: list[tuple[Rule, RuleVersion]], event: Event
+) -> list[Finding]:
+    """Soften the findings an exemption names: exempt if it stands on evidence, else still potential.
+
+    Where several exemptions could soften one finding, one that clears it wins over one that is
+    invoked without its support; ties go to the rulebook's order.
+    """
     if not exemptions:
         return findings
     out = []
     for f in findings:
-        applying = [(r, v) for r, v in exemptions if f.rule_id in r.excepts]
-        if applying and f.outcome in (Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION):
-            rule, version = applying[0]
-            out.append(
-                f.model_copy(
-                    update={
-                        "outcome": Verdict.EXEMPT,
-                        "reasons": f.reasons + [f"exempt under {rule.id} ({version.citation}): {rule.grounds}"],
-                        "exemption": ExemptionApplied(
-                            rule_id=rule.id,
-                            title=rule.title,
-                            citation=str(version.citation),
-                            grounds=rule.grounds or "",
-                        ),
-                    }
-                )
-            )
-        else:
+        applying = [(r, v) for r, v in exemptions if f.rule_id in r.excepts or "*" in r.excepts]
+        if not applying or f.outcome not in (Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION):
             out.append(f)
+            continue
+        softened = [_soften(f, rule, version, event) for rule, version in applying]
+        out.append(next((s for s in softened if s.outcome == Verdict.EXEMPT), softened[0]))
     return out
+
+
+def _soften(f: Finding, rule: Rule, version: RuleVersion, event: Event) -> Finding:
+    """One exemption applied to one finding."""
+    claim = next((c for c in event.exemptions if c.rule == rule.id), None)
+    applied = ExemptionApplied(
+        rule_id=rule.id, title=rule.title, citation=str(version.citation), grounds=rule.grounds or ""
+    )
+    if rule.claim and claim is not None:
+        evidence = [f'{e.claimed_by} ({e.confidence.value}): "{e.quote}"' for e in claim.evidence]
+        applied = applied.model_copy(update={"reference": claim.reference, "evidence": evidence})
+        lacking = []
+        if not claim.evidence:
+            lacking.append("evidence")
+        if rule.reference_required and not claim.reference:
+            lacking.append("the Committee's reference")
+        if lacking:
+            return f.model_copy(
+                update={
+                    "outcome": Verdict.POTENTIAL_VIOLATION,
+                    "reasons": f.reasons
+                    + [
+                        f"exemption {rule.id} ({version.citation}) is invoked without {' or '.join(lacking)}: not a clearance"
+                    ],
+                    "missing": f.missing + lacking,
+                    "exemption": applied,
+                }
+            )
+    else:
+        applied = applied.model_copy(update={"evidence": ["the event's own evidence of the facts it rests on"]})
+    reference = f"; reference {applied.reference}" if applied.reference else ""
+    return f.model_copy(
+        update={
+            "outcome": Verdict.EXEMPT,
+            "reasons": f.reasons + [f"exempt under {rule.id} ({version.citation}): {rule.grounds}{reference}"],
+            "exemption": applied,
+        }
+    )
 
 
 def _summary(

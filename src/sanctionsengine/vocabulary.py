@@ -46,6 +46,7 @@ class Direction(StrEnum):
     FROM_DPRK = "from_dprk"
     EITHER = "either"
     DPRK_CONDUCT = "dprk_conduct"
+    ANY = "any"
 
 
 DIRECTION_MEANING: dict[Direction, str] = {
@@ -53,6 +54,22 @@ DIRECTION_MEANING: dict[Direction, str] = {
     Direction.FROM_DPRK: "exported or supplied by the DPRK, or procured from it (supplier KP)",
     Direction.EITHER: "to or from the DPRK",
     Direction.DPRK_CONDUCT: "an act of the DPRK itself (actor KP), such as a launch",
+    Direction.ANY: "between any parties: the link to the regime is a designated party or vessel",
+}
+
+
+class PartyScope(StrEnum):
+    """Which listed parties a rule is about; screening against the UN lists decides."""
+
+    DESIGNATED_PARTY = "designated-party"
+    DESIGNATED_INDIVIDUAL = "designated-individual"
+    DESIGNATED_VESSEL = "designated-vessel"
+
+
+PARTY_SCOPE_MEANING: dict[PartyScope, str] = {
+    PartyScope.DESIGNATED_PARTY: "a supplier or recipient on the UN 1718 list (individual or entity)",
+    PartyScope.DESIGNATED_INDIVIDUAL: "a supplier or recipient who is an individual on the UN 1718 list",
+    PartyScope.DESIGNATED_VESSEL: "a vessel on the 1718 Committee's designated vessels list",
 }
 
 
@@ -187,7 +204,6 @@ class Flag(StrEnum):
     FOREIGN_ORIGIN_TRANSIT_RAJIN = "foreign-origin-transit-rajin"
     CIVIL_AIRCRAFT_OUTSIDE_DPRK = "civil-aircraft-outside-dprk"
     USED = "used"
-    MEDICAL = "medical"
     NOT_NOTIFIED = "not-notified"
     DESIGNATED_PARTY = "designated-party"
     NEW = "new"
@@ -208,7 +224,6 @@ FLAG_MEANING: dict[Flag, str] = {
     Flag.FOREIGN_ORIGIN_TRANSIT_RAJIN: "foreign-origin goods transiting the DPRK solely for export from Rajin",
     Flag.CIVIL_AIRCRAFT_OUTSIDE_DPRK: "fuel sold outside the DPRK to a civil passenger aircraft for its flight",
     Flag.USED: "second-hand goods (used vessels, vehicles)",
-    Flag.MEDICAL: "a medical exchange or medical goods",
     Flag.NOT_NOTIFIED: "the supplying State did not notify the 1718 Committee as the measure requires",
     Flag.DESIGNATED_PARTY: "a designated person or entity, or one acting for or owned by one, took part",
     Flag.NEW: "newly built or made goods (a new vessel or helicopter), or a newly opened venture",

@@ -82,6 +82,20 @@ BAD_INPUTS = [
         "| id | date | kind | supplier | recipient | category |\n      | x | 2024-01-01 | transfer | RU | KP | luxury good |",
         "oil.feature:6: event 'x': unknown category 'luxury-good' (did you mean 'luxury-goods'?)",
     ),
+    (
+        "| id | date | kind | supplier | recipient | vessel | imo |\n      | x | 2024-01-01 | service | RU | KP | CHON MA SAN | 86603 |",
+        "oil.feature:6: event 'x': IMO number '86603' is not seven digits",
+    ),
+    (
+        "| id | date | kind | supplier | recipient | exemption |\n"
+        "      | x | 2024-01-01 | transfer | RU | KP | dprk.exemption.aircraft-spare-part |",
+        "oil.feature:6: event 'x': 'dprk.exemption.aircraft-spare-part' is not an exemption rule "
+        "(did you mean 'dprk.exemption.aircraft-spare-parts'?)",
+    ),
+    (
+        "| id | date | kind | supplier | recipient_name |\n      | x | 2024-01-01 | transfer | RU | KOMID |",
+        "oil.feature:6: event 'x': a recipient name or reference needs the recipient's country in column 'recipient'",
+    ),
 ]
 
 

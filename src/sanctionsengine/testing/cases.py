@@ -24,6 +24,7 @@ from ..scenario import (
     Commodity,
     Event,
     Evidence,
+    ExemptionClaim,
     LoadedScenario,
     Party,
     Period,
@@ -31,7 +32,9 @@ from ..scenario import (
     ScenarioInfo,
     Source,
     Value,
+    Vessel,
 )
+from ..screening import ScreeningList
 from ..verdicts import EventVerdict
 from ..vocabulary import Confidence, EventKind, Flag, Verdict
 from ..yamlfile import YamlDocument, load_yaml, parse_yaml, validate
@@ -39,6 +42,29 @@ from ..yamlfile import YamlDocument, load_yaml, parse_yaml, validate
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class CaseClaim(_Strict):
+    """An exemption invoked in a law test; ``evidence: false`` invokes it without any."""
+
+    rule: str
+    reference: str | None = None
+    evidence: bool = True
+
+    def to_claim(self) -> ExemptionClaim:
+        support = (
+            (
+                Evidence(
+                    source="law-test",
+                    quote="approval on file",
+                    claimed_by="the supplier",
+                    confidence=Confidence.REPORTED,
+                ),
+            )
+            if self.evidence
+            else ()
+        )
+        return ExemptionClaim(rule=self.rule, reference=self.reference, evidence=support)
 
 
 class CaseEvent(_Strict):
@@ -60,6 +86,12 @@ class CaseEvent(_Strict):
     value_total_usd: float | None = Field(default=None, description="Value of the whole consignment")
     refers_to: tuple[str, ...] = Field(default=(), description="Records: the events they cover ('case': the case)")
     covers: Period | None = None
+    supplier_name: str | None = None
+    recipient_name: str | None = None
+    supplier_ref: str | None = Field(default=None, description="UN reference number of the supplier (KPe.020)")
+    recipient_ref: str | None = None
+    vessels: tuple[Vessel, ...] = ()
+    exemptions: tuple[CaseClaim, ...] = ()
 
     def to_event(self, event_id: str, day: dt.date | None = None) -> Event:
         has_goods = bool(self.hs or self.categories)
@@ -70,8 +102,14 @@ class CaseEvent(_Strict):
             offered=self.offered,
             date=day if day is not None else self.date,
             period=None if day is not None else self.period,
-            supplier=Party(country=self.supplier) if self.supplier else None,
-            recipient=Party(country=self.recipient) if self.recipient else None,
+            supplier=Party(country=self.supplier, name=self.supplier_name, un_reference=self.supplier_ref)
+            if self.supplier
+            else None,
+            recipient=Party(country=self.recipient, name=self.recipient_name, un_reference=self.recipient_ref)
+            if self.recipient
+            else None,
+            vessels=self.vessels,
+            exemptions=tuple(c.to_claim() for c in self.exemptions),
             concerns=self.concerns,
             commodity=Commodity(description="goods", hs=self.hs, categories=self.categories) if has_goods else None,
             quantity=self.quantity,
@@ -142,20 +180,31 @@ class CaseRun:
     name: str
     event_date: str
     verdict: EventVerdict
+    excepts: tuple[str, ...] = ()
 
     @property
     def outcome(self) -> Verdict | None:
-        """The rule's own outcome; for an exemption, "exempt" when it softened another finding."""
+        """The rule's own outcome; for an exemption, the outcome of the finding it was (or would be) applied to.
+
+        An exemption not yet in force leaves the findings it would soften as they are; their most
+        serious outcome is then what the exemption "gave", so a boundary can say `before: violation`.
+        """
         for f in self.verdict.findings:
             if f.rule_id == self.rule:
                 return f.outcome
             if f.exemption is not None and f.exemption.rule_id == self.rule:
-                return Verdict.EXEMPT
-        return None
+                return f.outcome
+        softened = [f.outcome for f in self.verdict.findings if "*" in self.excepts or f.rule_id in self.excepts]
+        return min(softened, key=lambda v: v.rank) if softened else None
 
     @property
     def left_alone(self) -> bool:
-        """What a negative case needs: the rule flags nothing (no finding, or one that clears)."""
+        """What a negative case needs: the rule flags nothing (no finding, or one that clears).
+
+        For an exemption, "flagging" is applying: a negative case is one it must not soften.
+        """
+        if self.excepts:
+            return not any(f.exemption is not None and f.exemption.rule_id == self.rule for f in self.verdict.findings)
         return self.outcome in (None, Verdict.NOT_PROHIBITED, Verdict.EXEMPT)
 
 
@@ -169,12 +218,14 @@ def evaluate_case_event(
     event: Event,
     as_of: dt.date | None = None,
     others: tuple[CaseEvent, ...] = (),
+    lists: list[ScreeningList] | None = None,
 ) -> CaseRun:
     extra = tuple(o.to_event(o.id or f"with-{n}") for n, o in enumerate(others))
     scenario = Scenario(scenario=ScenarioInfo(id="law-test", title=name), sources=(_SOURCE,), events=(event, *extra))
     loaded = LoadedScenario(scenario=scenario, file="<law test>", sha256="", doc=YamlDocument("<law test>", None))
-    verdict = judge_scenario(book, loaded, as_of=as_of)[0]
-    return CaseRun(rule, name, event.when, verdict)
+    verdict = judge_scenario(book, loaded, as_of=as_of, lists=lists)[0]
+    excepts = book.rule(rule).excepts if book.has_rule(rule) else ()
+    return CaseRun(rule, name, event.when, verdict, excepts)
 
 
 def evaluate_events(book: Rulebook, events: list[Event], as_of: dt.date | None = None) -> list[EventVerdict]:

@@ -34,6 +34,7 @@ from ..scenario import (
     Commodity,
     Event,
     Evidence,
+    ExemptionClaim,
     LoadedScenario,
     Party,
     Period,
@@ -42,8 +43,10 @@ from ..scenario import (
     ScenarioInfo,
     Source,
     Value,
+    Vessel,
     load_scenario,
 )
+from ..screening import DEFAULT_THRESHOLD, ScreeningList, load_un_list, load_vessel_list
 from ..verdicts import EventVerdict, Finding
 from ..vocabulary import Confidence, EventKind, Flag, Verdict
 
@@ -132,6 +135,8 @@ class ComplianceContext:
     records: list[RecordDeclaration] = field(default_factory=list)
     sources_dir: Path | None = None
     verdicts: list[EventVerdict] | None = None
+    lists: list[ScreeningList] = field(default_factory=list)
+    threshold: float = DEFAULT_THRESHOLD
     _book: Rulebook | None = None
 
     @property
@@ -244,6 +249,15 @@ COLUMNS: dict[str, str] = {
     "covers_from": "for a notification or departure: first day of the period it covers",
     "covers_to": "for a notification or departure: last day of the period it covers",
     "concerns": "ISO codes of countries the event concerns without being a party (KP for a notification)",
+    "supplier_name": "the supplier's name, screened against the lists loaded (a person, company or ship owner)",
+    "recipient_name": "the recipient's name, screened against the lists loaded",
+    "supplier_ref": "the supplier's UN list reference number (KPe.020), when known",
+    "recipient_ref": "the recipient's UN list reference number (KPi.064), when known",
+    "vessel": "the name of a vessel that took part, screened against the designated vessels",
+    "imo": "that vessel's seven-digit IMO number (it decides a match)",
+    "exemption": "ids of exemption rules the event invokes, comma-separated",
+    "exemption_reference": "the Committee's decision or notice the exemption rests on",
+    "exemption_evidence": "yes (default) or no: whether the invoked exemption comes with evidence of its own",
 }
 _ALIASES = {
     "categories": "category",
@@ -253,6 +267,9 @@ _ALIASES = {
     "by": "claimed_by",
     "qty": "quantity",
     "quantity_unit": "unit",
+    "vessel_name": "vessel",
+    "imo_number": "imo",
+    "exemptions": "exemption",
 }
 
 
@@ -286,13 +303,75 @@ def _pydantic_message(exc: ValidationError) -> str:
 
 def _party(row: dict[str, str], column: str, eid: str, where: Where) -> Party | None:
     if not row.get(column):
+        if row.get(f"{column}_name") or row.get(f"{column}_ref"):
+            raise FeatureInputError(
+                f"{where}: event '{eid}': a {column} name or reference needs the {column}'s country in column '{column}'"
+            )
         return None
     try:
-        return Party(country=row[column].strip())
+        return Party(
+            country=row[column].strip(),
+            name=row.get(f"{column}_name", "").strip() or None,
+            un_reference=row.get(f"{column}_ref", "").strip() or None,
+        )
     except ValidationError as exc:
         raise FeatureInputError(
             f"{where}: event '{eid}': column '{column}': {_pydantic_message(exc).split(': ', 1)[-1]}"
         ) from None
+
+
+def _vessels(row: dict[str, str], eid: str, where: Where) -> tuple[Vessel, ...]:
+    name, imo = row.get("vessel", "").strip(), row.get("imo", "").strip().removeprefix("IMO").strip()
+    if not name and not imo:
+        return ()
+    if not name:
+        raise FeatureInputError(f"{where}: event '{eid}': an IMO number needs the vessel's name in column 'vessel'")
+    if imo and not re.fullmatch(r"\d{7}", imo):
+        raise FeatureInputError(f"{where}: event '{eid}': IMO number '{imo}' is not seven digits")
+    return (Vessel(name=name, imo=imo or None),)
+
+
+_EVIDENCE_WORDS = {"yes": True, "no": False, "": True}
+
+
+def _claims(row: dict[str, str], eid: str, where: Where, book: Rulebook) -> tuple[ExemptionClaim, ...]:
+    ids = _split(row.get("exemption", ""))
+    if not ids:
+        if row.get("exemption_reference") or row.get("exemption_evidence"):
+            raise FeatureInputError(
+                f"{where}: event '{eid}': an exemption reference or evidence needs column 'exemption'"
+            )
+        return ()
+    word = row.get("exemption_evidence", "").strip().lower()
+    if word not in _EVIDENCE_WORDS:
+        raise FeatureInputError(f"{where}: event '{eid}': exemption_evidence '{word}'; expected yes or no")
+    exemptions = [r.id for r in book.rules if r.excepts]
+    claims = []
+    for rule_id in ids:
+        if rule_id not in exemptions:
+            hint = did_you_mean(rule_id, exemptions)
+            raise FeatureInputError(
+                f"{where}: event '{eid}': '{rule_id}' is not an exemption rule"
+                + (f" ({hint})" if hint else f"; exemptions: {', '.join(exemptions)}")
+            )
+        evidence = (
+            (
+                Evidence(
+                    source="feature",
+                    quote="as stated in the feature",
+                    claimed_by="the feature",
+                    confidence=Confidence.REPORTED,
+                ),
+            )
+            if _EVIDENCE_WORDS[word]
+            else ()
+        )
+        claims.append(
+            ExemptionClaim(
+                rule=rule_id, reference=row.get("exemption_reference", "").strip() or None, evidence=evidence
+            )
+        )
+    return tuple(claims)
 
 
 def event_from_row(row: dict[str, str], where: Where, book: Rulebook) -> Event:
@@ -345,6 +424,8 @@ def event_from_row(row: dict[str, str], where: Where, book: Rulebook) -> Event:
             if row.get("covers_from")
             else None,
             concerns=_split(row.get("concerns", "")),
+            vessels=_vessels(row, eid, where),
+            exemptions=_claims(row, eid, where, book),
             evidence=(
                 Evidence(
                     source="feature",
@@ -551,6 +632,56 @@ def _sources(compliance: ComplianceContext, request: pytest.FixtureRequest, path
     ctx.sources_dir = target
 
 
+def _load_list(ctx: ComplianceContext, path: str, loader: Callable[[Path], ScreeningList]) -> None:
+    target = ctx.path(path)
+    if not target.is_file():
+        raise FeatureInputError(f"{ctx.where}: no list file '{path}' (looked in {target})")
+    try:
+        ctx.lists.append(loader(target))
+    except InputError as exc:
+        raise FeatureInputError(f"{ctx.where}: the list has problems:\n" + "\n".join(exc.diagnostics.lines())) from None
+
+
+@compliance_step(
+    "Given",
+    'the UN 1718 list in "{path}"',
+    'the UN consolidated list in "{path}"',
+    meaning="Screen the events' parties against this UN Security Council list file (its XML format; "
+    "relative to the feature file). Lists are never bundled: point at your copy.",
+    example='Given the UN 1718 list in "../../../shared/data/un-1718/dprk-1718-list.xml"',
+)
+def _un_list(compliance: ComplianceContext, request: pytest.FixtureRequest, path: str) -> None:
+    _load_list(_current(compliance, request), path, load_un_list)
+
+
+@compliance_step(
+    "Given",
+    'the designated vessels list in "{path}"',
+    meaning="Screen the events' vessels against the 1718 Committee's designated vessels list (JSON or CSV).",
+    example='Given the designated vessels list in "../../../shared/data/un-1718/dprk-1718-vessels.json"',
+)
+def _vessel_list(compliance: ComplianceContext, request: pytest.FixtureRequest, path: str) -> None:
+    _load_list(_current(compliance, request), path, load_vessel_list)
+
+
+@compliance_step(
+    "Given",
+    "a name-match threshold of {threshold}",
+    meaning=f"Names resembling a listed name at this score (0-100) or above are possible matches "
+    f"(default {DEFAULT_THRESHOLD:g}).",
+    example="Given a name-match threshold of 85",
+)
+def _threshold(compliance: ComplianceContext, request: pytest.FixtureRequest, threshold: str) -> None:
+    ctx = _current(compliance, request)
+    try:
+        value = float(threshold)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 100:
+        raise FeatureInputError(f"{ctx.where}: threshold '{threshold}'; expected a number above 0, at most 100")
+    ctx.threshold = value
+
+
 # --- When ----------------------------------------------------------------------------------------
 
 _SOURCE = Source(id="feature", title="feature file", language="en", url="about:feature")
@@ -592,7 +723,7 @@ def _evaluate(compliance: ComplianceContext, request: pytest.FixtureRequest) -> 
         raise FeatureInputError(
             f"{ctx.where}: no events to evaluate; give a table ('Given the following events:') or a scenario file"
         )
-    ctx.verdicts = judge_scenario(book, loaded, evidence, as_of=ctx.as_of)
+    ctx.verdicts = judge_scenario(book, loaded, evidence, as_of=ctx.as_of, lists=ctx.lists, threshold=ctx.threshold)
 
 
 # --- Then ----------------------------------------------------------------------------------------
@@ -845,3 +976,55 @@ def _crosses(compliance: ComplianceContext, request: pytest.FixtureRequest, even
 
 
 _STEP_OBJ = pytest.StashKey[Any]()
+
+
+@compliance_step(
+    "Then",
+    'event "{event_id}" matches listing "{reference}"',
+    meaning="Screening matched a party or vessel of the event to this list entry (UN reference "
+    "number, or the vessel's IMO number), listed on or before the event's date.",
+    example='Then event "bunkering" matches listing "IMO 8660313"',
+)
+def _matches_listing(
+    compliance: ComplianceContext, request: pytest.FixtureRequest, event_id: str, reference: str
+) -> None:
+    ctx = _current(compliance, request)
+    v = ctx.verdict(event_id)
+    wanted = reference.strip().upper()
+    hits = [m for m in v.screening if m.in_force]
+    if not any(m.reference.upper() == wanted or m.reference.upper().startswith(wanted + " ") for m in hits):
+        found = ", ".join(f"{m.reference} ({m.method}, {m.score:g})" for m in hits) or "no match"
+        raise failure(ctx.where, v, f"a match with listing {reference}", found)
+
+
+@compliance_step(
+    "Then",
+    'event "{event_id}" matches no listing',
+    meaning="Screening found no party or vessel of the event on the lists loaded (as of its date).",
+    example='Then event "bunkering" matches no listing',
+)
+def _matches_none(compliance: ComplianceContext, request: pytest.FixtureRequest, event_id: str) -> None:
+    ctx = _current(compliance, request)
+    v = ctx.verdict(event_id)
+    if not ctx.lists:
+        raise FeatureInputError(f"{ctx.where}: no list is loaded; add 'Given the UN 1718 list in \"...\"'")
+    hits = [m for m in v.screening if m.in_force]
+    if hits:
+        raise failure(ctx.where, v, "no list match", ", ".join(f"{m.reference} via '{m.matched}'" for m in hits))
+
+
+@compliance_step(
+    "Then",
+    'event "{event_id}" is exempt under rule "{rule_id}"',
+    meaning="Some finding on the event is cleared by this exemption rule, standing on its evidence.",
+    example='Then event "tractors" is exempt under rule "dprk.exemption.committee-humanitarian"',
+)
+def _exempt_under(compliance: ComplianceContext, request: pytest.FixtureRequest, event_id: str, rule_id: str) -> None:
+    ctx = _current(compliance, request)
+    ctx.known_rule(rule_id)
+    v = ctx.verdict(event_id)
+    if not any(f.exemption and f.exemption.rule_id == rule_id and f.outcome == Verdict.EXEMPT for f in v.findings):
+        applied = [
+            f"{f.rule_id}: {f.outcome.label}" + (f" ({f.exemption.rule_id})" if f.exemption else "") for f in v.findings
+        ]
+        raise failure(ctx.where, v, f"exempt under {rule_id}", "; ".join(applied) or "no finding")

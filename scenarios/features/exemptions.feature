@@ -1,0 +1,71 @@
+@sanctionsengine
+Feature: Exemptions: what they clear, and what a claim needs
+  An exemption clears a finding only where it stands on evidence and, for the Committee's
+  case-by-case approvals, on the Committee's reference. An exemption claimed without them leaves
+  a potential violation, never a clearance. An exempt verdict names the exemption applied.
+
+  Scenario: Tractors under a Committee humanitarian exemption, with its reference, are exempt
+    Given the following events:
+      | id       | date       | kind     | supplier | recipient | hs   | exemption                               | exemption_reference                      |
+      | tractors | 2021-05-01 | transfer | CH       | KP        | 8701 | dprk.exemption.committee-humanitarian | 1718 Committee exemption of 12 Mar 2021 |
+    When the events are evaluated
+    Then event "tractors" is exempt
+    And event "tractors" is exempt under rule "dprk.exemption.committee-humanitarian"
+
+  Scenario: The same claim without the Committee's reference is not a clearance
+    Given the following events:
+      | id       | date       | kind     | supplier | recipient | hs   | exemption                               |
+      | tractors | 2021-05-01 | transfer | CH       | KP        | 8701 | dprk.exemption.committee-humanitarian |
+    When the events are evaluated
+    Then event "tractors" is a potential violation
+    And event "tractors" is flagged by rule "dprk.supply.transportation-vehicles"
+
+  Scenario: A claim without evidence of its own is not a clearance either
+    Given the following events:
+      | id       | date       | kind     | supplier | recipient | hs   | exemption                               | exemption_reference | exemption_evidence |
+      | tractors | 2021-05-01 | transfer | CH       | KP        | 8701 | dprk.exemption.committee-humanitarian | approval 2021/3     | no                 |
+    When the events are evaluated
+    Then event "tractors" is a potential violation
+
+  Scenario: Nothing invoked, nothing exempted
+    Given the following events:
+      | id       | date       | kind     | supplier | recipient | hs   |
+      | tractors | 2021-05-01 | transfer | CH       | KP        | 8701 |
+    When the events are evaluated
+    Then event "tractors" is a violation
+
+  Scenario Outline: The Committee's general exemption power dates from 2321 OP46 (30 November 2016)
+    Given the following events:
+      | id     | date   | kind     | supplier | recipient | category     | exemption                               | exemption_reference |
+      | pianos | <date> | transfer | CH       | KP        | luxury goods | dprk.exemption.committee-humanitarian | approval            |
+    When the events are evaluated
+    Then event "pianos" is <verdict>
+
+    Examples:
+      | date       | verdict     |
+      | 2016-11-29 | a violation |
+      | 2016-11-30 | exempt      |
+
+  Scenario: Spare parts for a civil airliner are excepted from the vehicles ban (2397 OP7)
+    Given the following events:
+      | id    | date       | kind     | supplier | recipient | hs     | exemption                              |
+      | parts | 2019-03-01 | transfer | RU       | KP        | 880330 | dprk.exemption.aircraft-spare-parts |
+    When the events are evaluated
+    Then event "parts" is exempt under rule "dprk.exemption.aircraft-spare-parts"
+
+  Scenario: A whole aircraft is no spare part
+    Given the following events:
+      | id       | date       | kind     | supplier | recipient | hs     | exemption                              |
+      | airliner | 2019-03-01 | transfer | RU       | KP        | 880240 | dprk.exemption.aircraft-spare-parts |
+    When the events are evaluated
+    Then event "airliner" is a violation
+
+  Scenario: Humanitarian payments to a listed entity are exempt from the asset freeze from 2664
+    Given the UN 1718 list in "../../../shared/data/un-1718/dprk-1718-list.xml"
+    And the following events:
+      | id        | date       | kind      | supplier | recipient | recipient_ref | exemption                                   |
+      | logistics | 2023-03-01 | financial | CH       | KP        | KPe.020       | dprk.exemption.humanitarian-asset-freeze |
+      | earlier   | 2022-12-08 | financial | CH       | KP        | KPe.020       | dprk.exemption.humanitarian-asset-freeze |
+    When the events are evaluated
+    Then event "logistics" is exempt under rule "dprk.exemption.humanitarian-asset-freeze"
+    And event "earlier" is a violation

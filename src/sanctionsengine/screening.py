@@ -1,0 +1,398 @@
+"""Screening parties and vessels against the UN 1718 lists: identifiers first, names second.
+
+Lists are loaded, never bundled: the UN Security Council consolidated list in its XML format (the
+DPRK records are kept), and the 1718 Committee's designated vessels list in the JSON or CSV form
+documented in the README. Every report names the lists it screened against (file, date inside
+the list, SHA-256), or says that none was loaded.
+
+Matching, in order of weight (as yente and the screening tools users trust do it):
+
+- an IMO number (vessels) or a UN reference number (``KPe.020``) given on the event decides;
+- names and aliases are compared after folding case, accents, apostrophes and hyphens, with
+  rapidfuzz, as the better of two scores: the names written without spaces (so that
+  "Chonmasan" meets "CHON MA SAN", a common transliteration variant) and the word-order-free
+  token score. A name match is only ever a *possible* match: names are not identities;
+- a low-quality alias ("Low" in the UN list) never matches alone: it counts only when exact,
+  and then only as a possible match.
+
+A party is a hit only if it was listed on or before the event's date; a later listing is
+reported as such, not as a hit.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import unicodedata
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import Diagnostic, InputError, SourceLocation
+from .yamlfile import display_path
+
+DEFAULT_THRESHOLD = 90.0
+
+
+class EntryKind(StrEnum):
+    INDIVIDUAL = "individual"
+    ENTITY = "entity"
+    VESSEL = "vessel"
+
+
+class Alias(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    quality: str = Field(description="good, weak (the list's 'Low') or former")
+
+
+class ListEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reference: str = Field(description="UN reference number (KPi.064) or, for vessels, IMO with the list row")
+    kind: EntryKind
+    name: str
+    aliases: tuple[Alias, ...] = ()
+    listed_on: date | None
+    imo: str | None = None
+    measures: tuple[str, ...] = Field(default=(), description="For vessels: the paragraphs the listing applies")
+    listing: str = Field(description="Where the entry is in its list, for the report")
+
+
+class ScreeningList(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    path: str
+    sha256: str
+    generated: str = Field(description="The list's own date (dateGenerated, or the vessel list's edition)")
+    entries: tuple[ListEntry, ...]
+
+    def describe(self) -> str:
+        return f"{self.title}, {self.generated} ({self.path}, sha256 {self.sha256[:16]}…, {len(self.entries)} entries)"
+
+
+class ListMatch(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    query: str = Field(description="The name or identifier given in the event")
+    role: str = Field(description="supplier, recipient or vessel")
+    reference: str
+    kind: EntryKind
+    matched: str = Field(description="The listed name, alias or identifier that matched")
+    method: str = Field(description="imo, un-reference, name, alias or weak-alias")
+    score: float
+    definite: bool = Field(description="True for identifiers; names are only ever possible matches")
+    listed_on: date | None
+    in_force: bool = Field(description="Listed on or before the event's date")
+    listing: str
+    explanation: str
+
+
+# --- names ---------------------------------------------------------------------------------------
+
+_APOSTROPHES = re.compile(r"[’'`´ʼʻ‘\-‐‑–—.,()/]")
+
+
+def normalize(name: str) -> str:
+    """Lower case, accents folded, apostrophes and hyphens dropped, spaces collapsed."""
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    folded = _APOSTROPHES.sub(" ", folded.lower())
+    return " ".join(folded.split())
+
+
+def name_score(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
+    na, nb = normalize(a), normalize(b)
+    if not na or not nb:
+        return 0.0
+    compact = float(fuzz.ratio(na.replace(" ", ""), nb.replace(" ", "")))
+    tokens = float(fuzz.token_sort_ratio(na, nb))
+    return max(compact, tokens)
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+def _problem(path: Path, message: str) -> InputError:
+    return InputError([Diagnostic(SourceLocation(display_path(path)), "bad-file", message)])
+
+
+def _text(elem: object, tag: str) -> str:
+    child = elem.find(tag)  # type: ignore[attr-defined]
+    return (child.text or "").strip() if child is not None and child.text else ""
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip()[:10]) if text.strip() else None
+    except ValueError:
+        return None
+
+
+def load_un_list(path: Path, list_type: str = "DPRK") -> ScreeningList:
+    """The UN consolidated list (XML) or an extract of it; only ``list_type`` records are kept."""
+    from defusedxml import ElementTree as SafeET
+    from defusedxml.common import DefusedXmlException
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            [Diagnostic(SourceLocation(display_path(path)), "file-not-found", exc.strerror or "cannot read the list")]
+        ) from None
+    try:
+        root = SafeET.fromstring(raw)
+    except DefusedXmlException as exc:
+        raise _problem(path, f"refused unsafe XML ({type(exc).__name__})") from None
+    except SafeET.ParseError as exc:
+        raise _problem(path, f"not the UN consolidated list XML: {exc}") from None
+    if root.tag != "CONSOLIDATED_LIST":
+        raise _problem(path, f"not the UN consolidated list XML (root element {root.tag}, expected CONSOLIDATED_LIST)")
+    entries: list[ListEntry] = []
+    for kind, section, item, alias_tag in (
+        (EntryKind.INDIVIDUAL, "INDIVIDUALS", "INDIVIDUAL", "INDIVIDUAL_ALIAS"),
+        (EntryKind.ENTITY, "ENTITIES", "ENTITY", "ENTITY_ALIAS"),
+    ):
+        for rec in root.findall(f"{section}/{item}"):
+            if _text(rec, "UN_LIST_TYPE") != list_type:
+                continue
+            name = " ".join(
+                p for p in (_text(rec, t) for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")) if p
+            )
+            aliases = []
+            for al in rec.findall(alias_tag):
+                alias_name = _text(al, "ALIAS_NAME")
+                if not alias_name:
+                    continue
+                quality = _text(al, "QUALITY").lower()
+                aliases.append(
+                    Alias(
+                        name=alias_name,
+                        quality="weak" if quality == "low" else "former" if quality.startswith("f.k.a") else "good",
+                    )
+                )
+            ref = _text(rec, "REFERENCE_NUMBER").strip()
+            entries.append(
+                ListEntry(
+                    reference=ref,
+                    kind=kind,
+                    name=name,
+                    aliases=tuple(aliases),
+                    listed_on=_date(_text(rec, "LISTED_ON")),
+                    listing=f"UN list {ref}",
+                )
+            )
+    if not entries:
+        raise _problem(path, f"no {list_type} records in this list")
+    return ScreeningList(
+        title="UN Security Council consolidated list (1718 / DPRK records)",
+        path=display_path(path),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        generated=root.attrib.get("dateGenerated", "undated"),
+        entries=tuple(entries),
+    )
+
+
+def load_vessel_list(path: Path) -> ScreeningList:
+    """The 1718 Designated Vessels List as JSON (``{"meta": ..., "vessels": [...]}``) or CSV."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            [Diagnostic(SourceLocation(display_path(path)), "file-not-found", exc.strerror or "cannot read the list")]
+        ) from None
+    rows: list[dict[str, object]]
+    edition = "undated"
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(raw.decode("utf-8"))
+            rows = data["vessels"]
+            edition = str(data.get("meta", {}).get("list_version", "undated"))
+        else:
+            rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise _problem(path, f"not a designated-vessels list (JSON with 'vessels', or CSV): {exc}") from None
+    entries = []
+    for row in rows:
+        names = row.get("names")
+        names_list = names if isinstance(names, list) else [n.strip() for n in str(names or "").split(";") if n.strip()]
+        if not names_list:
+            continue
+        imo = str(row.get("imo_number") or "").strip() or None
+        designations = row.get("designations")
+        if isinstance(designations, list):
+            dates = [d.get("date_of_designation_iso") for d in designations if isinstance(d, dict)]
+            measures = sorted(
+                {
+                    k
+                    for d in designations
+                    if isinstance(d, dict)
+                    for k, v in d.items()
+                    if k.startswith(("para_", "omm_")) and str(v).strip().lower() == "yes"
+                }
+            )
+        else:
+            dates = [str(row.get("date_of_designation") or "").split(";")[0]]
+            measures = sorted(k for k, v in row.items() if k.startswith(("para_", "omm_")) and "Yes" in str(v))
+        listed = min((d for d in (_date(str(x or "")) for x in dates) if d is not None), default=None)
+        ref = f"IMO {imo}" if imo else f"row {row.get('row_number')}"
+        entries.append(
+            ListEntry(
+                reference=ref,
+                kind=EntryKind.VESSEL,
+                name=names_list[0],
+                aliases=tuple(Alias(name=n, quality="former") for n in names_list[1:]),
+                listed_on=listed,
+                imo=imo if imo and imo.isdigit() else None,
+                measures=tuple(measures),
+                listing=f"1718 Designated Vessels List, row {row.get('row_number')} ({names_list[0]}, {ref})",
+            )
+        )
+    if not entries:
+        raise _problem(path, "no vessels in this list")
+    return ScreeningList(
+        title="1718 Committee designated vessels list",
+        path=display_path(path),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        generated=edition,
+        entries=tuple(entries),
+    )
+
+
+# --- matching ------------------------------------------------------------------------------------
+
+
+def screen_name(
+    query: str,
+    lists: list[ScreeningList],
+    *,
+    role: str = "name",
+    on: date | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    kinds: set[EntryKind] | None = None,
+) -> list[ListMatch]:
+    """Every listed name or alias that resembles ``query`` at ``threshold`` or above, best first."""
+    out: list[ListMatch] = []
+    for lst in lists:
+        for entry in lst.entries:
+            if kinds and entry.kind not in kinds:
+                continue
+            best: tuple[float, str, str] | None = None
+            for candidate, method in [(entry.name, "name")] + [
+                (a.name, "weak-alias" if a.quality == "weak" else "alias") for a in entry.aliases
+            ]:
+                score = name_score(query, candidate)
+                if method == "weak-alias" and score < 100.0:
+                    continue  # a weak alias never matches on resemblance alone
+                if score >= threshold and (best is None or score > best[0]):
+                    best = (score, candidate, method)
+            if best is None:
+                continue
+            score, matched, method = best
+            in_force = entry.listed_on is None or on is None or entry.listed_on <= on
+            out.append(
+                ListMatch(
+                    query=query,
+                    role=role,
+                    reference=entry.reference,
+                    kind=entry.kind,
+                    matched=matched,
+                    method=method,
+                    score=round(score, 1),
+                    definite=False,
+                    listed_on=entry.listed_on,
+                    in_force=in_force,
+                    listing=entry.listing,
+                    explanation=f"{role} '{query}' resembles the listed {entry.kind.value} "
+                    f"{'alias' if method != 'name' else 'name'} '{matched}' (score {score:.0f} of 100, threshold "
+                    f"{threshold:g}); a name match needs its identity confirmed",
+                )
+            )
+    return sorted(out, key=lambda m: (-m.score, m.reference))
+
+
+def screen_identifier(value: str, lists: list[ScreeningList], *, role: str, on: date | None = None) -> list[ListMatch]:
+    """An IMO number or a UN reference number, matched exactly."""
+    value = value.strip()
+    out = []
+    for lst in lists:
+        for entry in lst.entries:
+            method = None
+            if entry.imo and value.removeprefix("IMO").strip() == entry.imo:
+                method = "imo"
+            elif entry.kind != EntryKind.VESSEL and value.upper() == entry.reference.upper():
+                method = "un-reference"
+            if method is None:
+                continue
+            in_force = entry.listed_on is None or on is None or entry.listed_on <= on
+            out.append(
+                ListMatch(
+                    query=value,
+                    role=role,
+                    reference=entry.reference,
+                    kind=entry.kind,
+                    matched=value,
+                    method=method,
+                    score=100.0,
+                    definite=True,
+                    listed_on=entry.listed_on,
+                    in_force=in_force,
+                    listing=entry.listing,
+                    explanation=f"{role} {'IMO' if method == 'imo' else 'UN reference'} {value} is listed: {entry.listing}",
+                )
+            )
+    return out
+
+
+class EventScreening(BaseModel):
+    """What screening found for one event: every match, in force on the event's date or not."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    matches: tuple[ListMatch, ...] = ()
+
+    def hits(self, kinds: set[EntryKind], *, definite: bool) -> list[ListMatch]:
+        return [m for m in self.matches if m.in_force and m.kind in kinds and m.definite == definite]
+
+
+PARTY_KINDS = {EntryKind.INDIVIDUAL, EntryKind.ENTITY}
+
+
+def screen_event(event: object, lists: list[ScreeningList], threshold: float = DEFAULT_THRESHOLD) -> EventScreening:
+    """Screen an event's supplier, recipient and vessels: identifiers first, then names."""
+    from .scenario import Event
+
+    assert isinstance(event, Event)
+    if not lists:
+        return EventScreening()
+    on = event.end
+    matches: list[ListMatch] = []
+    for role, party in (("supplier", event.supplier), ("recipient", event.recipient)):
+        if party is None:
+            continue
+        if party.un_reference:
+            matches.extend(screen_identifier(party.un_reference, lists, role=role, on=on))
+        if party.name:
+            found = screen_name(party.name, lists, role=role, on=on, threshold=threshold, kinds=PARTY_KINDS)
+            known = {m.reference for m in matches}
+            matches.extend(m for m in found if m.reference not in known)
+    for vessel in event.vessels:
+        found = screen_identifier(vessel.imo, lists, role="vessel", on=on) if vessel.imo else []
+        known = {m.reference for m in found}
+        found += [
+            m
+            for m in screen_name(
+                vessel.name, lists, role="vessel", on=on, threshold=threshold, kinds={EntryKind.VESSEL}
+            )
+            if m.reference not in known
+        ]
+        matches.extend(found)
+    return EventScreening(matches=tuple(matches))
