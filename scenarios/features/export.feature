@@ -142,3 +142,11 @@ Feature: Goods the DPRK may not export
     Then event "gold" is flagged under "S/RES/2270 (2016) OP30"
     And event "copper" is flagged under "S/RES/2321 (2016) OP28"
     And event "statue" is flagged under "S/RES/2321 (2016) OP29"
+
+  Scenario: Fish sent to the DPRK is told of the seafood ban first, not the broader food ban
+    Given the following events:
+      | id   | date       | kind     | supplier | recipient | hs   |
+      | fish | 2019-05-01 | transfer | RU       | KP        | 0303 |
+    When the events are evaluated
+    Then event "fish" is not prohibited
+    And the nearest measure for event "fish" is rule "dprk.export.seafood"

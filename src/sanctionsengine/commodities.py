@@ -112,6 +112,23 @@ class GroupIndex:
         self._covering[key] = out
         return list(out)
 
+    def specificity(self, group_id: str, hs_codes: Iterable[str], categories: Iterable[str]) -> int:
+        """How closely the group fits an item: 7 if its category is named, else the length of the
+        longest HS code of the group the item falls under (2 for a whole chapter), 0 if none.
+
+        Fish fits the seafood group (headings, 4) more closely than the food group (chapters, 2).
+        """
+        tags = set(categories)
+        codes = [normalize_hs(c)[:6] for c in hs_codes]
+        best = 0
+        for member in self.members(group_id):
+            if member.id in tags:
+                return 7
+            for code in codes:
+                if _in_group(code, member):
+                    best = max(best, max(len(h) for h in member.hs if code.startswith(h)))
+        return best
+
 
 def _in_group(code: str, group: CommodityGroup) -> bool:
     if any(code.startswith(x) for x in group.exclude_hs):

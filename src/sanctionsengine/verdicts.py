@@ -250,7 +250,7 @@ def _near_misses(book: Rulebook, event: Event, as_of: date | None) -> list[NearM
     event_groups = (
         set(book.groups.covering(event.commodity.hs, event.commodity.categories)) if event.commodity else set()
     )
-    out: list[tuple[int, NearMiss]] = []
+    out: list[tuple[tuple[int, int], NearMiss]] = []
     for rule in book.rules:
         if rule.kind == RuleKind.EXEMPTION:
             continue
@@ -260,12 +260,24 @@ def _near_misses(book: Rulebook, event: Event, as_of: date | None) -> list[NearM
         version = next((v for v in reversed(candidates) if v.in_force_on(as_of or event.end)), candidates[-1])
         conditions = explain(book.groups, rule, version, event, as_of)
         failed = [c for c in conditions if not c.holds]
-        if event_groups & set(rule.near_commodities):
+        through_near = False
+        if event_groups & set(rule.near_commodities) and any(c.name == "commodity" for c in failed):
             failed = [c for c in failed if c.name != "commodity"]
+            through_near = True
         # only a measure that fails on its direction alone is "near": the same goods, the other way
         if len(failed) != 1 or failed[0].name != "direction":
             continue
-        rank = 0
+        # closest first: goods the rule names directly, and named most narrowly (seafood before food)
+        goods = event.commodity
+        fit = (
+            max(
+                (book.groups.specificity(g, goods.hs, goods.categories) for g in version.scope.commodities),
+                default=0,
+            )
+            if goods
+            else 0
+        )
+        rank = (1 if through_near else 0, -fit)
         out.append(
             (
                 rank,
@@ -405,7 +417,9 @@ def judge(
                     book, rule, version, event, as_of, outcome, reasons, missing, computation, records, screened[i]
                 )
             )
-        findings = _apply_exemptions(findings, exemptions, event)
+        findings = _apply_exemptions(
+            findings, exemptions, event, as_of, {rid: chosen[(i, rid)][0].window(as_of) for rid in matched[i]}
+        )
         if not in_regime:
             findings = []
         verdict = decide(in_regime, [f.outcome for f in findings])
@@ -502,7 +516,11 @@ def _judge_caps(
 
 
 def _apply_exemptions(
-    findings: list[Finding], exemptions: list[tuple[Rule, RuleVersion]], event: Event
+    findings: list[Finding],
+    exemptions: list[tuple[Rule, RuleVersion]],
+    event: Event,
+    as_of: date | None = None,
+    governs: dict[str, tuple[date, date | None] | None] | None = None,
 ) -> list[Finding]:
     """Soften the findings an exemption names: exempt if it stands on evidence, else still potential.
 
@@ -517,14 +535,40 @@ def _apply_exemptions(
         if not applying or f.outcome not in (Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION):
             out.append(f)
             continue
-        softened = [_soften(f, rule, version, event) for rule, version in applying]
+        window = (governs or {}).get(f.rule_id)
+        start = max(event.start, window[0]) if window else event.start
+        end = min(event.end, window[1]) if window and window[1] else event.end
+        softened = [_soften(f, rule, version, event, as_of, (start, end)) for rule, version in applying]
         out.append(next((s for s in softened if s.outcome == Verdict.EXEMPT), softened[0]))
     return out
 
 
-def _soften(f: Finding, rule: Rule, version: RuleVersion, event: Event) -> Finding:
-    """One exemption applied to one finding."""
+def _soften(
+    f: Finding, rule: Rule, version: RuleVersion, event: Event, as_of: date | None, conduct: tuple[date, date]
+) -> Finding:
+    """One exemption applied to one finding, for the conduct the finding's measure governs.
+
+    A reported period that runs past either end of the exemption (a contract grace that ended
+    mid-period) is not cleared: part of the conduct may fall outside it.
+    """
     claim = next((c for c in event.exemptions if c.rule == rule.id), None)
+    window = version.window(as_of)
+    if window is not None and (conduct[0] < window[0] or (window[1] is not None and conduct[1] > window[1])):
+        span = f"from {window[0]}" + (f" to {window[1]}" if window[1] else "")
+        return f.model_copy(
+            update={
+                "outcome": Verdict.POTENTIAL_VIOLATION,
+                "reasons": f.reasons
+                + [
+                    f"exemption {rule.id} ({version.citation}) covers conduct {span} only; the reported period "
+                    f"{event.when} runs past it, so part of the conduct may not be exempt"
+                ],
+                "missing": [*f.missing, "dates within the exemption's period"],
+                "exemption": ExemptionApplied(
+                    rule_id=rule.id, title=rule.title, citation=str(version.citation), grounds=rule.grounds or ""
+                ),
+            }
+        )
     applied = ExemptionApplied(
         rule_id=rule.id, title=rule.title, citation=str(version.citation), grounds=rule.grounds or ""
     )
