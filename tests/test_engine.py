@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
+import json
+import multiprocessing
 import sys
 import time
 from datetime import date
 
 import pytest
 
+from sanctionsengine.alphanet import SAFE_STACK, STACK_LIMIT, AlphaNetwork, split
 from sanctionsengine.compile import MARKER, RECORD_MARKER, SEEN, compile_rulebook, event_fact
 from sanctionsengine.engine import Engine, _durable
 from sanctionsengine.errors import EngineFailure, EngineTimeout, EngineUnavailable
-from sanctionsengine.rulebook import Rulebook
+from sanctionsengine.rulebook import Rulebook, load_rulebook
 from sanctionsengine.scenario import Commodity, Event, Evidence, Party
-from sanctionsengine.vocabulary import Confidence, EventKind
+from sanctionsengine.vocabulary import Confidence, EventKind, Flag
 
 EVIDENCE = (Evidence(source="s", quote="q", claimed_by="t", confidence=Confidence.CONFIRMED),)
 
@@ -95,9 +99,10 @@ def test_an_event_no_rule_matches_does_not_abort_the_batch(book: Rulebook) -> No
 
 def test_actions_take_one_parameter_so_they_run_synchronously(book: Rulebook) -> None:
     engine = Engine(compile_rulebook(book))
-    ruleset = engine._host.get_ruleset(engine.compiled.ruleset_name)
-    for promise in ruleset._actions.values():
-        assert promise._sync and len(inspect.signature(promise._func).parameters) == 1
+    assert len(engine._rulesets) > 1
+    for name in engine._rulesets:
+        for promise in engine._host.get_ruleset(name)._actions.values():
+            assert promise._sync and len(inspect.signature(promise._func).parameters) == 1
 
 
 def test_several_rulebooks_can_run_side_by_side(book: Rulebook) -> None:
@@ -115,16 +120,68 @@ def test_no_condition_uses_the_regular_expression_matcher(book: Rulebook) -> Non
     assert "$mt" not in str(compiled.conditions)
 
 
-def test_conditions_stay_within_durables_expression_limit(book: Rulebook) -> None:
-    """durable refuses an `$or` holding more than about a dozen nested groups (each group's tests
-    and markers count towards 32 expressions): every `$or` here holds single tests only."""
+def test_no_alternative_reaches_durable(book: Rulebook) -> None:
+    """Each `$or` adds an always-walked node to durable's alpha network (and durable refuses one
+    holding many nested groups): alternatives are compiled as separate rules instead."""
     compiled = compile_rulebook(book)
-    for name, cond in compiled.conditions.items():
-        for binding in cond["all"]:
-            for m in binding.values():
-                for term in m.get("$and", [m]):
-                    for alternative in term.get("$or", []):
-                        assert not ({"$and", "$or"} & set(alternative)), name
+    assert "$or" not in json.dumps(compiled.conditions)
+    assert {e.rule_id for e in compiled.entries.values()} >= {r.id for r in book.rules if r.kind != "exemption"}
+
+
+def test_rulesets_are_small_enough_for_durables_alpha_stack(book: Rulebook) -> None:
+    compiled = compile_rulebook(book)
+    groups = split(compiled.conditions)
+    assert sorted(n for g in groups for n in g) == sorted(compiled.conditions)
+    for group in groups:
+        net = AlphaNetwork()
+        assert all(net.try_add(n, compiled.conditions[n]) for n in group)
+        assert net.worst_stack <= SAFE_STACK < STACK_LIMIT
+    assert split(dict(reversed(compiled.conditions.items()))) == groups  # independent of order
+
+
+def test_the_worst_walk_is_modelled_as_durable_walks() -> None:
+    """A node with five children keeps four waiting while the first is explored."""
+    net = AlphaNetwork()
+    for n in range(5):
+        assert net.try_add(f"r{n}", {"all": [{"m": {"$and": [{"se_event": 1}, {f"k{n}": 1}, {"a": 1}, {"b": n}]}}]})
+    assert net.worst_stack == 5  # root -> marker (1) -> five children (5): nothing deeper branches
+    net.try_add("r5", {"all": [{"m": {"$and": [{"se_event": 1}, {"k0": 1}, {"a": 1}, {"b": 99}]}}]})
+    assert net.worst_stack == 6  # four waiting siblings + two children of the deepest branch
+
+
+def test_an_event_with_every_key_and_a_quadrupled_rulebook_runs(book: Rulebook) -> None:
+    """The case that overflowed durable's 64-node stack (error 303, then a crash in delete_state):
+    an event with every kind, flag and many goods, against four copies of every rule. It runs in a
+    child process, so that a regression fails this test instead of killing the test run."""
+    child = multiprocessing.get_context("spawn").Process(target=_every_key_against_four_copies, args=(str(book.root),))
+    child.start()
+    child.join(120)
+    assert child.exitcode == 0
+
+
+def _every_key_against_four_copies(root: str) -> None:
+    book = load_rulebook(root)
+    rules = tuple(r.model_copy(update={"id": f"{r.id}-copy{n}"}) for n in range(4) for r in book.rules)
+    engine = Engine(compile_rulebook(dataclasses.replace(book, rules=rules)))
+    kinds = ("cooperation", "employment", "financial", "joint-venture", "service", "training", "transfer")
+    event = Event(
+        id="everything",
+        title="everything",
+        kind=EventKind.OFFER,
+        offered=tuple(EventKind(k) for k in kinds),
+        date=date(2024, 1, 1),
+        supplier=Party(country="KP"),
+        recipient=Party(country="KP"),
+        commodity=Commodity(
+            description="g",
+            hs=("2710", "2709", "8703", "2701", "0303", "6109", "7108", "8901", "8802", "2601"),
+            categories=tuple(sorted(book.groups.groups)[:40]),
+        ),
+        flags=tuple(Flag),
+        evidence=EVIDENCE,
+    )
+    matched = _matched_rules(engine, [event])[0]
+    assert "dprk.oil.refined-petroleum-copy3" in matched and "dprk.export.coal-iron-copy0" in matched
 
 
 def test_missing_durable_names_the_remedy(monkeypatch: pytest.MonkeyPatch) -> None:

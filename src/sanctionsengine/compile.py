@@ -306,10 +306,78 @@ def compile_rulebook(book: Rulebook, as_of: date | None = None) -> CompiledRuleb
             for entry, cond in compile_version(book.groups, rule, version, as_of):
                 conditions[entry.name] = cond
                 entries[entry.name] = entry
+    flat: dict[str, dict[str, Any]] = {}
+    flat_entries: dict[str, CompiledEntry] = {}
     for name, cond in conditions.items():
-        if not _guarded(cond):
-            raise AssertionError(f"compiled rule {name} does not test {MARKER}; it could loop on the state document")
-    return CompiledRulebook(book.hash, as_of, conditions, entries)
+        for n, alternative in enumerate(disjunctive_form(cond)):
+            alt_name = name if n == 0 else f"{name}|{n}"
+            if not _guarded(alternative):
+                raise AssertionError(
+                    f"compiled rule {alt_name} does not test {MARKER}; it could loop on the state document"
+                )
+            flat[alt_name] = alternative
+            flat_entries[alt_name] = entries[name]
+    return CompiledRulebook(book.hash, as_of, flat, flat_entries)
+
+
+def disjunctive_form(cond: dict[str, Any]) -> list[dict[str, Any]]:
+    """One durable rule per alternative: no ``$or`` reaches durable-rules, and tests are ordered.
+
+    durable-rules 2.0.28 walks its alpha network with a fixed stack of 64 nodes. Each ``$or``
+    adds a node that is always pushed, and a test that many facts pass (a date bound, an absent
+    key) pushes one node per distinct value under the same parent; with enough rules sharing a
+    prefix, an event overflows the stack (error 303, or a crash). Spelled out as separate rules,
+    with equality tests first (pushed only when the fact has that key and value), comparisons
+    next and absence tests last, only the few nodes an event's own keys select are ever pushed.
+    """
+    per_binding: list[list[tuple[str, dict[str, Any]]]] = []
+    for binding in cond["all"]:
+        ((name, expr),) = binding.items()
+        if "$not" in name:
+            if "$or" in json.dumps(expr):
+                raise AssertionError(f"a negated binding cannot hold an alternative: {expr}")
+            per_binding.append([(name, _all(_ordered(_terms(expr))))])
+            continue
+        per_binding.append([(name, _all(_ordered(c))) for c in _conjunctions(_terms(expr))])
+    out: list[dict[str, Any]] = [{"all": []}]
+    for options in per_binding:
+        out = [{"all": [*o["all"], {name: expr}]} for o in out for name, expr in options]
+    return out
+
+
+def _terms(expr: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(expr["$and"]) if set(expr) == {"$and"} else [expr]
+
+
+def _conjunctions(terms: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Distribute every ``$or`` (of single tests) over the conjunction it sits in."""
+    out: list[list[dict[str, Any]]] = [[]]
+    for term in terms:
+        if set(term) == {"$or"}:
+            choices = [[alt] if set(alt) != {"$and"} else list(alt["$and"]) for alt in term["$or"]]
+            out = [[*c, *choice] for c in out for choice in choices]
+        else:
+            out = [[*c, term] for c in out]
+    return out
+
+
+def _order(term: dict[str, Any]) -> tuple[int, str]:
+    ((op, arg),) = term.items()
+    if op in (MARKER, RECORD_MARKER):
+        return (0, op)
+    if not op.startswith("$"):
+        # a key compared with a constant: pushed only on a fact that has it; with another fact's field: always
+        return (3, op) if isinstance(arg, dict) else (1, op)
+    if op == "$nex":
+        return (4, json.dumps(arg, sort_keys=True))
+    return (2, json.dumps(term, sort_keys=True))
+
+
+def _ordered(terms: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    unique: dict[str, dict[str, Any]] = {}
+    for t in terms:
+        unique.setdefault(json.dumps(t, sort_keys=True), t)
+    return sorted(unique.values(), key=_order)
 
 
 def _guarded(cond: dict[str, Any]) -> bool:

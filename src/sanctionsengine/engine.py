@@ -16,7 +16,13 @@ durable-rules (2.0.28, unmaintained since 2020) is a Rete engine with sharp edge
 - **Two-parameter actions are asynchronous** and stall the session unless completed: every
   action here takes one parameter.
 - **Rulesets declared after the host exists are never registered**: one host is built per
-  compiled rulebook, with its whole ruleset, before any fact is asserted.
+  compiled rulebook, with all its rulesets, before any fact is asserted.
+- **The alpha network is walked with a fixed stack of 64 nodes** (``MAX_STACK_SIZE`` in
+  durable's events.c): a fact that passes the first tests of more rules than that under one
+  node fails with error 303, and the session may then crash the process. :mod:`.compile` spells
+  every ``$or`` out as separate rules (each rule is one path), and :mod:`.alphanet` splits the
+  rules into rulesets whose worst walk fits the stack. Every fact is asserted into every
+  ruleset; each has its own catch-all.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .compile import RECORD_MARKER, CompiledRulebook
+from .alphanet import split
+from .compile import RECORD_MARKER, SEEN, SEEN_RECORD, CompiledRulebook
 from .errors import EngineFailure, EngineTimeout, EngineUnavailable
 
 #: Pinned in pyproject.toml; reported in every report.
@@ -88,6 +95,10 @@ class Match:
     record: int | None = None
 
 
+def _ignore(c: Any) -> None:
+    """The action of the extra catch-alls: the first ruleset's reports each fact once."""
+
+
 class Engine:
     """One durable-rules host for one compiled rulebook; each :meth:`run` is its own session."""
 
@@ -110,14 +121,20 @@ class Engine:
         self._broken = False
         conditions = _conditions if _conditions is not None else compiled.conditions
         self._host_conditions = conditions
-        ruleset = {name: {**cond, "run": self._action(name)} for name, cond in conditions.items()}
+        self._rulesets: dict[str, dict[str, Any]] = {}
+        for n, names in enumerate(split(conditions)):
+            ruleset = {name: {**conditions[name], "run": self._action(name)} for name in names}
+            for catch_all in (SEEN, SEEN_RECORD):  # every ruleset must match every fact
+                if catch_all in conditions and catch_all not in ruleset:
+                    ruleset[catch_all] = {**conditions[catch_all], "run": _ignore}
+            self._rulesets[f"{compiled.ruleset_name}-{n}"] = ruleset
 
         class _Host(durable_engine.Host):  # type: ignore[misc, name-defined]
             def _run(self) -> None:  # no timer threads: actions run inside our calls, in order
                 return None
 
         try:
-            self._host = _Host({compiled.ruleset_name: ruleset})
+            self._host = _Host(self._rulesets)
         except Exception as exc:  # the C engine refuses a malformed ruleset
             raise EngineFailure(f"durable-rules refused the compiled ruleset: {exc}") from None
         self._errors = (durable_engine.MessageNotHandledException, durable_engine.MessageObservedException)
@@ -165,7 +182,8 @@ class Engine:
                 try:
                     for batch in (records, events):
                         for start in range(0, len(batch), BATCH):
-                            self._host.assert_facts(self.compiled.ruleset_name, batch[start : start + BATCH])
+                            for ruleset in self._rulesets:
+                                self._host.assert_facts(ruleset, batch[start : start + BATCH])
                 except BaseException as exc:  # handed to the caller's thread below
                     outcome["error"] = exc
 
@@ -182,15 +200,20 @@ class Engine:
                     seconds=self.timeout,
                 )
             error = outcome["error"]
-            try:
-                self._host.delete_state(self.compiled.ruleset_name, sid)
-            except Exception:  # already deleted by an aborted run, or nothing was asserted
-                pass
-            if self._abort is not None:
+            if self._abort is not None:  # the action deleted the session to stop the run
                 self._broken = True
                 if "within" in self._abort:
                     raise EngineTimeout(f"durable-rules run stopped: {self._abort}", seconds=self.timeout)
                 raise EngineFailure(f"durable-rules run stopped: {self._abort}")
+            if error is not None and not isinstance(error, self._errors):
+                # durable's C side failed mid-assert; touching the session again can crash the process
+                self._broken = True
+                raise EngineFailure(f"durable-rules failed: {type(error).__name__}: {error}")
+            for ruleset in self._rulesets:
+                try:
+                    self._host.delete_state(ruleset, sid)
+                except Exception:  # nothing was asserted in it
+                    pass
             if isinstance(error, self._errors):
                 message = error.args[0] if error.args else {}
                 ix = message.get("ix") if isinstance(message, dict) else None

@@ -343,7 +343,7 @@ def judge(
 
     verdicts: list[EventVerdict] = []
     for i, event in enumerate(scn.events):
-        in_regime = REGIME in names[i]
+        in_regime = any(compiled.entries[n].rule_id == REGIME for n in names[i])
         findings: list[Finding] = []
         exemptions: list[tuple[Rule, RuleVersion]] = []
         for rid in sorted(matched[i]):
