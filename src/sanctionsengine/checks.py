@@ -255,6 +255,49 @@ def check_conversions(book: Rulebook) -> Iterator[Diagnostic]:
                 )
 
 
+def check_coverage(book: Rulebook) -> Iterator[Diagnostic]:
+    """With a coverage matrix: every cited paragraph listed, every listed one cited or explained."""
+    if not book.coverage:
+        return
+    from .coverage import citing
+
+    cited = citing(book.rules)
+    listed = {e.key for e in book.coverage}
+    for entry in book.coverage:
+        place = book.places[f"coverage:{entry.paragraph}"]
+        resolution = entry.key[0]
+        if resolution not in book.resolutions:
+            yield Diagnostic(
+                place.location("paragraph"),
+                "dangling-reference",
+                f"resolution {resolution} is not in resolutions.yaml",
+            )
+        rules = sorted({c.rule.id for c in cited.get(entry.key, [])})
+        if rules and entry.reason:
+            yield Diagnostic(
+                place.location("reason"),
+                "bad-value",
+                f"{entry.paragraph} is cited by {', '.join(rules)}; a reason for having no rule is stale",
+                hint="remove 'reason'",
+            )
+        if not rules and not entry.reason:
+            yield Diagnostic(
+                place.location("paragraph"),
+                "missing",
+                f"no rule cites {entry.paragraph}; say why in 'reason', or write the rule",
+            )
+    first = book.places[f"coverage:{book.coverage[0].paragraph}"]
+    for (resolution, number), items in sorted(cited.items()):
+        if (resolution, number) not in listed:
+            names = ", ".join(sorted({c.rule.id for c in items}))
+            yield Diagnostic(
+                first.location(),
+                "missing",
+                f"{resolution} OP{number} is cited by {names} but is not in the coverage matrix",
+                hint="add it to coverage.yaml with its subject and tag",
+            )
+
+
 CHECKS: list[tuple[str, Callable[[Rulebook], Iterable[Diagnostic]]]] = [
     ("group-references", check_group_references),
     ("exemption-targets", check_exemption_targets),
@@ -262,6 +305,7 @@ CHECKS: list[tuple[str, Callable[[Rulebook], Iterable[Diagnostic]]]] = [
     ("citations", check_citations),
     ("regime", check_regime),
     ("conversions", check_conversions),
+    ("coverage", check_coverage),
 ]
 
 

@@ -5,7 +5,8 @@ when a committed copy differs from what the code would write now.
 
 - ``docs/steps.md``: the Gherkin step guide, from the step registry;
 - ``docs/errors.md``: every diagnostic code, from :data:`sanctionsengine.errors.CODES`;
-- ``docs/report.schema.json``: the JSON Schema of the report, from the pydantic model.
+- ``docs/report.schema.json``: the JSON Schema of the report, from the pydantic model;
+- ``docs/coverage.md``: the coverage matrix, from the rules and ``coverage.yaml``.
 """
 
 from __future__ import annotations
@@ -130,9 +131,17 @@ def report_schema() -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def coverage_matrix(book: Rulebook) -> str:
+    from .coverage import matrix_markdown
+
+    titles = {n: f"{r.symbol}, adopted {r.adopted}: {r.subject}" for n, r in book.resolutions.items()}
+    return HEADER + "\n" + matrix_markdown(book.rules, book.coverage, titles)
+
+
 def documents(book: Rulebook) -> dict[str, Callable[[], str]]:
     return {
         "steps.md": lambda: steps_guide(book),
+        "coverage.md": lambda: coverage_matrix(book),
         "errors.md": errors_reference,
         "report.schema.json": report_schema,
     }

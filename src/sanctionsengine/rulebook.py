@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .citations import Resolution
 from .commodities import CommodityGroup, GroupIndex
+from .coverage import CoverageEntry, CoverageFile
 from .errors import Diagnostic, Diagnostics, InputError, SourceLocation
 from .quantities import ConversionTable
 from .rules import Regime, Rule, RuleFile, RuleVersion
@@ -79,6 +80,7 @@ class Rulebook:
     regime: Regime
     resolutions: dict[int, Resolution]
     conversions: dict[str, ConversionTable]
+    coverage: tuple[CoverageEntry, ...]
     files: tuple[str, ...]
     hash: str
     places: dict[str, Placed] = field(default_factory=dict, compare=False, repr=False)
@@ -161,6 +163,7 @@ def load_rulebook(root: Path | str) -> Rulebook:
     regimes: list[tuple[Regime, Placed]] = []
     resolutions: dict[int, Resolution] = {}
     conversions: dict[str, ConversionTable] = {}
+    coverage: list[CoverageEntry] = []
     places: dict[str, Placed] = {}
     for path in files:
         try:
@@ -255,6 +258,23 @@ def load_rulebook(root: Path | str) -> Rulebook:
                         )
                     resolutions[res.number] = res
                     places[f"resolution:{res.number}"] = Placed(doc, ("resolutions", i))
+        elif "coverage" in data:
+            parsed, problems = validate(CoverageFile, data, doc)
+            diags.extend(problems)
+            if parsed is not None:
+                for i, entry in enumerate(parsed.coverage):
+                    key = f"coverage:{entry.paragraph}"
+                    if key in places:
+                        diags.add(
+                            Diagnostic(
+                                doc.location(("coverage", i, "paragraph")),
+                                "duplicate-id",
+                                f"paragraph {entry.paragraph} is already listed at {places[key].location()}",
+                            )
+                        )
+                        continue
+                    places[key] = Placed(doc, ("coverage", i))
+                    coverage.append(entry)
         elif "conversions" in data:
             parsed, problems = validate(_ConversionFile, data, doc)
             diags.extend(problems)
@@ -269,7 +289,7 @@ def load_rulebook(root: Path | str) -> Rulebook:
                     doc.location(()),
                     "unknown-key",
                     f"cannot tell what this file holds (top-level keys: {keys}); expected "
-                    "'family' and 'rules', 'groups', 'regime', 'resolutions' or 'conversions'",
+                    "'family' and 'rules', 'groups', 'regime', 'resolutions', 'conversions' or 'coverage'",
                 )
             )
     rel_root = display_path(root)
@@ -294,6 +314,7 @@ def load_rulebook(root: Path | str) -> Rulebook:
         regime=regimes[0][0],
         resolutions=dict(sorted(resolutions.items())),
         conversions=dict(sorted(conversions.items())),
+        coverage=tuple(sorted(coverage, key=lambda e: e.key)),
         files=tuple(p.relative_to(root).as_posix() for p in files),
         hash=tree_hash(root, files),
         places=places,
