@@ -19,6 +19,7 @@ def test_the_readme_gives_exactly_two_set_up_commands() -> None:
     assert len(commands) == 2, commands
     run, test = commands
     assert "pip install ." in run and "sanctionsengine evaluate scenarios/pyongyang-visit-2024.yaml" in run
+    assert "--list ../shared/data/un-1718/dprk-1718-list.xml" in run and "--vessels ../shared/data/" in run
     assert "pip install -e '.[test]'" in test and test.endswith("pytest")
 
 
