@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,9 @@ ARTICLE = SCENARIOS / "pyongyang-visit-2024.yaml"
 SHARED = Path(os.environ.get("SANCTIONSENGINE_SHARED", ROOT.parent / "shared"))
 SOURCES = SHARED / "sources"
 DATA = SHARED / "data"
+# evaluations run by the tests are audited here, never in the user's own audit log
+TEST_AUDIT_DB = Path(tempfile.mkdtemp(prefix="sanctionsengine-test-audit-")) / "audit.sqlite"
+os.environ.setdefault("SANCTIONSENGINE_AUDIT_DB", str(TEST_AUDIT_DB))
 UN_LIST = DATA / "un-1718" / "dprk-1718-list.xml"
 CONSOLIDATED = DATA / "un-1718" / "consolidated.xml"
 VESSELS_JSON = DATA / "un-1718" / "dprk-1718-vessels.json"
@@ -47,7 +51,11 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed command as a user would, in a subprocess (with an empty list cache by default)."""
     if env is None:
-        env = {**os.environ, "SANCTIONSENGINE_CACHE": str(ROOT / ".pytest-empty-cache")}
+        env = {
+            **os.environ,
+            "SANCTIONSENGINE_CACHE": str(ROOT / ".pytest-empty-cache"),
+            "SANCTIONSENGINE_AUDIT_DB": str(TEST_AUDIT_DB),
+        }
     return subprocess.run(
         [sys.executable, "-m", "sanctionsengine", *args],
         cwd=cwd,

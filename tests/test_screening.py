@@ -142,7 +142,7 @@ def test_a_weak_alias_matches_only_exactly() -> None:
         listed_on=dt.date(2017, 1, 1),
         listing="test entry",
     )
-    made_up = [ScreeningList(title="t", path="t", sha256="0" * 64, generated="2026-01-01", entries=(entry,))]
+    made_up = [ScreeningList(kind="un", title="t", path="t", sha256="0" * 64, generated="2026-01-01", entries=(entry,))]
     [exact] = screen_name("kim chol", made_up)
     assert (exact.reference, exact.method, exact.definite) == ("KPi.999", "weak-alias", False)
     assert name_score("Kim Cho", "Kim Chol") >= 90

@@ -186,7 +186,14 @@ def main() -> None:
     help="Directory holding the source texts; quotes are checked verbatim (found by SHA-256).",
 )
 @click.option("--as-of", "as_of", type=DATE, help="Judge every event by the law as it stood on this date.")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json", "html", "junit"]),
+    default="markdown",
+    show_default=True,
+    help="markdown and html for people, json for tools (see docs/report.schema.json), junit for CI.",
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here instead of stdout.")
 @click.option(
     "--fail-on",
@@ -203,6 +210,13 @@ def main() -> None:
     help="Seconds before a stuck engine call is abandoned (exit 3).",
 )
 @with_list_options
+@click.option(
+    "--audit-db",
+    "audit_db",
+    type=click.Path(path_type=Path),
+    help="The audit log to append to [default: $SANCTIONSENGINE_AUDIT_DB, or the user data folder].",
+)
+@click.option("--no-audit", "no_audit", is_flag=True, help="Do not record this evaluation in the audit log.")
 @diag_option
 @_guard
 def evaluate(
@@ -219,6 +233,8 @@ def evaluate(
     no_cache: bool,
     name_threshold: float | None,
     max_list_age: int | None,
+    audit_db: Path | None,
+    no_audit: bool,
     diagnostics_format: str,
 ) -> None:
     """Evaluate SCENARIO (a scenario YAML file) and print the report.
@@ -241,6 +257,13 @@ def evaluate(
         threshold=name_threshold or DEFAULT_THRESHOLD,
     )
     data = render(report, fmt)
+    if not no_audit:  # recorded before anything is shown: no report leaves without its record
+        from .audit import append, record_for
+
+        entry = append(record_for(report, fmt, data, output, ["sanctionsengine", *sys.argv[1:]]), audit_db)
+        audit_note = f"audit record {entry.seq}"
+    else:
+        audit_note = "not recorded in the audit log (--no-audit)"
     if output is not None:
         try:
             output.write_bytes(data)
@@ -249,7 +272,7 @@ def evaluate(
         click.echo(
             f"wrote {output} ({report.summary.events} events: "
             + ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in report.summary.by_verdict.items() if n)
-            + ")",
+            + f"; {audit_note})",
             err=True,
         )
     else:
@@ -385,6 +408,125 @@ def screen(
             click.echo(f"no match for '{target}'" + ("" if identifier else f" at threshold {threshold:g}"))
     if matches:
         sys.exit(ExitCode.FINDINGS)
+
+
+@main.command("verify")
+@click.argument("report_file", metavar="REPORT.json", type=click.Path(path_type=Path))
+@click.option(
+    "--base",
+    type=click.Path(path_type=Path),
+    help="Directory the report's relative input paths are read from [default: the current directory].",
+)
+@click.option("--audit-db", "audit_db", type=click.Path(path_type=Path), help="The audit log to look the report up in.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@diag_option
+@_guard
+def verify_command(
+    report_file: Path, base: Path | None, audit_db: Path | None, fmt: str, diagnostics_format: str
+) -> None:
+    """Re-run the evaluation a JSON report records and say whether its findings are identical.
+
+    Exit 0 when identical, 1 when anything differs (each difference is listed), 2 when an input
+    is missing or has changed since the report (it can then be neither confirmed nor refuted).
+    """
+    import hashlib
+
+    from .audit import find_report
+    from .verify import verify
+
+    result = verify(report_file, base)
+    try:
+        recorded = find_report(hashlib.sha256(report_file.read_bytes()).hexdigest(), audit_db)
+    except SanctionsEngineError:
+        recorded = []
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {**result.model_dump(mode="json"), "audit_records": [e.seq for e in recorded]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for note in result.notes:
+            click.echo(f"note: {note}")
+        if recorded:
+            click.echo(
+                f"audit: these bytes are audit record{'s' if len(recorded) > 1 else ''} {', '.join(str(e.seq) for e in recorded)}"
+            )
+        else:
+            click.echo("audit: these bytes are not in the audit log (edited, or recorded elsewhere)")
+        if result.identical:
+            click.echo(f"identical: re-running {result.report} gives the same findings and verdicts")
+        else:
+            click.echo(f"different: re-running {result.report} gives {len(result.differences)} difference(s):")
+            for d in result.differences:
+                click.echo(f"  {d}")
+    if not result.identical:
+        sys.exit(ExitCode.FINDINGS)
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The audit log: one hash-chained record per evaluation."""
+
+
+audit_db_option = click.option(
+    "--audit-db",
+    "audit_db",
+    type=click.Path(path_type=Path),
+    help="The audit log [default: $SANCTIONSENGINE_AUDIT_DB, or the user data folder].",
+)
+
+
+@audit_group.command("verify")
+@audit_db_option
+@_guard
+def audit_verify(audit_db: Path | None) -> None:
+    """Recompute every record's hash and link; exit 1 naming each record that does not fit."""
+    from .audit import default_path, verify_chain
+
+    check = verify_chain(audit_db)
+    where = audit_db or default_path()
+    if check.intact:
+        click.echo(f"ok: {check.records} records in {where}, chain intact; head {check.head}")
+        return
+    for problem in check.problems:
+        click.echo(problem)
+    click.echo(f"broken: {len(check.problems)} problem(s) in {check.records} records of {where}", err=True)
+    sys.exit(ExitCode.FINDINGS)
+
+
+@audit_group.command("list")
+@audit_db_option
+@click.option("--last", type=click.IntRange(min=1), help="Only the last N records.")
+@_guard
+def audit_list(audit_db: Path | None, last: int | None) -> None:
+    """One line per evaluation: number, time, user, scenario, verdicts, report hash."""
+    from .audit import entries
+
+    rows = entries(audit_db)
+    for e in rows[-last:] if last else rows:
+        r = e.record
+        counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in r.verdicts.items())
+        click.echo(
+            f"{e.seq:>5}  {r.recorded_at[:19]}  {r.user:<10}  {r.scenario['path']}  [{counts}]  "
+            f"{r.report['format']} {str(r.report['sha256'])[:16]}…"
+        )
+
+
+@audit_group.command("show")
+@click.argument("seq", type=int)
+@audit_db_option
+@_guard
+def audit_show(seq: int, audit_db: Path | None) -> None:
+    """One record in full, with its hash and the hash it links to."""
+    from .audit import entries
+
+    found = next((e for e in entries(audit_db) if e.seq == seq), None)
+    if found is None:
+        raise click.ClickException(f"no audit record {seq}; see `sanctionsengine audit list`")
+    click.echo(json.dumps(found.model_dump(mode="json"), indent=2, ensure_ascii=False))
 
 
 @main.group("lists")

@@ -21,6 +21,7 @@ from .scenario import LoadedScenario, load_scenario
 from .screening import DEFAULT_THRESHOLD, ScreeningList, load_un_list, load_vessel_list, screen_event
 from .verdicts import EventVerdict, judge
 from .vocabulary import RuleKind
+from .yamlfile import display_path
 
 _ENGINES: dict[tuple[str, date | None], Engine] = {}
 
@@ -121,4 +122,5 @@ def evaluate(
         started_at=started_at,
         lists=lists or [],
         threshold=threshold,
+        sources_dir=display_path(Path(sources)) if sources is not None else None,
     )

@@ -23,7 +23,7 @@ from .screening import DEFAULT_THRESHOLD, ScreeningList
 from .verdicts import EventVerdict
 from .vocabulary import VERDICT_MEANING, Verdict
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 class _Model(BaseModel):
@@ -76,6 +76,7 @@ class SourceInput(_Model):
 
 
 class ListInput(_Model):
+    kind: str = Field(description="un (the UN consolidated list, XML) or vessels (the 1718 vessels list)")
     title: str
     path: str
     sha256: str
@@ -87,6 +88,7 @@ class Inputs(_Model):
     rulebook: RulebookInput
     scenario: ScenarioInput
     sources: list[SourceInput]
+    sources_dir: str | None = Field(description="The directory the source texts were read from, if any")
     as_of: date | None = Field(description="If set, every event was judged by the law as it stood that day")
     screening_list: str = Field(description="Which lists of designated persons and vessels were screened, or none")
     lists: list[ListInput] = Field(default_factory=list, description="The lists screened against")
@@ -119,6 +121,7 @@ def build_report(
     started_at: datetime | None = None,
     lists: list[ScreeningList] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    sources_dir: str | None = None,
 ) -> Report:
     from .engine import durable_version
 
@@ -155,12 +158,18 @@ def build_report(
                 for s in scn.sources
             ],
             as_of=as_of,
+            sources_dir=sources_dir,
             screening_list="; ".join(lst.describe() for lst in lists)
             if lists
             else "none loaded: parties and vessels were not screened against the UN 1718 lists",
             lists=[
                 ListInput(
-                    title=lst.title, path=lst.path, sha256=lst.sha256, generated=lst.generated, entries=len(lst.entries)
+                    kind=lst.kind,
+                    title=lst.title,
+                    path=lst.path,
+                    sha256=lst.sha256,
+                    generated=lst.generated,
+                    entries=len(lst.entries),
                 )
                 for lst in (lists or [])
             ],

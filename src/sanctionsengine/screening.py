@@ -67,6 +67,7 @@ class ListEntry(BaseModel):
 class ScreeningList(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    kind: str = Field(pattern=r"^(un|vessels)$", description="un: the UN consolidated list; vessels: 1718 vessels")
     title: str
     path: str
     sha256: str
@@ -193,6 +194,7 @@ def load_un_list(path: Path, list_type: str = "DPRK") -> ScreeningList:
     if not entries:
         raise _problem(path, f"no {list_type} records in this list")
     return ScreeningList(
+        kind="un",
         title="UN Security Council consolidated list (1718 / DPRK records)",
         path=display_path(path),
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -259,6 +261,7 @@ def load_vessel_list(path: Path) -> ScreeningList:
     if not entries:
         raise _problem(path, "no vessels in this list")
     return ScreeningList(
+        kind="vessels",
         title="1718 Committee designated vessels list",
         path=display_path(path),
         sha256=hashlib.sha256(raw).hexdigest(),

@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..report import Report
+from .html_report import render_html
 from .json_report import render_json
+from .junit_report import render_junit
 from .markdown_report import render_markdown
 
 RENDERERS: dict[str, Callable[[Report], bytes]] = {
     "json": render_json,
     "markdown": render_markdown,
+    "html": render_html,
+    "junit": render_junit,
 }
 
 
@@ -26,4 +30,4 @@ def render(report: Report, fmt: str) -> bytes:
     return renderer(report)
 
 
-__all__ = ["RENDERERS", "render", "render_json", "render_markdown"]
+__all__ = ["RENDERERS", "render", "render_html", "render_json", "render_junit", "render_markdown"]

@@ -7,11 +7,12 @@ JSON Schema generated from it).
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from ..report import Report
 
 
-def report_dict(report: Report) -> dict[str, object]:
+def report_dict(report: Report) -> dict[str, Any]:
     return report.model_dump(mode="json")
 
 

@@ -1,0 +1,74 @@
+"""JUnit XML for CI systems: one test case per event, so a pipeline can gate on violations.
+
+A violation is a ``<failure>``; the failure text lists the findings with their citations. Other
+verdicts pass, and their summary is kept in ``<system-out>`` so the CI's test view still says
+why (a potential violation, an exemption, "not prohibited" with the nearest measure). Test cases
+are named by event id and grouped under the measure family of their most serious finding, so
+CI dashboards can show them by family. Built with the standard library's ElementTree, which
+escapes every string it writes.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from ..report import Report
+from ..vocabulary import Verdict
+
+FAILING = {Verdict.VIOLATION}
+
+
+def _finding_lines(ev: object) -> str:
+    from ..verdicts import EventVerdict
+
+    assert isinstance(ev, EventVerdict)
+    lines = [ev.summary, ""]
+    for f in ev.findings:
+        lines.append(f"{f.outcome.label}: {f.rule_id} under {f.citation} (version {f.version})")
+        lines.extend(f"  - {r}" for r in f.reasons)
+    lines.append("")
+    lines.extend(f'evidence: "{e.quote}" ({e.claimed_by}, {e.confidence.value})' for e in ev.evidence)
+    return "\n".join(lines)
+
+
+def render_junit(report: Report) -> bytes:
+    failures = sum(1 for ev in report.events if ev.verdict in FAILING)
+    suites = ET.Element(
+        "testsuites",
+        name=f"sanctionsengine: {report.inputs.scenario.id}",
+        tests=str(len(report.events)),
+        failures=str(failures),
+        errors="0",
+    )
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name=report.inputs.scenario.title,
+        tests=str(len(report.events)),
+        failures=str(failures),
+        errors="0",
+        skipped="0",
+        timestamp=report.run.started_at,
+    )
+    props = ET.SubElement(suite, "properties")
+    for name, value in (
+        ("rulebook.hash", report.inputs.rulebook.hash),
+        ("scenario.sha256", report.inputs.scenario.sha256),
+        ("sanctionsengine", report.tools.sanctionsengine),
+        ("durable-rules", report.tools.durable_rules),
+        ("run.id", report.run.id),
+    ):
+        ET.SubElement(props, "property", name=name, value=value)
+    for ev in report.events:
+        serious = [f for f in ev.findings if f.outcome == ev.verdict]
+        family = serious[0].family if serious else "none"
+        case = ET.SubElement(suite, "testcase", name=f"{ev.id}: {ev.title}", classname=f"dprk.{family}", time="0")
+        if ev.verdict in FAILING:
+            cites = "; ".join(sorted({f.citation for f in serious}))
+            failure = ET.SubElement(case, "failure", message=f"{ev.verdict.label}: {cites}", type=ev.verdict.value)
+            failure.text = _finding_lines(ev)
+        out = ET.SubElement(case, "system-out")
+        out.text = f"{ev.verdict.label}: {ev.summary}"
+    ET.indent(suites)
+    data: bytes = ET.tostring(suites, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
