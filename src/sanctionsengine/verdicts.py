@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
@@ -31,7 +32,7 @@ from .obligations import judge_duty
 from .quantities import format_number
 from .rulebook import Rulebook
 from .rules import Provenance, Rule, RuleVersion
-from .scenario import Event, LoadedScenario, country_name
+from .scenario import Event, LoadedScenario, Scenario, country_name
 from .screening import EntryKind, EventScreening, ListMatch
 from .vocabulary import (
     RECORD_KINDS,
@@ -300,6 +301,165 @@ def _describe(event: Event) -> tuple[str | None, list[str]]:
     return event.commodity.description, list(event.commodity.hs)
 
 
+@dataclass(frozen=True)
+class MatchTable:
+    """What durable-rules found, per event: rule id → version label → variant → joined records,
+    whether the event is within the regime, and the version chosen for each (event, rule)."""
+
+    matched: dict[int, dict[str, dict[str, dict[Variant, set[int | None]]]]]
+    in_regime: dict[int, bool]
+    chosen: dict[tuple[int, str], tuple[RuleVersion, str | None]]
+
+
+def match_table(
+    book: Rulebook, compiled: CompiledRulebook, events: Sequence[Event], matches: Sequence[Match]
+) -> MatchTable:
+    """Group the engine's matches by event and rule; refuse an event the engine did not see."""
+    names: dict[int, set[str]] = defaultdict(set)
+    joined: dict[tuple[int, str], set[int | None]] = defaultdict(set)
+    for m in matches:
+        names[m.index].add(m.name)
+        joined[(m.index, m.name)].add(m.record)
+    matched: dict[int, dict[str, dict[str, dict[Variant, set[int | None]]]]] = {}
+    in_regime: dict[int, bool] = {}
+    for i in range(len(events)):
+        if SEEN not in names[i]:
+            raise EngineFailure(f"the engine returned no result for event '{events[i].id}'", event_id=events[i].id)
+        per_rule: dict[str, dict[str, dict[Variant, set[int | None]]]] = defaultdict(
+            lambda: defaultdict(lambda: defaultdict(set))
+        )
+        for name in names[i]:
+            entry = compiled.entries[name]
+            if entry.rule_id in (SEEN, REGIME):
+                continue
+            per_rule[entry.rule_id][entry.version][entry.variant] |= joined[(i, name)]
+        matched[i] = per_rule
+        in_regime[i] = any(compiled.entries[n].rule_id == REGIME for n in names[i])
+    chosen: dict[tuple[int, str], tuple[RuleVersion, str | None]] = {}
+    for i, per_rule in matched.items():
+        for rid, versions in per_rule.items():
+            chosen[(i, rid)] = _choose_version(book.rule(rid), set(versions), events[i], compiled.as_of)
+    return MatchTable(matched, in_regime, chosen)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: Verdict
+    reasons: list[str]
+    missing: list[str]
+    computation: CapComputation | None = None
+    records: tuple[str, ...] = ()
+
+
+def rule_outcome(
+    book: Rulebook,
+    rule: Rule,
+    version: RuleVersion,
+    variants: dict[Variant, set[int | None]],
+    event: Event,
+    scenario: Scenario,
+    screening: EventScreening,
+    cap: CapJudgement | None,
+    span_note: str | None,
+    as_of: date | None,
+) -> Outcome:
+    """One (non-exemption) rule's outcome for one event, from the variants durable-rules matched."""
+    reasons: list[str] = [span_note] if span_note else []
+    missing: list[str] = []
+    computation = None
+    records: tuple[str, ...] = ()
+    if version.duty is not None and Variant.MATCH in variants:
+        goods = event.commodity
+        groups = set(book.groups.covering(goods.hs, goods.categories)) if goods else set()
+        duty = judge_duty(rule, version.duty, event, variants, scenario, groups)
+        outcome = duty.outcome
+        reasons.extend(duty.reasons)
+        missing.extend(duty.missing)
+        records = duty.records
+    elif Variant.MATCH in variants or (rule.kind == RuleKind.CAP and Variant.MISSING_QUANTITY in variants):
+        if rule.kind == RuleKind.CAP:
+            assert cap is not None
+            outcome, computation = cap.outcome, cap.computation
+            reasons.extend(cap.reasons)
+            missing.extend(cap.missing)
+        else:
+            outcome = Verdict.VIOLATION
+    elif Variant.MISSING_QUANTITY in variants or Variant.MISSING_VALUE in variants:
+        outcome = Verdict.POTENTIAL_VIOLATION
+        if Variant.MISSING_QUANTITY in variants:
+            missing.append("quantity")
+            reasons.append("the quantity is not reported, and this measure turns on it")
+        if Variant.MISSING_VALUE in variants:
+            missing.append("value")
+            reasons.append("the value is not reported, and these goods are listed only above a value")
+    elif Variant.POSSIBLE_DESIGNATION in variants:
+        outcome = Verdict.POTENTIAL_VIOLATION
+        missing.append("identity of a listed party")
+        reasons.extend(m.explanation for m in _party_hits(version, screening, definite=False))
+    elif Variant.MISSING_COMMODITY in variants:
+        outcome = Verdict.UNDECIDABLE
+        missing.append("commodity")
+        reasons.append("the goods are not stated (no HS code or category): this measure may apply")
+    else:  # pragma: no cover - every variant is handled above
+        raise EngineFailure(f"unhandled match variants {sorted(variants)} for rule {rule.id}", event_id=event.id)
+    if version.scope.parties and Variant.MATCH in variants:
+        hits = _party_hits(version, screening, definite=True)
+        reasons.extend(m.explanation for m in hits)
+        if not hits:
+            reasons.append("the report states that a designated party took part")
+    if outcome == Verdict.VIOLATION and event.kind == EventKind.OFFER:
+        outcome = Verdict.POTENTIAL_VIOLATION
+        reasons.append(
+            "an offer or stated intent, not a reported delivery: it would breach this measure if carried out"
+        )
+    if outcome == Verdict.VIOLATION and version.needs:
+        outcome = Verdict.POTENTIAL_VIOLATION
+        missing.append(version.needs)
+        reasons.append(f"this measure reaches only dealings with {version.needs}, which the report does not establish")
+    partly = None if version.continuing else _partly_before(version, event, as_of)
+    if partly and outcome == Verdict.VIOLATION:
+        outcome = Verdict.POTENTIAL_VIOLATION
+        reasons.append(partly)
+    return Outcome(outcome, reasons, missing, computation, records)
+
+
+def event_findings(
+    book: Rulebook,
+    table: MatchTable,
+    i: int,
+    event: Event,
+    scenario: Scenario,
+    screening: EventScreening,
+    caps: dict[tuple[int, str], CapJudgement],
+    as_of: date | None,
+) -> tuple[list[Finding], list[tuple[Rule, RuleVersion]]]:
+    """The findings of one event before exemptions, and the exemptions that matched it."""
+    findings: list[Finding] = []
+    exemptions: list[tuple[Rule, RuleVersion]] = []
+    for rid in sorted(table.matched[i]):
+        rule = book.rule(rid)
+        version, span_note = table.chosen[(i, rid)]
+        variants = table.matched[i][rid][version.version]
+        if rule.kind == RuleKind.EXEMPTION:
+            if Variant.MATCH in variants:
+                exemptions.append((rule, version))
+            continue
+        o = rule_outcome(
+            book, rule, version, variants, event, scenario, screening, caps.get((i, rid)), span_note, as_of
+        )
+        findings.append(
+            _finding(
+                book, rule, version, event, as_of, o.verdict, o.reasons, o.missing, o.computation, o.records, screening
+            )
+        )
+    return findings, exemptions
+
+
+def governs(table: MatchTable, i: int, as_of: date | None) -> dict[str, tuple[date, date | None] | None]:
+    """The conduct each matched rule's chosen version governs, for exemptions to be measured against."""
+    return {rid: table.chosen[(i, rid)][0].window(as_of) for rid in table.matched[i]}
+
+
 def judge(
     book: Rulebook,
     compiled: CompiledRulebook,
@@ -312,114 +472,13 @@ def judge(
     scn = loaded.scenario
     screened = list(screenings) if screenings else [EventScreening() for _ in scn.events]
     as_of = compiled.as_of
-    names: dict[int, set[str]] = defaultdict(set)
-    joined: dict[tuple[int, str], set[int | None]] = defaultdict(set)
-    for m in matches:
-        names[m.index].add(m.name)
-        joined[(m.index, m.name)].add(m.record)
-    # per event: rule id -> version label -> variant -> the records it was joined with (None: no join)
-    matched: dict[int, dict[str, dict[str, dict[Variant, set[int | None]]]]] = {}
-    for i in range(len(scn.events)):
-        if SEEN not in names[i]:
-            raise EngineFailure(
-                f"the engine returned no result for event '{scn.events[i].id}'", event_id=scn.events[i].id
-            )
-        per_rule: dict[str, dict[str, dict[Variant, set[int | None]]]] = defaultdict(
-            lambda: defaultdict(lambda: defaultdict(set))
-        )
-        for name in names[i]:
-            entry = compiled.entries[name]
-            if entry.rule_id in (SEEN, REGIME):
-                continue
-            per_rule[entry.rule_id][entry.version][entry.variant] |= joined[(i, name)]
-        matched[i] = per_rule
-
-    chosen: dict[tuple[int, str], tuple[RuleVersion, str | None]] = {}
-    for i, per_rule in matched.items():
-        for rid, versions in per_rule.items():
-            chosen[(i, rid)] = _choose_version(book.rule(rid), set(versions), scn.events[i], as_of)
-
-    cap_results = _judge_caps(book, scn.events, matched, chosen)
-
+    table = match_table(book, compiled, scn.events, matches)
+    cap_results = judge_caps(book, scn.events, table)
     verdicts: list[EventVerdict] = []
     for i, event in enumerate(scn.events):
-        in_regime = any(compiled.entries[n].rule_id == REGIME for n in names[i])
-        findings: list[Finding] = []
-        exemptions: list[tuple[Rule, RuleVersion]] = []
-        for rid in sorted(matched[i]):
-            rule = book.rule(rid)
-            version, span_note = chosen[(i, rid)]
-            variants = matched[i][rid][version.version]
-            if rule.kind == RuleKind.EXEMPTION:
-                if Variant.MATCH in variants:
-                    exemptions.append((rule, version))
-                continue
-            reasons: list[str] = [span_note] if span_note else []
-            missing: list[str] = []
-            computation = None
-            records: tuple[str, ...] = ()
-            if version.duty is not None and Variant.MATCH in variants:
-                goods = event.commodity
-                groups = set(book.groups.covering(goods.hs, goods.categories)) if goods else set()
-                duty = judge_duty(rule, version.duty, event, variants, scn, groups)
-                outcome = duty.outcome
-                reasons.extend(duty.reasons)
-                missing.extend(duty.missing)
-                records = duty.records
-            elif Variant.MATCH in variants or (rule.kind == RuleKind.CAP and Variant.MISSING_QUANTITY in variants):
-                if rule.kind == RuleKind.CAP:
-                    cap: CapJudgement = cap_results[(i, rid)]
-                    outcome, computation = cap.outcome, cap.computation
-                    reasons.extend(cap.reasons)
-                    missing.extend(cap.missing)
-                else:
-                    outcome = Verdict.VIOLATION
-            elif Variant.MISSING_QUANTITY in variants or Variant.MISSING_VALUE in variants:
-                outcome = Verdict.POTENTIAL_VIOLATION
-                if Variant.MISSING_QUANTITY in variants:
-                    missing.append("quantity")
-                    reasons.append("the quantity is not reported, and this measure turns on it")
-                if Variant.MISSING_VALUE in variants:
-                    missing.append("value")
-                    reasons.append("the value is not reported, and these goods are listed only above a value")
-            elif Variant.POSSIBLE_DESIGNATION in variants:
-                outcome = Verdict.POTENTIAL_VIOLATION
-                missing.append("identity of a listed party")
-                reasons.extend(m.explanation for m in _party_hits(version, screened[i], definite=False))
-            elif Variant.MISSING_COMMODITY in variants:
-                outcome = Verdict.UNDECIDABLE
-                missing.append("commodity")
-                reasons.append("the goods are not stated (no HS code or category): this measure may apply")
-            else:  # pragma: no cover - every variant is handled above
-                raise EngineFailure(f"unhandled match variants {sorted(variants)} for rule {rid}", event_id=event.id)
-            if version.scope.parties and Variant.MATCH in variants:
-                hits = _party_hits(version, screened[i], definite=True)
-                reasons.extend(m.explanation for m in hits)
-                if not hits:
-                    reasons.append("the report states that a designated party took part")
-            if outcome == Verdict.VIOLATION and event.kind == EventKind.OFFER:
-                outcome = Verdict.POTENTIAL_VIOLATION
-                reasons.append(
-                    "an offer or stated intent, not a reported delivery: it would breach this measure if carried out"
-                )
-            if outcome == Verdict.VIOLATION and version.needs:
-                outcome = Verdict.POTENTIAL_VIOLATION
-                missing.append(version.needs)
-                reasons.append(
-                    f"this measure reaches only dealings with {version.needs}, which the report does not establish"
-                )
-            partly = None if version.continuing else _partly_before(version, event, as_of)
-            if partly and outcome == Verdict.VIOLATION:
-                outcome = Verdict.POTENTIAL_VIOLATION
-                reasons.append(partly)
-            findings.append(
-                _finding(
-                    book, rule, version, event, as_of, outcome, reasons, missing, computation, records, screened[i]
-                )
-            )
-        findings = _apply_exemptions(
-            findings, exemptions, event, as_of, {rid: chosen[(i, rid)][0].window(as_of) for rid in matched[i]}
-        )
+        in_regime = table.in_regime[i]
+        findings, exemptions = event_findings(book, table, i, event, scn, screened[i], cap_results, as_of)
+        findings = _apply_exemptions(findings, exemptions, event, as_of, governs(table, i, as_of))
         if not in_regime:
             findings = []
         verdict = decide(in_regime, [f.outcome for f in findings])
@@ -486,20 +545,25 @@ def _party_hits(version: RuleVersion, screening: EventScreening, *, definite: bo
     return screening.hits(kinds, definite=definite)
 
 
-def _judge_caps(
+def judge_caps(
     book: Rulebook,
     events: Sequence[Event],
-    matched: dict[int, dict[str, dict[str, dict[Variant, set[int | None]]]]],
-    chosen: dict[tuple[int, str], tuple[RuleVersion, str | None]],
+    table: MatchTable,
+    only: Sequence[int] | None = None,
 ) -> dict[tuple[int, str], CapJudgement]:
-    """Feed every cap rule's deliveries to its ledger in date order (ties in scenario order)."""
+    """Feed every cap rule's deliveries to its ledger in date order (ties in scenario order).
+
+    ``only``: the events to feed (by index), for a caller that knows the others match no cap.
+    """
+    matched, chosen = table.matched, table.chosen
+    indices = range(len(events)) if only is None else only
     results: dict[tuple[int, str], CapJudgement] = {}
     ledgers: dict[str, CapLedger] = {}
     deliveries = sorted(
         (
             (events[i].end, events[i].start, i, rid)
-            for i, per_rule in matched.items()
-            for rid in per_rule
+            for i in indices
+            for rid in matched[i]
             if book.rule(rid).kind == RuleKind.CAP
         ),
     )
