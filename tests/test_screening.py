@@ -224,3 +224,21 @@ def test_a_stale_list_is_refused_when_a_maximum_age_is_set() -> None:
         load_lists([UN_LIST], max_age_days=30, today=dt.date(2026, 11, 25))
     assert "older than the 30 days allowed" in _error(exc)
     assert load_lists([UN_LIST], max_age_days=365, today=dt.date(2026, 11, 25))
+
+
+def test_the_prefilter_settles_exactly_the_names_that_match_nothing() -> None:
+    from sanctionsengine.screening import Screener
+
+    names = ["Chonmasan", "Ocean Breeze", "Jang Myong Jin", "Vladivostok Fisheries Ltd", "KOMID", "", "Pacific Star"]
+    hits = Screener(LISTS).prefilter(names)
+    for name in names:
+        expected = bool(name) and bool(screen_name(name, LISTS))
+        assert (name in hits) == expected, name
+    filtered = Screener(LISTS)
+    filtered.prefilter(names)
+    plain = Screener(LISTS)
+    for name in names:
+        event = _event(
+            "2021-01-01", supplier=Party(country="CN", name=name or None), vessels=[Vessel(name=name or "x")]
+        )
+        assert filtered.screen_event(event) == plain.screen_event(event)

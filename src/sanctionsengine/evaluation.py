@@ -18,7 +18,7 @@ from .evidence import EvidenceCheck, check_evidence
 from .report import Report, build_report
 from .rulebook import Rulebook, bundled_rules_path, load_rulebook
 from .scenario import LoadedScenario, load_scenario
-from .screening import DEFAULT_THRESHOLD, ScreeningList, load_un_list, load_vessel_list, screen_event
+from .screening import DEFAULT_THRESHOLD, Screener, ScreeningList, load_un_list, load_vessel_list
 from .verdicts import EventVerdict, judge
 from .vocabulary import RuleKind
 from .yamlfile import display_path
@@ -50,7 +50,8 @@ def judge_scenario(
 ) -> list[EventVerdict]:
     """Screen, match and judge every event of a loaded scenario."""
     engine = prepared_engine(book, as_of, timeout)
-    screenings = [screen_event(e, lists or [], threshold) for e in loaded.scenario.events]
+    screener = Screener(lists or [], threshold)
+    screenings = [screener.screen_event(e) for e in loaded.scenario.events]
     facts = scenario_facts(loaded.scenario.events, "run", screenings)
     matches = engine.run(facts)
     return judge(book, engine.compiled, loaded, matches, evidence or EvidenceCheck((), {}), screenings)

@@ -26,6 +26,8 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -273,19 +275,23 @@ def load_vessel_list(path: Path) -> ScreeningList:
 # --- matching ------------------------------------------------------------------------------------
 
 
-def screen_name(
-    query: str,
-    lists: list[ScreeningList],
-    *,
-    role: str = "name",
-    on: date | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
-    kinds: set[EntryKind] | None = None,
-) -> list[ListMatch]:
-    """Every listed name or alias that resembles ``query`` at ``threshold`` or above, best first."""
-    out: list[ListMatch] = []
-    for lst in lists:
-        for entry in lst.entries:
+@dataclass(frozen=True)
+class _Candidate:
+    """A listed entry a name resembles, before the event's date is known."""
+
+    list_index: int
+    entry_index: int
+    score: float
+    matched: str
+    method: str
+
+
+def _name_candidates(
+    query: str, lists: list[ScreeningList], threshold: float, kinds: frozenset[EntryKind] | None
+) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    for li, lst in enumerate(lists):
+        for ei, entry in enumerate(lst.entries):
             if kinds and entry.kind not in kinds:
                 continue
             best: tuple[float, str, str] | None = None
@@ -297,28 +303,46 @@ def screen_name(
                     continue  # a weak alias never matches on resemblance alone
                 if score >= threshold and (best is None or score > best[0]):
                     best = (score, candidate, method)
-            if best is None:
-                continue
-            score, matched, method = best
-            in_force = entry.listed_on is None or on is None or entry.listed_on <= on
-            out.append(
-                ListMatch(
-                    query=query,
-                    role=role,
-                    reference=entry.reference,
-                    kind=entry.kind,
-                    matched=matched,
-                    method=method,
-                    score=round(score, 1),
-                    definite=False,
-                    listed_on=entry.listed_on,
-                    in_force=in_force,
-                    listing=entry.listing,
-                    explanation=f"{role} '{query}' resembles the listed {entry.kind.value} "
-                    f"{'alias' if method != 'name' else 'name'} '{matched}' (score {score:.0f} of 100, threshold "
-                    f"{threshold:g}); a name match needs its identity confirmed",
-                )
-            )
+            if best is not None:
+                out.append(_Candidate(li, ei, *best))
+    return out
+
+
+def _name_match(
+    c: _Candidate, query: str, lists: list[ScreeningList], role: str, on: date | None, threshold: float
+) -> ListMatch:
+    entry = lists[c.list_index].entries[c.entry_index]
+    in_force = entry.listed_on is None or on is None or entry.listed_on <= on
+    return ListMatch(
+        query=query,
+        role=role,
+        reference=entry.reference,
+        kind=entry.kind,
+        matched=c.matched,
+        method=c.method,
+        score=round(c.score, 1),
+        definite=False,
+        listed_on=entry.listed_on,
+        in_force=in_force,
+        listing=entry.listing,
+        explanation=f"{role} '{query}' resembles the listed {entry.kind.value} "
+        f"{'alias' if c.method != 'name' else 'name'} '{c.matched}' (score {c.score:.0f} of 100, threshold "
+        f"{threshold:g}); a name match needs its identity confirmed",
+    )
+
+
+def screen_name(
+    query: str,
+    lists: list[ScreeningList],
+    *,
+    role: str = "name",
+    on: date | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    kinds: set[EntryKind] | None = None,
+) -> list[ListMatch]:
+    """Every listed name or alias that resembles ``query`` at ``threshold`` or above, best first."""
+    found = _name_candidates(query, lists, threshold, frozenset(kinds) if kinds else None)
+    out = [_name_match(c, query, lists, role, on, threshold) for c in found]
     return sorted(out, key=lambda m: (-m.score, m.reference))
 
 
@@ -369,33 +393,97 @@ class EventScreening(BaseModel):
 PARTY_KINDS = {EntryKind.INDIVIDUAL, EntryKind.ENTITY}
 
 
-def screen_event(event: object, lists: list[ScreeningList], threshold: float = DEFAULT_THRESHOLD) -> EventScreening:
-    """Screen an event's supplier, recipient and vessels: identifiers first, then names."""
-    from .scenario import Event
+class Screener:
+    """Screens many events against the same lists, remembering each name it has looked up.
 
-    assert isinstance(event, Event)
-    if not lists:
-        return EventScreening()
-    on = event.end
-    matches: list[ListMatch] = []
-    for role, party in (("supplier", event.supplier), ("recipient", event.recipient)):
-        if party is None:
-            continue
-        if party.un_reference:
-            matches.extend(screen_identifier(party.un_reference, lists, role=role, on=on))
-        if party.name:
-            found = screen_name(party.name, lists, role=role, on=on, threshold=threshold, kinds=PARTY_KINDS)
-            known = {m.reference for m in matches}
-            matches.extend(m for m in found if m.reference not in known)
-    for vessel in event.vessels:
-        found = screen_identifier(vessel.imo, lists, role="vessel", on=on) if vessel.imo else []
-        known = {m.reference for m in found}
-        found += [
-            m
-            for m in screen_name(
-                vessel.name, lists, role="vessel", on=on, threshold=threshold, kinds={EntryKind.VESSEL}
+    ``prefilter`` settles, for many names at once, which resemble no listed name at all (most of
+    a trade ledger): rapidfuzz's ``cdist`` computes the same two scores ``name_score`` does, in C
+    and in parallel, so a name below the threshold there is below it here too, and the rest are
+    looked up one by one as usual. Results are the same with or without the prefilter.
+    """
+
+    def __init__(self, lists: list[ScreeningList], threshold: float = DEFAULT_THRESHOLD):
+        self.lists = lists
+        self.threshold = threshold
+        self._cache: dict[tuple[str, frozenset[EntryKind] | None], list[_Candidate]] = {}
+
+    def candidates(self, query: str, kinds: frozenset[EntryKind] | None) -> list[_Candidate]:
+        key = (query, kinds)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = _name_candidates(query, self.lists, self.threshold, kinds)
+        return found
+
+    def prefilter(self, names: Iterable[str]) -> set[str]:
+        """Look many names up at once; return those that resemble some listed name or alias."""
+        from rapidfuzz import fuzz, process
+
+        targets: list[str] = []
+        for lst in self.lists:
+            for entry in lst.entries:
+                targets.append(normalize(entry.name))
+                targets.extend(normalize(a.name) for a in entry.aliases)
+        known = {q for q, _ in self._cache}
+        unique = sorted({n for n in names if n and n not in known})
+        if not unique or not targets:
+            return set()
+        normalized = [normalize(n) for n in unique]
+        compact_q = [n.replace(" ", "") for n in normalized]
+        compact_t = [t.replace(" ", "") for t in targets]
+        ratio = process.cdist(compact_q, compact_t, scorer=fuzz.ratio, workers=-1, score_cutoff=self.threshold)
+        tokens = process.cdist(
+            normalized, targets, scorer=fuzz.token_sort_ratio, workers=-1, score_cutoff=self.threshold
+        )
+        hits = set()
+        for i, name in enumerate(unique):
+            if not normalized[i] or (ratio[i].max() < self.threshold and tokens[i].max() < self.threshold):
+                for kinds in (frozenset(PARTY_KINDS), frozenset({EntryKind.VESSEL})):
+                    self._cache[(name, kinds)] = []
+            else:
+                hits.add(name)
+        return hits
+
+    def screen_event(self, event: object) -> EventScreening:
+        """Screen an event's supplier, recipient and vessels: identifiers first, then names."""
+        from .scenario import Event
+
+        assert isinstance(event, Event)
+        lists = self.lists
+        if not lists:
+            return EventScreening()
+        on = event.end
+        matches: list[ListMatch] = []
+        party_kinds = frozenset(PARTY_KINDS)
+        for role, party in (("supplier", event.supplier), ("recipient", event.recipient)):
+            if party is None:
+                continue
+            if party.un_reference:
+                matches.extend(screen_identifier(party.un_reference, lists, role=role, on=on))
+            if party.name:
+                found = sorted(
+                    (
+                        _name_match(c, party.name, lists, role, on, self.threshold)
+                        for c in self.candidates(party.name, party_kinds)
+                    ),
+                    key=lambda m: (-m.score, m.reference),
+                )
+                known = {m.reference for m in matches}
+                matches.extend(m for m in found if m.reference not in known)
+        for vessel in event.vessels:
+            found = screen_identifier(vessel.imo, lists, role="vessel", on=on) if vessel.imo else []
+            known = {m.reference for m in found}
+            named = sorted(
+                (
+                    _name_match(c, vessel.name, lists, "vessel", on, self.threshold)
+                    for c in self.candidates(vessel.name, frozenset({EntryKind.VESSEL}))
+                ),
+                key=lambda m: (-m.score, m.reference),
             )
-            if m.reference not in known
-        ]
-        matches.extend(found)
-    return EventScreening(matches=tuple(matches))
+            found += [m for m in named if m.reference not in known]
+            matches.extend(found)
+        return EventScreening(matches=tuple(matches))
+
+
+def screen_event(event: object, lists: list[ScreeningList], threshold: float = DEFAULT_THRESHOLD) -> EventScreening:
+    """Screen one event (see :class:`Screener` for many)."""
+    return Screener(lists, threshold).screen_event(event)
