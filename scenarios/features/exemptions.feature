@@ -69,3 +69,20 @@ Feature: Exemptions: what they clear, and what a claim needs
     When the events are evaluated
     Then event "logistics" is exempt under rule "dprk.exemption.humanitarian-asset-freeze"
     And event "earlier" is a violation
+
+  Scenario: Textiles the Committee approved in advance are exempt (2375 OP16); without its reference they are not
+    Given the following events:
+      | id       | date       | kind     | supplier | recipient | category | exemption                          | exemption_reference             |
+      | approved | 2018-03-01 | transfer | KP       | CN        | textiles | dprk.exemption.textiles-committee | 1718 Committee approval 2018/02 |
+      | unproven | 2018-03-01 | transfer | KP       | CN        | textiles | dprk.exemption.textiles-committee |                                 |
+    When the events are evaluated
+    Then event "approved" is exempt under rule "dprk.exemption.textiles-committee"
+    And event "unproven" is a potential violation
+    And event "unproven" is flagged by rule "dprk.export.textiles"
+
+  Scenario: A statue the Committee approved in advance is exempt (2321 OP29)
+    Given the following events:
+      | id     | date       | kind     | supplier | recipient | category | exemption                         | exemption_reference     |
+      | statue | 2017-03-01 | transfer | KP       | NA        | statues  | dprk.exemption.statues-committee | 1718 Committee approval |
+    When the events are evaluated
+    Then event "statue" is exempt under rule "dprk.exemption.statues-committee"
