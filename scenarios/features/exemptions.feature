@@ -86,3 +86,21 @@ Feature: Exemptions: what they clear, and what a claim needs
       | statue | 2017-03-01 | transfer | KP       | NA        | statues  | dprk.exemption.statues-committee | 1718 Committee approval |
     When the events are evaluated
     Then event "statue" is exempt under rule "dprk.exemption.statues-committee"
+
+  Scenario: A joint venture the Committee approved may keep operating after the closure deadline (2375 OP18)
+    Given the following events:
+      | id       | date       | kind          | supplier | recipient | flags            | exemption                                | exemption_reference     |
+      | utility  | 2019-05-01 | joint-venture | CN       | KP        | existing-venture | dprk.exemption.joint-venture-committee | 1718 Committee approval |
+      | unproven | 2019-05-01 | joint-venture | CN       | KP        | existing-venture | dprk.exemption.joint-venture-committee |                         |
+    When the events are evaluated
+    Then event "utility" is exempt under rule "dprk.exemption.joint-venture-committee"
+    And event "unproven" is a potential violation
+
+  Scenario: Expanding a venture needs the Committee's approval of the investment itself (2371 OP12)
+    Given the following events:
+      | id         | date       | kind      | supplier | recipient | category               | exemption                                | exemption_reference     |
+      | approved   | 2018-05-01 | financial | CN       | KP        | jv additional investment | dprk.exemption.jv-expansion-committee  | 1718 Committee approval |
+      | wrong-head | 2018-05-01 | financial | CN       | KP        | jv additional investment | dprk.exemption.joint-venture-committee | 1718 Committee approval |
+    When the events are evaluated
+    Then event "approved" is exempt under rule "dprk.exemption.jv-expansion-committee"
+    And event "wrong-head" is a violation
