@@ -104,3 +104,22 @@ Feature: Exemptions: what they clear, and what a claim needs
     When the events are evaluated
     Then event "approved" is exempt under rule "dprk.exemption.jv-expansion-committee"
     And event "wrong-head" is a violation
+
+  Scenario: The Committee may approve a correspondent relationship with a DPRK bank, not a DPRK bank's branch (2270 OP33)
+    Given the following events:
+      | id             | date       | kind      | supplier | recipient | category               | flags | exemption                                          | exemption_reference     |
+      | correspondent  | 2017-05-01 | financial | CN       | KP        | dprk bank relationship |       | dprk.exemption.dprk-bank-relationship-committee | 1718 Committee approval |
+      | branch         | 2016-04-01 | financial | CN       | KP        | dprk bank office       | new   | dprk.exemption.dprk-bank-relationship-committee | 1718 Committee approval |
+    When the events are evaluated
+    Then event "correspondent" is exempt under rule "dprk.exemption.dprk-bank-relationship-committee"
+    And event "branch" is a violation
+    And event "branch" is flagged by rule "dprk.finance.dprk-banks"
+
+  Scenario: An existing bank office in the DPRK the Committee found required may stay open (2321 OP31); a new one may not
+    Given the following events:
+      | id       | date       | kind      | supplier | recipient | category              | flags            | exemption                                  | exemption_reference          |
+      | existing | 2018-05-01 | financial | DE       | KP        | bank presence in dprk | existing-venture | dprk.exemption.offices-in-dprk-committee | 1718 Committee determination |
+      | opened   | 2018-05-01 | financial | DE       | KP        | bank presence in dprk | new              | dprk.exemption.offices-in-dprk-committee | 1718 Committee determination |
+    When the events are evaluated
+    Then event "existing" is exempt under rule "dprk.exemption.offices-in-dprk-committee"
+    And event "opened" is a violation
