@@ -123,3 +123,19 @@ Feature: Exemptions: what they clear, and what a claim needs
     When the events are evaluated
     Then event "existing" is exempt under rule "dprk.exemption.offices-in-dprk-committee"
     And event "opened" is a violation
+
+  Scenario Outline: Scientific cooperation: the Committee decides for nuclear, aerospace and advanced manufacturing, the State for other fields (2321 OP11)
+    Given the following events:
+      | id       | date       | kind        | supplier | recipient | category   | exemption   | exemption_reference   |
+      | research | 2018-03-01 | cooperation | RU       | KP        | <field>    | <exemption> | <reference>           |
+    When the events are evaluated
+    Then event "research" is <verdict>
+
+    Examples:
+      | field                  | exemption                                        | reference               | verdict                 |
+      | aerospace engineering  | dprk.exemption.scientific-cooperation-committee | 1718 Committee decision | exempt                  |
+      | aerospace engineering  | dprk.exemption.scientific-cooperation-committee |                         | a potential violation   |
+      | aerospace engineering  | dprk.exemption.scientific-cooperation-notified  |                         | a violation             |
+      | advanced manufacturing | dprk.exemption.scientific-cooperation-committee | 1718 Committee decision | exempt                  |
+      | other science field    | dprk.exemption.scientific-cooperation-notified  |                         | exempt                  |
+      | other science field    | dprk.exemption.scientific-cooperation-committee | 1718 Committee decision | a violation             |
