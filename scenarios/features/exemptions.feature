@@ -69,3 +69,73 @@ Feature: Exemptions: what they clear, and what a claim needs
     When the events are evaluated
     Then event "logistics" is exempt under rule "dprk.exemption.humanitarian-asset-freeze"
     And event "earlier" is a violation
+
+  Scenario: Textiles the Committee approved in advance are exempt (2375 OP16); without its reference they are not
+    Given the following events:
+      | id       | date       | kind     | supplier | recipient | category | exemption                          | exemption_reference             |
+      | approved | 2018-03-01 | transfer | KP       | CN        | textiles | dprk.exemption.textiles-committee | 1718 Committee approval 2018/02 |
+      | unproven | 2018-03-01 | transfer | KP       | CN        | textiles | dprk.exemption.textiles-committee |                                 |
+    When the events are evaluated
+    Then event "approved" is exempt under rule "dprk.exemption.textiles-committee"
+    And event "unproven" is a potential violation
+    And event "unproven" is flagged by rule "dprk.export.textiles"
+
+  Scenario: A statue the Committee approved in advance is exempt (2321 OP29)
+    Given the following events:
+      | id     | date       | kind     | supplier | recipient | category | exemption                         | exemption_reference     |
+      | statue | 2017-03-01 | transfer | KP       | NA        | statues  | dprk.exemption.statues-committee | 1718 Committee approval |
+    When the events are evaluated
+    Then event "statue" is exempt under rule "dprk.exemption.statues-committee"
+
+  Scenario: A joint venture the Committee approved may keep operating after the closure deadline (2375 OP18)
+    Given the following events:
+      | id       | date       | kind          | supplier | recipient | flags            | exemption                                | exemption_reference     |
+      | utility  | 2019-05-01 | joint-venture | CN       | KP        | existing-venture | dprk.exemption.joint-venture-committee | 1718 Committee approval |
+      | unproven | 2019-05-01 | joint-venture | CN       | KP        | existing-venture | dprk.exemption.joint-venture-committee |                         |
+    When the events are evaluated
+    Then event "utility" is exempt under rule "dprk.exemption.joint-venture-committee"
+    And event "unproven" is a potential violation
+
+  Scenario: Expanding a venture needs the Committee's approval of the investment itself (2371 OP12)
+    Given the following events:
+      | id         | date       | kind      | supplier | recipient | category               | exemption                                | exemption_reference     |
+      | approved   | 2018-05-01 | financial | CN       | KP        | jv additional investment | dprk.exemption.jv-expansion-committee  | 1718 Committee approval |
+      | wrong-head | 2018-05-01 | financial | CN       | KP        | jv additional investment | dprk.exemption.joint-venture-committee | 1718 Committee approval |
+    When the events are evaluated
+    Then event "approved" is exempt under rule "dprk.exemption.jv-expansion-committee"
+    And event "wrong-head" is a violation
+
+  Scenario: The Committee may approve a correspondent relationship with a DPRK bank, not a DPRK bank's branch (2270 OP33)
+    Given the following events:
+      | id             | date       | kind      | supplier | recipient | category               | flags | exemption                                          | exemption_reference     |
+      | correspondent  | 2017-05-01 | financial | CN       | KP        | dprk bank relationship |       | dprk.exemption.dprk-bank-relationship-committee | 1718 Committee approval |
+      | branch         | 2016-04-01 | financial | CN       | KP        | dprk bank office       | new   | dprk.exemption.dprk-bank-relationship-committee | 1718 Committee approval |
+    When the events are evaluated
+    Then event "correspondent" is exempt under rule "dprk.exemption.dprk-bank-relationship-committee"
+    And event "branch" is a violation
+    And event "branch" is flagged by rule "dprk.finance.dprk-banks"
+
+  Scenario: An existing bank office in the DPRK the Committee found required may stay open (2321 OP31); a new one may not
+    Given the following events:
+      | id       | date       | kind      | supplier | recipient | category              | flags            | exemption                                  | exemption_reference          |
+      | existing | 2018-05-01 | financial | DE       | KP        | bank presence in dprk | existing-venture | dprk.exemption.offices-in-dprk-committee | 1718 Committee determination |
+      | opened   | 2018-05-01 | financial | DE       | KP        | bank presence in dprk | new              | dprk.exemption.offices-in-dprk-committee | 1718 Committee determination |
+    When the events are evaluated
+    Then event "existing" is exempt under rule "dprk.exemption.offices-in-dprk-committee"
+    And event "opened" is a violation
+
+  Scenario Outline: Scientific cooperation: the Committee decides for nuclear, aerospace and advanced manufacturing, the State for other fields (2321 OP11)
+    Given the following events:
+      | id       | date       | kind        | supplier | recipient | category   | exemption   | exemption_reference   |
+      | research | 2018-03-01 | cooperation | RU       | KP        | <field>    | <exemption> | <reference>           |
+    When the events are evaluated
+    Then event "research" is <verdict>
+
+    Examples:
+      | field                  | exemption                                        | reference               | verdict                 |
+      | aerospace engineering  | dprk.exemption.scientific-cooperation-committee | 1718 Committee decision | exempt                  |
+      | aerospace engineering  | dprk.exemption.scientific-cooperation-committee |                         | a potential violation   |
+      | aerospace engineering  | dprk.exemption.scientific-cooperation-notified  |                         | a violation             |
+      | advanced manufacturing | dprk.exemption.scientific-cooperation-committee | 1718 Committee decision | exempt                  |
+      | other science field    | dprk.exemption.scientific-cooperation-notified  |                         | exempt                  |
+      | other science field    | dprk.exemption.scientific-cooperation-committee | 1718 Committee decision | a violation             |
