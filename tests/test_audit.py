@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from sanctionsengine.audit import GENESIS, chain_hash, entries, verify_chain
@@ -56,7 +57,7 @@ def _three_records(tmp_path: Path, sources_dir: Path) -> Path:
 
 def test_editing_one_byte_of_one_record_is_detected_and_named(tmp_path: Path, sources_dir: Path) -> None:
     db = _three_records(tmp_path, sources_dir)
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         body = conn.execute("SELECT body FROM audit_log WHERE seq = 2").fetchone()[0]
         edited = body.replace('"violation":4', '"violation":3', 1)
         assert edited != body and len(edited) == len(body)
@@ -69,7 +70,7 @@ def test_editing_one_byte_of_one_record_is_detected_and_named(tmp_path: Path, so
 
 def test_an_edit_that_recomputes_the_hash_breaks_the_next_link(tmp_path: Path, sources_dir: Path) -> None:
     db = _three_records(tmp_path, sources_dir)
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         body, prev = conn.execute("SELECT body, prev_hash FROM audit_log WHERE seq = 2").fetchone()
         edited = body.replace('"violation":4', '"violation":0', 1)
         conn.execute("UPDATE audit_log SET body = ?, hash = ? WHERE seq = 2", (edited, chain_hash(prev, edited)))
@@ -81,7 +82,7 @@ def test_an_edit_that_recomputes_the_hash_breaks_the_next_link(tmp_path: Path, s
 
 def test_a_deleted_record_is_detected(tmp_path: Path, sources_dir: Path) -> None:
     db = _three_records(tmp_path, sources_dir)
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         conn.execute("DELETE FROM audit_log WHERE seq = 2")
     problems = verify_chain(db).problems
     assert any("record 3: follows record 1; records 2 to 2 are missing (deleted)" in p for p in problems)

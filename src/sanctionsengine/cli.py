@@ -321,7 +321,7 @@ def validate(
 @main.command()
 @click.argument("target")
 @with_list_options
-@click.option("--on", "on", type=DATE, help="Count only listings made on or before this date.")
+@click.option("--on", "on", type=DATE, help="Name look-up: count only listings made on or before this date.")
 @click.option(
     "--kind",
     "kinds",
@@ -329,7 +329,47 @@ def validate(
     type=click.Choice(["individual", "entity", "vessel"]),
     help="Only entries of this kind; repeatable (default: all).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="The matches (a name) or the summary (a file) as text/Markdown or JSON.",
+)
+@click.option("--mapping", "mapping_file", type=click.Path(path_type=Path), help="File: a YAML column mapping.")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="File: read FIELD from COLUMN; repeatable.")
+@click.option("--default", "defaults", multiple=True, metavar="FIELD=VALUE", help="File: FIELD is VALUE on every row.")
+@click.option("--separator", help="File: between items of a list field in one cell [default: ;].")
+@click.option(
+    "--input-format", type=click.Choice(["csv", "jsonl", "parquet"]), help="File: its format, if not from its name."
+)
+@click.option(
+    "--findings",
+    type=click.Path(path_type=Path),
+    help="File: where the flagged rows go [default: NAME.findings.jsonl].",
+)
+@click.option("--findings-format", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option(
+    "--rejects", type=click.Path(path_type=Path), help="File: where unreadable rows go [default: NAME.rejects.jsonl]."
+)
+@click.option("--verdicts", type=click.Path(path_type=Path), help="File: also write one verdict per row (CSV).")
+@click.option(
+    "--workers", type=click.IntRange(min=0), default=0, help="File: screen on a local Dask cluster of N workers."
+)
+@click.option("--scheduler", help="File: screen on an existing Dask cluster (its scheduler address).")
+@click.option("--partition-rows", type=click.IntRange(min=1000), default=250_000, show_default=True)
+@click.option("--as-of", "as_of", type=DATE, help="File: judge every row by the law as it stood on this date.")
+@rules_option
+@click.option(
+    "--fail-on",
+    type=click.Choice(["violation", "potential_violation", "never"]),
+    default="violation",
+    show_default=True,
+    help="File: exit 1 when any row has this verdict (or a more serious one).",
+)
+@click.option("--audit-db", "audit_db", type=click.Path(path_type=Path), help="File: the audit log to append to.")
+@click.option("--no-audit", "no_audit", is_flag=True, help="File: do not record the screening in the audit log.")
 @diag_option
 @_guard
 def screen(
@@ -342,19 +382,53 @@ def screen(
     on: date | None,
     kinds: tuple[str, ...],
     fmt: str,
+    mapping_file: Path | None,
+    maps: tuple[str, ...],
+    defaults: tuple[str, ...],
+    separator: str | None,
+    input_format: str | None,
+    findings: Path | None,
+    findings_format: str,
+    rejects: Path | None,
+    verdicts: Path | None,
+    workers: int,
+    scheduler: str | None,
+    partition_rows: int,
+    as_of: date | None,
+    rules_dir: Path | None,
+    fail_on: str,
+    audit_db: Path | None,
+    no_audit: bool,
     diagnostics_format: str,
 ) -> None:
-    """Look up one name, IMO number or UN reference number (KPe.020) on the lists.
+    """Screen a trade file (CSV, JSON lines, Parquet), or look up one name or identifier.
 
-    An IMO or UN reference number is matched exactly (a definite match); a name is compared with
-    every listed name and alias (a possible match, with its score). Exit 1 if anything matched.
+    \b
+    A FILE: every row is checked, judged and given a verdict; flagged rows go to the findings
+    file, unreadable rows (with their line) to the rejects file, and a summary to stdout. Exit 1
+    when a row reaches --fail-on, 2 when a row could not be read.
+    A NAME, an IMO number or a UN reference number (KPe.020): identifiers match exactly (a
+    definite match), names by resemblance (a possible match, with its score). Exit 1 if anything
+    matched.
     """
     import re
 
+    from .bulk.command import BulkOptions, looks_like_file, run_bulk
     from .errors import Diagnostic, SourceLocation
     from .screening import DEFAULT_THRESHOLD, EntryKind, screen_identifier, screen_name
 
     lists = _load_lists(un_lists, vessel_lists, no_cache, max_list_age)
+    if looks_like_file(target, input_format):
+        options = BulkOptions(
+            mapping_file, maps, defaults, separator, input_format, findings, findings_format, rejects, verdicts,
+            workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit,
+        )  # fmt: skip
+        code = run_bulk(
+            Path(target), options, lists, name_threshold or DEFAULT_THRESHOLD, "json" if fmt == "json" else "markdown"
+        )
+        if code:
+            sys.exit(code)
+        return
     if not lists:
         raise InputError(
             [

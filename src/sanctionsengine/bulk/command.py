@@ -1,0 +1,153 @@
+"""`sanctionsengine screen FILE`: the command-line side of bulk screening (options → outputs → exit)."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..audit import AuditRecord
+from ..rulebook import bundled_rules_path, load_rulebook
+from ..screening import ScreeningList
+from .mapping import ColumnMapping, load_mapping, mapping_from_flags
+from .read import FORMATS
+from .run import REJECTED, BulkSummary, screen_file, summary_markdown
+
+
+def looks_like_file(target: str, input_format: str | None) -> bool:
+    path = Path(target)
+    return input_format is not None or (path.suffix.lower() in FORMATS and path.exists())
+
+
+@dataclass(frozen=True)
+class BulkOptions:
+    mapping_file: Path | None
+    maps: tuple[str, ...]
+    defaults: tuple[str, ...]
+    separator: str | None
+    input_format: str | None
+    findings: Path | None
+    findings_format: str
+    rejects: Path | None
+    verdicts: Path | None
+    workers: int
+    scheduler: str | None
+    partition_rows: int
+    as_of: date | None
+    rules_dir: Path | None
+    fail_on: str
+    audit_db: Path | None
+    no_audit: bool
+
+
+def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], threshold: float, fmt: str) -> int:
+    """Screen the file, write the outputs, print the summary; return the exit code."""
+    from ..vocabulary import Verdict
+
+    base = load_mapping(opts.mapping_file) if opts.mapping_file else None
+    mapping = (
+        mapping_from_flags(base, opts.maps, opts.defaults, opts.separator)
+        if (base is None or opts.maps or opts.defaults or opts.separator)
+        else base
+    )
+    assert isinstance(mapping, ColumnMapping)
+    book = load_rulebook(opts.rules_dir if opts.rules_dir is not None else bundled_rules_path())
+    stem = target.name.rsplit(".", 1)[0]
+    findings = opts.findings or Path(f"{stem}.findings.{'csv' if opts.findings_format == 'csv' else 'jsonl'}")
+    rejects = opts.rejects or Path(f"{stem}.rejects.jsonl")
+    interactive = sys.stderr.isatty()
+    bar = click.progressbar(length=1, label="screening", file=sys.stderr) if interactive else None
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+    try:
+        summary, _ = screen_file(
+            target,
+            mapping,
+            book,
+            lists,
+            threshold=threshold,
+            as_of=opts.as_of,
+            rows_per_partition=opts.partition_rows,
+            findings=findings,
+            findings_format=opts.findings_format,
+            rejects=rejects,
+            verdicts=opts.verdicts,
+            input_format=opts.input_format,
+            workers=opts.workers,
+            scheduler=opts.scheduler,
+            progress=progress,
+        )
+    finally:
+        if bar is not None:
+            bar.render_finish()
+    data = (summary.model_dump_json(indent=2) + "\n").encode() if fmt == "json" else summary_markdown(summary).encode()
+    if not opts.no_audit:
+        from ..audit import append
+
+        record = _bulk_record(summary, findings, data)
+        entry = append(record, opts.audit_db)
+        note = f"audit record {entry.seq}"
+    else:
+        note = "not recorded in the audit log (--no-audit)"
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    counts = summary.by_verdict
+    click.echo(
+        f"screened {summary.input.rows:,} rows: "
+        + ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in counts.items() if n)
+        + f"; findings in {findings}; {note}",
+        err=True,
+    )
+    if counts.get(REJECTED):
+        click.echo(
+            f"{counts[REJECTED]:,} rows could not be read: see {rejects} (row, line, what is wrong, the record)",
+            err=True,
+        )
+        return 2
+    if opts.fail_on != "never":
+        worst = Verdict(opts.fail_on).rank
+        if any(n and Verdict(k).rank <= worst for k, n in counts.items() if k != REJECTED):
+            return 1
+    return 0
+
+
+def _bulk_record(summary: BulkSummary, findings: Path, data: bytes) -> AuditRecord:
+    """The audit record of a bulk screening: the input file stands where a scenario would."""
+    import getpass
+    import os
+    import socket
+    from datetime import UTC, datetime
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    digest = hashlib.sha256(findings.read_bytes()).hexdigest() if findings.exists() else ""
+    return AuditRecord(
+        recorded_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+        user=user,
+        host=socket.gethostname(),
+        command=["sanctionsengine", *sys.argv[1:]],
+        cwd=os.getcwd(),
+        run_id=summary.run.id,
+        rulebook={"path": str(summary.rulebook["path"]), "hash": str(summary.rulebook["hash"])},
+        scenario={"path": summary.input.path, "sha256": summary.input.sha256},
+        sources=[],
+        lists=[{"title": x.title, "generated": x.generated, "sha256": x.sha256} for x in summary.lists],
+        as_of=str(summary.as_of) if summary.as_of else None,
+        versions={
+            "sanctionsengine": summary.tools.sanctionsengine,
+            "durable_rules": summary.tools.durable_rules,
+            "python": summary.tools.python,
+        },
+        verdicts={k: v for k, v in summary.by_verdict.items() if v},
+        report={"format": "bulk-findings", "sha256": digest, "path": str(findings)},
+    )

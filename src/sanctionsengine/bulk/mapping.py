@@ -1,0 +1,98 @@
+"""Which of the user's columns holds which event field: a small YAML file, or command-line flags.
+
+```yaml
+columns:            # field: the column that holds it
+  date: shipment_date
+  supplier: exporter_country
+  recipient: importer_country
+  hs: hs_code
+defaults:           # a value for every row, for a field no column holds
+  kind: transfer
+separator: ";"      # between the items of a list field in one cell (hs, flags, category...)
+```
+
+A field no mapping names is read from a column of the same name, when there is one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..errors import Diagnostic, InputError, SourceLocation, did_you_mean
+from ..yamlfile import load_yaml, validate
+from .fields import FIELDS
+
+
+def _known(names: dict[str, str]) -> dict[str, str]:
+    for name in names:
+        if name not in FIELDS:
+            hint = did_you_mean(name, list(FIELDS))
+            raise ValueError(f"unknown field '{name}'" + (f" ({hint})" if hint else f"; fields: {', '.join(FIELDS)}"))
+    return names
+
+
+class ColumnMapping(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    columns: dict[str, str] = Field(default_factory=dict, description="field → the column that holds it")
+    defaults: dict[str, str] = Field(default_factory=dict, description="field → a value for every row")
+    separator: str = Field(default=";", min_length=1, max_length=3, description="between items of a list field")
+
+    @field_validator("columns", "defaults")
+    @classmethod
+    def _fields_known(cls, value: dict[str, str]) -> dict[str, str]:
+        return _known(value)
+
+    def source_of(self, available: list[str]) -> dict[str, str]:
+        """field → column, for the fields this file can supply (mapped, or named like the field)."""
+        out = {f: c for f, c in self.columns.items()}
+        for f in FIELDS:
+            if f not in out and f not in self.defaults and f in available:
+                out[f] = f
+        return out
+
+    def missing_columns(self, available: list[str]) -> list[str]:
+        return [c for c in self.columns.values() if c not in available]
+
+
+def load_mapping(path: Path) -> ColumnMapping:
+    doc = load_yaml(path)
+    mapping, problems = validate(ColumnMapping, doc.data if doc.data is not None else {}, doc)
+    if problems:
+        raise InputError(problems)
+    assert isinstance(mapping, ColumnMapping)
+    return mapping
+
+
+def mapping_from_flags(
+    base: ColumnMapping | None, maps: tuple[str, ...], defaults: tuple[str, ...], separator: str | None
+) -> ColumnMapping:
+    """Apply ``--map field=column`` and ``--default field=value`` over a mapping file (or none)."""
+    columns = dict(base.columns) if base else {}
+    values = dict(base.defaults) if base else {}
+    problems = []
+    for flag, target in (("--map", columns), ("--default", values)):
+        for item in maps if flag == "--map" else defaults:
+            field, sep, value = item.partition("=")
+            field = field.strip()
+            if not sep or not field or not value:
+                problems.append(
+                    Diagnostic(SourceLocation("<command line>"), "bad-value", f"{flag} '{item}': expected field=value")
+                )
+            elif field not in FIELDS:
+                hint = did_you_mean(field, list(FIELDS))
+                problems.append(
+                    Diagnostic(
+                        SourceLocation("<command line>"),
+                        "unknown-key",
+                        f"{flag} '{item}': unknown field '{field}'",
+                        hint=hint,
+                    )
+                )
+            else:
+                target[field] = value
+    if problems:
+        raise InputError(problems)
+    return ColumnMapping(columns=columns, defaults=values, separator=separator or (base.separator if base else ";"))

@@ -1,0 +1,329 @@
+"""Screen a whole file: plan partitions, map them (here or on Dask), reduce once, write the outputs.
+
+Outputs, all in row order and the same bytes on every run:
+
+- **findings** (JSON lines or CSV): every row whose verdict is a violation, a potential violation,
+  undecidable or exempt, with its findings (rule, outcome, citation, version, what is missing, the
+  cap's running total) and its list matches;
+- **rejects** (JSON lines): every row that could not be read, with its row, line, every problem
+  and the record as it was in the file;
+- **verdicts** (CSV, on request): one line per row of the input, rejected rows included;
+- the **summary** (:class:`BulkSummary`): counts by verdict and by rule, what was read with what.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import platform
+import shutil
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..engine import durable_version
+from ..errors import Diagnostic, InputError, SourceLocation
+from ..report import ListInput, Run, Tools, package_version
+from ..rulebook import Rulebook
+from ..screening import ScreeningList
+from ..vocabulary import Verdict
+from ..yamlfile import display_path
+from .fields import FIELDS, REQUIRED
+from .mapping import ColumnMapping
+from .pipeline import MapResult, RowVerdict, Settings, judge_rows, map_partition, temp_dir
+from .read import columns_of, detect_format, file_sha256, plan
+
+SCHEMA_VERSION = "1.0.0"
+FLAGGED = {Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION, Verdict.UNDECIDABLE, Verdict.EXEMPT}
+REJECTED = "rejected"
+
+
+class InputFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str
+    sha256: str
+    format: str
+    rows: int
+    partitions: int
+
+
+class Outputs(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    findings: str | None
+    rejects: str | None
+    verdicts: str | None
+
+
+class BulkSummary(BaseModel):
+    """What a bulk screening read, with what, and what it found."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: str = SCHEMA_VERSION
+    run: Run
+    tools: Tools
+    input: InputFile
+    mapping: ColumnMapping
+    rulebook: dict[str, str | int]
+    lists: list[ListInput]
+    name_threshold: float
+    as_of: date | None
+    by_verdict: dict[str, int] = Field(description="Rows by verdict; 'rejected' for rows that could not be read")
+    by_rule: dict[str, dict[str, int]] = Field(description="Findings by rule and outcome")
+    candidate_rows: int = Field(description="Rows that could have a DPRK nexus and were judged by the engine")
+    signatures: int = Field(description="Distinct match signatures among them: the events durable-rules matched")
+    outputs: Outputs
+
+
+def _check_mapping(path: Path, fmt: str, mapping: ColumnMapping) -> list[str]:
+    available = columns_of(path, fmt)
+    problems = []
+    for column in mapping.missing_columns(available):
+        problems.append(
+            Diagnostic(
+                SourceLocation(display_path(path)),
+                "dangling-reference",
+                f"the mapping names column '{column}', which the file does not have; columns: {', '.join(available) or 'none'}",
+            )
+        )
+    sources = mapping.source_of(available)
+    for field in sorted(REQUIRED):
+        if field not in sources and field not in mapping.defaults:
+            problems.append(
+                Diagnostic(
+                    SourceLocation(display_path(path)),
+                    "missing",
+                    f"no column gives the '{field}' field; map one with --map {field}=COLUMN or in the mapping file",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return sorted({c for f, c in sources.items() if f in FIELDS})
+
+
+def screen_file(
+    path: Path,
+    mapping: ColumnMapping,
+    book: Rulebook,
+    lists: list[ScreeningList],
+    *,
+    threshold: float,
+    as_of: date | None = None,
+    rows_per_partition: int = 250_000,
+    findings: Path | None = None,
+    findings_format: str = "jsonl",
+    rejects: Path | None = None,
+    verdicts: Path | None = None,
+    input_format: str | None = None,
+    workers: int = 0,
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    run_id: str | None = None,
+    started_at: datetime | None = None,
+) -> tuple[BulkSummary, list[RowVerdict]]:
+    """Screen every row of ``path``; write the outputs asked for; return the summary and flagged rows."""
+    if not path.is_file():
+        raise InputError([Diagnostic(SourceLocation(display_path(path)), "file-not-found", "no such file")])
+    fmt = detect_format(path, input_format)
+    columns = _check_mapping(path, fmt, mapping)
+    parts = plan(path, fmt, rows_per_partition)
+    others_dir = temp_dir() if verdicts is not None else None
+    settings = Settings(
+        mapping=mapping, rules_root=book.root, threshold=threshold, columns=tuple(columns), others_dir=others_dir
+    )
+    try:
+        if workers or scheduler:
+            from .distributed import map_on_dask
+
+            results = map_on_dask(parts, settings, lists, workers=workers, scheduler=scheduler, progress=progress)
+        else:
+            results = []
+            for n, part in enumerate(parts):
+                results.append(map_partition(part, settings, lists))
+                if progress:
+                    progress(n + 1, len(parts))
+        results.sort(key=lambda r: r.index)
+        frames = [r.candidates for r in results if r.candidates.height]
+        candidates = pl.concat(frames) if frames else None
+        judged, signatures = (
+            judge_rows(book, candidates, lists, threshold, as_of) if candidates is not None else ([], 0)
+        )
+        rejected = [rj for r in results for rj in r.rejects]
+        counts: Counter[str] = Counter(v.verdict.value for v in judged)
+        counts[Verdict.OUT_OF_SCOPE.value] += sum(r.out_of_scope for r in results)
+        counts[REJECTED] += len(rejected)
+        by_rule: dict[str, Counter[str]] = {}
+        for v in judged:
+            for f in v.findings:
+                by_rule.setdefault(f.rule_id, Counter())[f.outcome.value] += 1
+        flagged = [v for v in judged if v.verdict in FLAGGED]
+        if findings is not None:
+            _write_findings(findings, flagged, findings_format)
+        if rejects is not None and rejected:
+            _write_lines(rejects, [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rejected])
+        if verdicts is not None:
+            _write_verdicts(verdicts, results, judged)
+    finally:
+        if others_dir is not None:
+            shutil.rmtree(others_dir, ignore_errors=True)
+    summary = BulkSummary(
+        run=Run(
+            id=run_id or uuid.uuid4().hex, started_at=(started_at or datetime.now(UTC)).isoformat(timespec="seconds")
+        ),
+        tools=Tools(
+            sanctionsengine=package_version(), durable_rules=durable_version(), python=platform.python_version()
+        ),
+        input=InputFile(
+            path=display_path(path),
+            sha256=file_sha256(path),
+            format=fmt,
+            rows=sum(r.rows for r in results),
+            partitions=len(parts),
+        ),
+        mapping=mapping,
+        rulebook={"path": book.root, "hash": book.hash, "rules": len(book.rules)},
+        lists=[
+            ListInput(
+                kind=lst.kind,
+                title=lst.title,
+                path=lst.path,
+                sha256=lst.sha256,
+                generated=lst.generated,
+                entries=len(lst.entries),
+            )
+            for lst in lists
+        ],
+        name_threshold=threshold,
+        as_of=as_of,
+        by_verdict={**{v.value: counts.get(v.value, 0) for v in Verdict}, REJECTED: counts.get(REJECTED, 0)},
+        by_rule={rid: dict(sorted(c.items())) for rid, c in sorted(by_rule.items())},
+        candidate_rows=len(judged),
+        signatures=signatures,
+        outputs=Outputs(
+            findings=display_path(findings) if findings else None,
+            rejects=display_path(rejects) if (rejects and rejected) else None,
+            verdicts=display_path(verdicts) if verdicts else None,
+        ),
+    )
+    return summary, flagged
+
+
+def _write_lines(path: Path, lines: list[str]) -> None:
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        for line in lines:
+            fh.write(line + "\n")
+
+
+FINDING_COLUMNS = [
+    "row",
+    "line",
+    "id",
+    "verdict",
+    "rule_id",
+    "outcome",
+    "citation",
+    "version",
+    "missing",
+    "computation",
+    "list_matches",
+]
+
+
+def _write_findings(path: Path, rows: list[RowVerdict], fmt: str) -> None:
+    if fmt == "jsonl":
+        _write_lines(path, [json.dumps(v.model_dump(mode="json"), ensure_ascii=False, sort_keys=True) for v in rows])
+        return
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(FINDING_COLUMNS)
+    for v in rows:
+        matches = "; ".join(
+            f"{m.role} {m.query} → {m.reference} ({m.method} {m.score:g})" for m in v.matches if m.in_force
+        )
+        for f in v.findings:
+            writer.writerow(
+                [
+                    v.row,
+                    v.line or "",
+                    v.id,
+                    v.verdict.value,
+                    f.rule_id,
+                    f.outcome.value,
+                    f.citation,
+                    f.version,
+                    "; ".join(f.missing),
+                    f.computation or "",
+                    matches,
+                ]
+            )
+    path.write_text(buf.getvalue(), encoding="utf-8", newline="")
+
+
+def _write_verdicts(path: Path, results: list[MapResult], judged: list[RowVerdict]) -> None:
+    """One line per input row, partition by partition, so only one partition is held at a time."""
+    by_row = {v.row: v for v in judged}
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["row", "line", "id", "verdict", "reason"])
+        for r in results:
+            lines: list[tuple[int, list[object]]] = []
+            if r.others_file:
+                for row, line, rid in pl.read_parquet(r.others_file).iter_rows():
+                    lines.append((row, [row, line or "", rid, Verdict.OUT_OF_SCOPE.value, "no DPRK nexus"]))
+            for row in r.candidates["_row"].to_list():
+                v = by_row[row]
+                lines.append(
+                    (
+                        row,
+                        [row, v.line or "", v.id, v.verdict.value, "; ".join(sorted({f.rule_id for f in v.findings}))],
+                    )
+                )
+            for rj in r.rejects:
+                lines.append((int(rj["row"]), [rj["row"], rj["line"] or "", "", REJECTED, rj["reason"]]))  # type: ignore[call-overload]
+            for _, values in sorted(lines, key=lambda t: t[0]):
+                writer.writerow(values)
+
+
+def _outcomes(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n:,} {o.replace('_', ' ')}" for o, n in counts.items())
+
+
+def summary_markdown(s: BulkSummary) -> str:
+    from ..render.markdown_report import md_cell
+
+    out = [
+        f"# Bulk screening: {md_cell(s.input.path)}\n",
+        f"- Input: {md_cell(s.input.path)} ({s.input.format}, {s.input.rows:,} rows in {s.input.partitions} partitions, sha256 `{s.input.sha256}`)",
+        f"- Rulebook: {s.rulebook['rules']} rules, `{s.rulebook['hash']}`",
+        "- Law applied: " + (f"the law as it stood on {s.as_of}" if s.as_of else "the law in force on each row's date"),
+        "- Lists: "
+        + (
+            "; ".join(f"{md_cell(x.title)}, {x.generated} (sha256 `{x.sha256[:16]}…`)" for x in s.lists)
+            or "none loaded: names and vessels were not screened"
+        ),
+        f"- Engine: {s.candidate_rows:,} rows could have a DPRK nexus and were judged; the rest have none (out of scope)",
+        f"- Tools: sanctionsengine {s.tools.sanctionsengine}, durable-rules {s.tools.durable_rules}, Python {s.tools.python}",
+        f"- Run: `{s.run.id}` at {s.run.started_at}\n",
+        "| Verdict | Rows |\n|---|---:|",
+    ]
+    out.extend(f"| {k.replace('_', ' ')} | {n:,} |" for k, n in s.by_verdict.items())
+    if s.by_rule:
+        out.append("\n| Rule | Findings by outcome |\n|---|---|")
+        out.extend(f"| `{rid}` | {_outcomes(c)} |" for rid, c in s.by_rule.items())
+    out.append("")
+    for name, value in (
+        ("Findings", s.outputs.findings),
+        ("Rejected rows", s.outputs.rejects),
+        ("Verdicts", s.outputs.verdicts),
+    ):
+        if value:
+            out.append(f"- {name}: {md_cell(value)}")
+    return "\n".join(out) + "\n"
