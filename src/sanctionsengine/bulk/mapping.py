@@ -16,7 +16,9 @@ A field no mapping names is read from a column of the same name, when there is o
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -24,26 +26,23 @@ from ..errors import Diagnostic, InputError, SourceLocation, did_you_mean
 from ..yamlfile import load_yaml, validate
 from .fields import FIELDS
 
-
-def _known(names: dict[str, str]) -> dict[str, str]:
-    for name in names:
-        if name not in FIELDS:
-            hint = did_you_mean(name, list(FIELDS))
-            raise ValueError(f"unknown field '{name}'" + (f" ({hint})" if hint else f"; fields: {', '.join(FIELDS)}"))
-    return names
+if TYPE_CHECKING:
+    FieldName = str
+else:  # validated as a closed set, so an unknown field is named with its line and a suggestion
+    FieldName = StrEnum("FieldName", {name: name for name in FIELDS})
 
 
 class ColumnMapping(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
 
-    columns: dict[str, str] = Field(default_factory=dict, description="field → the column that holds it")
-    defaults: dict[str, str] = Field(default_factory=dict, description="field → a value for every row")
+    columns: dict[FieldName, str] = Field(default_factory=dict, description="field → the column that holds it")
+    defaults: dict[FieldName, str] = Field(default_factory=dict, description="field → a value for every row")
     separator: str = Field(default=";", min_length=1, max_length=3, description="between items of a list field")
 
     @field_validator("columns", "defaults")
     @classmethod
-    def _fields_known(cls, value: dict[str, str]) -> dict[str, str]:
-        return _known(value)
+    def _plain_keys(cls, value: dict[object, str]) -> dict[str, str]:
+        return {str(getattr(k, "value", k)): v for k, v in value.items()}
 
     def source_of(self, available: list[str]) -> dict[str, str]:
         """field → column, for the fields this file can supply (mapped, or named like the field)."""

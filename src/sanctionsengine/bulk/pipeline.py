@@ -41,7 +41,7 @@ from ..verdicts import (
     match_table,
     rule_outcome,
 )
-from ..vocabulary import RuleKind, Verdict
+from ..vocabulary import Flag, RuleKind, Verdict
 from .mapping import ColumnMapping
 from .read import Partition, read_partition
 from .rows import check, reject_records, to_event
@@ -137,6 +137,7 @@ def map_partition(part: Partition, settings: Settings, lists: list[ScreeningList
         (pl.col("supplier") == target).fill_null(False)
         | (pl.col("recipient") == target).fill_null(False)
         | pl.col("concerns").list.contains(target).fill_null(False)
+        | pl.col("flags").list.contains(Flag.DESIGNATED_PARTY.value).fill_null(False)  # the row says so
         | pl.col("supplier_name").is_in(hits).fill_null(False)
         | pl.col("recipient_name").is_in(hits).fill_null(False)
         | pl.col("vessel").is_in(hits).fill_null(False)
