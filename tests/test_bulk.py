@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 
@@ -177,6 +178,58 @@ def test_small_partitions_give_the_same_bytes(tmp_path: Path) -> None:
     assert sum(outs[0][2].values()) == 6000
 
 
+def _record_ends(data: bytes, fmt: str) -> list[tuple[int, int]]:
+    """(offset, line) just after each non-blank record, read line by line: the reference."""
+    out, offset, line, quotes, start = [], 0, 1, 0, 0
+    for text in data.split(b"\n"):
+        quotes += text.count(b'"') if fmt == "csv" else 0
+        offset += len(text) + 1
+        line += 1
+        if quotes % 2 == 0:
+            if data[start:offset].strip():
+                out.append((min(offset, len(data)), line))
+            start, quotes = offset, 0
+    return out
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    fmt=st.sampled_from(["csv", "jsonl"]),
+    lines=st.lists(
+        st.sampled_from([b"a,b\n", b"\n", b"  \n", b"\r\n", b' "x\ny",z\n', b'"p""q",r\n', b"c"]), max_size=60
+    ),
+    rows=st.integers(1, 9),
+    block=st.sampled_from([3, 16, 1 << 20]),
+)
+def test_partitions_start_at_records_and_number_them_as_a_reader_would(
+    tmp_path: Path, fmt: str, lines: list[bytes], rows: int, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    from sanctionsengine.bulk import read
+
+    body = b"".join(x for x in lines if x != b"c") + (b"c" if b"c" in lines else b"")
+    if fmt == "jsonl":
+        body = body.replace(b'"', b"")
+    header = b"h1,h2\n" if fmt == "csv" else b""
+    path = tmp_path / f"in.{fmt}"
+    path.write_bytes(header + body)
+    monkeypatch.setattr(read, "BLOCK", block)
+    parts, digest = read.plan(path, fmt, rows)
+    assert digest == hashlib.sha256(header + body).hexdigest()
+    shift = 1 if header else 0
+    ends = [(offset + len(header), line + shift) for offset, line in _record_ends(body, fmt)]
+    # a partition starts at the data or just after its predecessor's last record, at that line
+    starts = [(len(header), 1 + shift)] + [ends[i - 1] for i in range(rows, len(ends), rows)] if ends else []
+    assert [(p.start, p.first_line) for p in parts[: len(starts)]] == starts
+    assert [p.first_row for p in parts[: len(starts)]] == list(range(1, len(ends) + 1, rows))
+    # the partitions cover the data, end to end, with nothing left over and nothing read twice
+    assert all(a.end == b.start for a, b in itertools.pairwise(parts))
+    if parts:
+        assert parts[-1].end == len(header + body) and parts[0].start == len(header)
+    assert len(parts) - len(starts) in (0, 1)  # then perhaps a last part of blank lines only
+
+
 def test_rows_that_cannot_be_read_are_set_aside_with_their_line(tmp_path: Path) -> None:
     text = (
         '{"id": "a", "date": "2024-01-02", "supplier": "RU", "recipient": "KP", "hs": "2710", "quantity": "10", "unit": "barrel"}\n'
@@ -206,6 +259,24 @@ def test_rows_that_cannot_be_read_are_set_aside_with_their_line(tmp_path: Path) 
     assert summary.by_verdict["rejected"] == 3 and summary.input.rows == 4
     verdicts = list(csv.DictReader((tmp_path / "v.csv").read_text(encoding="utf-8").splitlines()))
     assert [v["verdict"] for v in verdicts] == ["potential_violation", "rejected", "rejected", "rejected"]
+
+
+def test_json_lines_with_blank_lines_and_crlf_keep_their_line_numbers(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(
+        b'\r\n{"date": "2024-01-02", "supplier": "CN", "recipient": "KP", "hs": "8703"}\r\n'
+        b'   \n\n{"date": "2024-01-03", "supplier": "CN", "recipient": "SG", "hs": "8703"}\n'
+        b'{"date": "2024-01-04", "supplier": "CN", "recipient": "KP", "hs": 8703}'
+    )
+    screen_file(
+        source, ColumnMapping(), BOOK, [], threshold=90, findings=tmp_path / "f.jsonl", verdicts=tmp_path / "v.csv"
+    )
+    verdicts = list(csv.DictReader((tmp_path / "v.csv").read_text(encoding="utf-8").splitlines()))
+    assert [(v["row"], v["line"], v["verdict"]) for v in verdicts] == [
+        ("1", "2", "violation"),
+        ("2", "5", "out_of_scope"),
+        ("3", "6", "violation"),  # a number where text is expected is read as its text
+    ]
 
 
 def test_csv_with_a_quoted_line_break_keeps_line_numbers(tmp_path: Path) -> None:

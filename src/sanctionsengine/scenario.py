@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +31,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+@lru_cache(maxsize=512)
+def _alpha2(text: str) -> bool:
+    return pycountry.countries.get(alpha_2=text) is not None
+
+
 def country_code(value: Any) -> str:
     """Validate an ISO 3166-1 alpha-2 code, suggesting the right one for names and alpha-3 codes."""
     text = str(value).strip()
-    if len(text) == 2 and text.isalpha() and pycountry.countries.get(alpha_2=text.upper()):
+    if len(text) == 2 and text.isalpha() and _alpha2(text.upper()):
         if text != text.upper():
             raise ValueError(f"country code '{text}' must be upper case: '{text.upper()}'")
         return text

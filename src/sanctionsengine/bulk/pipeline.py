@@ -118,9 +118,12 @@ def _identifiers(lists: list[ScreeningList]) -> tuple[list[str], list[str]]:
     return imos, refs
 
 
-def map_partition(part: Partition, settings: Settings, lists: list[ScreeningList]) -> MapResult:
-    """Check one partition's rows and keep the candidates for a DPRK nexus."""
-    book = _book(settings.rules_root)
+def map_partition(
+    part: Partition, settings: Settings, lists: list[ScreeningList], book: Rulebook | None = None
+) -> MapResult:
+    """Check one partition's rows and keep the candidates for a DPRK nexus (``book``: the
+    rulebook already loaded, when mapping in this process; a worker loads its own)."""
+    book = book or _book(settings.rules_root)
     raw = read_partition(part, list(settings.columns))
     good, rejected = check(raw.frame, settings.mapping, book)
     rejects = [
@@ -195,13 +198,26 @@ def _matches(screening: EventScreening) -> list[RowMatch]:
     ]
 
 
+TIMEOUT = 600.0
+
+
+def prepare(book: Rulebook, as_of: date | None) -> None:
+    """Build what the reduce step needs (the durable-rules host, the units registry) ahead of
+    time: done on a thread while the partitions are read, since reading is mostly polars' own
+    threads and leaves the interpreter free."""
+    from ..quantities import _registry
+
+    prepared_engine(book, as_of, TIMEOUT)
+    _registry()
+
+
 def judge_rows(
     book: Rulebook,
     candidates: pl.DataFrame,
     lists: list[ScreeningList],
     threshold: float,
     as_of: date | None = None,
-    timeout: float = 600.0,
+    timeout: float = TIMEOUT,
 ) -> tuple[list[RowVerdict], int]:
     """The verdict of every candidate row, as the scenario path would give it; and how many
     distinct signatures (events matched by durable-rules) they had."""

@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from ..errors import Diagnostic, InputError, SourceLocation
@@ -36,7 +37,7 @@ class Partition:
     start: int
     end: int
     first_row: int  # 1-based number of its first record in the whole file
-    first_line: int  # line of its first record (CSV, JSON lines); 0 for Parquet
+    first_line: int  # line at its start (CSV, JSON lines; blank lines before its first record count); 0 for Parquet
     header: bytes = b""  # CSV: the header line, given to every partition
 
 
@@ -73,64 +74,71 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def plan(path: Path, fmt: str, rows: int) -> list[Partition]:
-    """Cut the file into partitions of about ``rows`` records each."""
+def plan(path: Path, fmt: str, rows: int) -> tuple[list[Partition], str]:
+    """Cut the file into partitions of about ``rows`` records each; and the file's SHA-256,
+    taken on the same pass."""
     shown = str(path)
     if fmt == "parquet":
         total = pl.scan_parquet(path).select(pl.len()).collect().item()
-        return (
-            [
-                Partition(shown, fmt, n, start, min(start + rows, total), start + 1, 0)
-                for n, start in enumerate(range(0, max(total, 1), rows))
-            ]
-            if total
-            else []
-        )
+        parts = [
+            Partition(shown, fmt, n, start, min(start + rows, total), start + 1, 0)
+            for n, start in enumerate(range(0, max(total, 1), rows))
+        ]
+        return (parts if total else []), file_sha256(path)
     data_start, header, line = 0, b"", 1
+    digest = hashlib.sha256()
     with path.open("rb") as fh:
         if fmt == "csv":
             header = fh.readline()
             data_start, line = len(header), 2
+            digest.update(header)
         out: list[Partition] = []
-        pos, part_start, part_line, part_row = data_start, data_start, line, 1
-        records, quotes = 0, 0
-        fh.seek(data_start)
-        carry = b""
-        while True:
-            block = fh.read(BLOCK)
-            if not block:
-                break
-            block = carry + block
-            base = pos - len(carry)
-            offset = 0
-            while True:
-                nl = block.find(b"\n", offset)
-                if nl < 0:
-                    carry = block[offset:]
-                    pos = base + len(block)
-                    break
-                text = block[offset:nl]
-                line += 1
-                if fmt == "csv":
-                    quotes += text.count(b'"')
-                    if quotes % 2:  # inside a quoted field: the record goes on
-                        offset = nl + 1
-                        continue
-                    quotes = 0
-                if text.strip():
-                    records += 1
-                offset = nl + 1
-                if records >= rows:
-                    end = base + offset
-                    out.append(Partition(shown, fmt, len(out), part_start, end, part_row, part_line, header))
-                    part_start, part_line, part_row = end, line, part_row + records
-                    records = 0
-            if not block:
-                break
+        part_start, part_line, part_row = data_start, line, 1
+        in_part = 0  # records of the current partition so far
+        base, carry = data_start, b""
+        while chunk := fh.read(BLOCK):
+            digest.update(chunk)
+            block = carry + chunk
+            ends, counts, lines = _record_ends(block, fmt)
+            if not len(ends):
+                carry = block
+                continue
+            taken = 0  # records of this block already given to a partition
+            while (cut := int(np.searchsorted(counts, taken + rows - in_part))) < len(ends):
+                end = base + int(ends[cut]) + 1
+                out.append(Partition(shown, fmt, len(out), part_start, end, part_row, part_line, header))
+                part_row += in_part + int(counts[cut]) - taken
+                taken, in_part = int(counts[cut]), 0
+                part_start, part_line = end, line + int(lines[cut])
+            in_part += int(counts[-1]) - taken
+            line += int(lines[-1])
+            consumed = int(ends[-1]) + 1
+            carry, base = block[consumed:], base + consumed
         end = path.stat().st_size
         if end > part_start:
             out.append(Partition(shown, fmt, len(out), part_start, end, part_row, part_line, header))
-        return out
+        return out, digest.hexdigest()
+
+
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[list(b" \t\r\n\x0b\x0c")] = True
+
+
+def _record_ends(block: bytes, fmt: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the records of ``block`` end (the offset of their newline), how many non-blank
+    records there are up to each end, and how many lines. For CSV a record ends only at a
+    newline with an even number of quotes before it, so no quoted field is cut."""
+    data = np.frombuffer(block, dtype=np.uint8)
+    newlines = np.flatnonzero(data == ord("\n"))
+    ends = newlines
+    if fmt == "csv":
+        quotes = np.flatnonzero(data == ord('"'))
+        ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0]
+    starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
+    blank = np.zeros(len(ends), dtype=bool)
+    for i in np.flatnonzero(_SPACE[data[starts]]) if len(ends) else ():  # only these can be blank
+        blank[i] = not block[starts[i] : ends[i]].strip()
+    return ends, np.cumsum(~blank), np.searchsorted(newlines, ends, side="right")
 
 
 def _problem(path: str, message: str) -> InputError:
@@ -157,6 +165,39 @@ def read_partition(part: Partition, columns: list[str]) -> RawRows:
 
 
 def _jsonl(data: bytes, part: Partition, columns: list[str]) -> RawRows:
+    schema = dict.fromkeys(columns, pl.String)
+    if not data or data.isspace():
+        return RawRows(pl.DataFrame(schema={**schema, "_row": pl.Int64, "_line": pl.Int64, "_raw": pl.String}), [])
+    try:
+        frame = pl.read_ndjson(io.BytesIO(data), schema=schema)
+        # the lines as they are, blank ones included (as null or spaces), cut in Rust; a JSON
+        # object cannot hold a raw control character, so \x1f never splits one
+        lines = pl.read_csv(
+            io.BytesIO(data),
+            has_header=False,
+            separator="\x1f",
+            quote_char=None,
+            schema={"_raw": pl.String},
+        )["_raw"]
+    except pl.exceptions.PolarsError:
+        return _jsonl_slowly(data, part, columns)
+    # every line is a JSON object or blank: number the records by their lines, all column-wise
+    numbers = pl.int_range(part.first_line, part.first_line + lines.len(), dtype=pl.Int64, eager=True)
+    kept = (lines.str.strip_chars() != "").fill_null(False)
+    if int(kept.sum()) != frame.height:  # a disagreement on what a blank line is: go line by line
+        return _jsonl_slowly(data, part, columns)
+    return RawRows(
+        frame.with_columns(
+            pl.int_range(part.first_row, part.first_row + frame.height, dtype=pl.Int64).alias("_row"),
+            numbers.filter(kept).alias("_line"),
+            lines.filter(kept),
+        ),
+        [],
+    )
+
+
+def _jsonl_slowly(data: bytes, part: Partition, columns: list[str]) -> RawRows:
+    """Line by line, for a partition with a record that is not a JSON object: keep the others."""
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
         lines.pop()

@@ -21,6 +21,7 @@ import shutil
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -36,8 +37,8 @@ from ..vocabulary import Verdict
 from ..yamlfile import display_path
 from .fields import FIELDS, REQUIRED
 from .mapping import ColumnMapping
-from .pipeline import MapResult, RowVerdict, Settings, judge_rows, map_partition, temp_dir
-from .read import columns_of, detect_format, file_sha256, plan
+from .pipeline import MapResult, RowVerdict, Settings, judge_rows, map_partition, prepare, temp_dir
+from .read import columns_of, detect_format, plan
 
 SCHEMA_VERSION = "1.0.0"
 FLAGGED = {Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION, Verdict.UNDECIDABLE, Verdict.EXEMPT}
@@ -134,22 +135,25 @@ def screen_file(
         raise InputError([Diagnostic(SourceLocation(display_path(path)), "file-not-found", "no such file")])
     fmt = detect_format(path, input_format)
     columns = _check_mapping(path, fmt, mapping)
-    parts = plan(path, fmt, rows_per_partition)
+    parts, sha256 = plan(path, fmt, rows_per_partition)
     others_dir = temp_dir() if verdicts is not None else None
     settings = Settings(
         mapping=mapping, rules_root=book.root, threshold=threshold, columns=tuple(columns), others_dir=others_dir
     )
     try:
-        if workers or scheduler:
-            from .distributed import map_on_dask
+        with ThreadPoolExecutor(1, thread_name_prefix="sanctionsengine-prepare") as pool:
+            ready = pool.submit(prepare, book, as_of)
+            if workers or scheduler:
+                from .distributed import map_on_dask
 
-            results = map_on_dask(parts, settings, lists, workers=workers, scheduler=scheduler, progress=progress)
-        else:
-            results = []
-            for n, part in enumerate(parts):
-                results.append(map_partition(part, settings, lists))
-                if progress:
-                    progress(n + 1, len(parts))
+                results = map_on_dask(parts, settings, lists, workers=workers, scheduler=scheduler, progress=progress)
+            else:
+                results = []
+                for n, part in enumerate(parts):
+                    results.append(map_partition(part, settings, lists, book))
+                    if progress:
+                        progress(n + 1, len(parts))
+            ready.result()
         results.sort(key=lambda r: r.index)
         frames = [r.candidates for r in results if r.candidates.height]
         candidates = pl.concat(frames) if frames else None
@@ -183,7 +187,7 @@ def screen_file(
         ),
         input=InputFile(
             path=display_path(path),
-            sha256=file_sha256(path),
+            sha256=sha256,
             format=fmt,
             rows=sum(r.rows for r in results),
             partitions=len(parts),
