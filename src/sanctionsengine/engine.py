@@ -159,8 +159,11 @@ class Engine:
 
         return action
 
-    def run(self, facts: Sequence[dict[str, Any]]) -> list[Match]:
-        """Assert every fact in a fresh session and return all matches, in a stable order."""
+    def run(self, facts: Sequence[dict[str, Any]], *, one_by_one: bool = False) -> list[Match]:
+        """Assert every fact in a fresh session and return all matches, in a stable order.
+
+        ``one_by_one`` asserts each fact on its own (``assert_fact``), as a service posting events
+        would; the benchmarks use it as the baseline. The matches are the same either way."""
         with self._lock:
             if self._broken:
                 raise EngineFailure("this engine was stopped by an earlier failed run; build a new one")
@@ -181,6 +184,11 @@ class Engine:
             def work() -> None:
                 try:
                     for batch in (records, events):
+                        if one_by_one:
+                            for fact in batch:
+                                for ruleset in self._rulesets:
+                                    self._host.assert_fact(ruleset, fact)
+                            continue
                         for start in range(0, len(batch), BATCH):
                             for ruleset in self._rulesets:
                                 self._host.assert_facts(ruleset, batch[start : start + BATCH])
