@@ -346,6 +346,55 @@ def test_screen_file_from_the_command_line(tmp_path: Path) -> None:
     assert len((tmp_path / "v.csv").read_text().splitlines()) == 3001
 
 
+def test_the_summary_as_html_and_junit(tmp_path: Path) -> None:
+    """HTML: self-contained, every string escaped; JUnit: a failing case per rule with violations,
+    an error case when rows were set aside, read by a standard JUnit parser."""
+    from html.parser import HTMLParser
+
+    from junitparser import Error, Failure, JUnitXml
+
+    from sanctionsengine.bulk.command import render_summary
+
+    source = tmp_path / "<b>ledger&.jsonl"
+    source.write_text(
+        '{"id": "<script>x</script>", "date": "2024-01-02", "supplier": "CN", "recipient": "KP", "hs": "8703", "ship <i>": "Sea"}\n'
+        '{"id": "n", "date": "2024-01-02", "supplier": "RU", "recipient": "KP", "hs": "1001"}\n'
+        '{"id": "bad", "date": "yesterday", "supplier": "CN", "recipient": "KP"}\n',
+        encoding="utf-8",
+    )
+    summary, _ = screen_file(
+        source, ColumnMapping(columns={"vessel": "ship <i>"}), BOOK, LISTS, threshold=90,
+        findings=tmp_path / "f.jsonl", rejects=tmp_path / "r.jsonl",
+    )  # fmt: skip
+    page = render_summary(summary, "html").decode()
+    assert "<b>ledger" not in page and "&lt;b&gt;ledger&amp;.jsonl" in page
+    assert "ship <i>" not in page and "ship &lt;i&gt;" in page
+    assert "<script" not in page and "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "dprk.supply.transportation-vehicles" in page and "rejected (could not be read)" in page
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.sections: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "section":
+                self.sections.append(dict(attrs)["id"] or "")
+
+    tags = Tags()
+    tags.feed(page)
+    assert tags.sections == ["summary", "rules", "inputs"]
+
+    path = tmp_path / "summary.xml"
+    path.write_bytes(render_summary(summary, "junit"))
+    suite = next(iter(JUnitXml.fromfile(str(path))))
+    cases = {c.name: c for c in suite}
+    violating = {rid for rid, counts in summary.by_rule.items() if counts.get("violation")}
+    assert violating and {n for n, c in cases.items() if any(isinstance(r, Failure) for r in c.result)} == violating
+    assert any(isinstance(r, Error) for r in cases["every row could be read"].result)
+    assert suite.failures == len(violating) and suite.errors == 1
+
+
 def test_distributed_screening_matches_the_single_machine_run(tmp_path: Path) -> None:
     ledger = _ledger(tmp_path, 4000)
     mapping = load_mapping(ROOT / "bench" / "ledger-mapping.yaml")

@@ -332,10 +332,10 @@ def validate(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown", "json"]),
+    type=click.Choice(["text", "markdown", "json", "html", "junit"]),
     default="text",
     show_default=True,
-    help="The matches (a name) or the summary (a file) as text/Markdown or JSON.",
+    help="The matches (a name: text/Markdown or JSON) or the summary (a file: also HTML or JUnit XML).",
 )
 @click.option("--mapping", "mapping_file", type=click.Path(path_type=Path), help="File: a YAML column mapping.")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="File: read FIELD from COLUMN; repeatable.")
@@ -424,11 +424,22 @@ def screen(
             workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit,
         )  # fmt: skip
         code = run_bulk(
-            Path(target), options, lists, name_threshold or DEFAULT_THRESHOLD, "json" if fmt == "json" else "markdown"
+            Path(target), options, lists, name_threshold or DEFAULT_THRESHOLD, "markdown" if fmt == "text" else fmt
         )
         if code:
             sys.exit(code)
         return
+    if fmt in ("html", "junit"):
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation("<command line>"),
+                    "bad-value",
+                    f"--format {fmt} is for screening a file; a name look-up prints text, Markdown or JSON",
+                    hint=f"no file named '{target}' was found; give a path to a .csv, .jsonl or .parquet file",
+                )
+            ]
+        )
     if not lists:
         raise InputError(
             [

@@ -88,7 +88,7 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
     finally:
         if bar is not None:
             bar.render_finish()
-    data = (summary.model_dump_json(indent=2) + "\n").encode() if fmt == "json" else summary_markdown(summary).encode()
+    data = render_summary(summary, fmt)
     if not opts.no_audit:
         from ..audit import append
 
@@ -117,6 +117,21 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
         if any(n and Verdict(k).rank <= worst for k, n in counts.items() if k != REJECTED):
             return 1
     return 0
+
+
+def render_summary(summary: BulkSummary, fmt: str) -> bytes:
+    """The summary in the format asked for: markdown (text), json, html or junit."""
+    if fmt == "json":
+        return (summary.model_dump_json(indent=2) + "\n").encode()
+    if fmt == "html":
+        from ..render.bulk_summary import render_bulk_html
+
+        return render_bulk_html(summary)
+    if fmt == "junit":
+        from ..render.bulk_summary import render_bulk_junit
+
+        return render_bulk_junit(summary)
+    return summary_markdown(summary).encode()
 
 
 def _bulk_record(summary: BulkSummary, findings: Path, data: bytes) -> AuditRecord:

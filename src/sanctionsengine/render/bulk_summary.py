@@ -1,0 +1,97 @@
+"""The summary of a bulk screening as HTML (for people and the case file) and JUnit XML (for CI).
+
+The flagged rows themselves are in the findings file (JSON lines or CSV); these formats carry the
+counts, what was read and with what, as the Markdown and JSON summaries do. HTML goes through
+the same autoescaping Jinja2 environment, stylesheet and chart as the scenario report; JUnit
+has one test case per rule that found something (a violation fails it) and one for the rows
+that could not be read (an error if any were set aside), so a pipeline can gate on either.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+from ..vocabulary import Verdict
+from .html_report import VERDICT_COLOURS, _environment
+
+if TYPE_CHECKING:
+    from ..bulk.run import BulkSummary
+
+REJECTED_COLOUR = "#3c3c3c"
+
+
+def _bars(s: BulkSummary) -> list[dict[str, object]]:
+    rows = [(v.label, v.value, VERDICT_COLOURS[v]) for v in Verdict] + [
+        ("rejected (could not be read)", "rejected", REJECTED_COLOUR)
+    ]
+    largest = max(s.by_verdict.values(), default=0) or 1
+    return [
+        {
+            "label": label,
+            "value": value,
+            "count": s.by_verdict.get(value, 0),
+            "colour": colour,
+            "width": round(100 * s.by_verdict.get(value, 0) / largest, 1),
+        }
+        for label, value, colour in rows
+    ]
+
+
+def render_bulk_html(s: BulkSummary) -> bytes:
+    outputs = [
+        (name, value)
+        for name, value in (
+            ("Findings", s.outputs.findings),
+            ("Rejected rows", s.outputs.rejects),
+            ("Verdicts", s.outputs.verdicts),
+        )
+        if value
+    ]
+    outcomes = [v for v in Verdict if v not in (Verdict.OUT_OF_SCOPE,)]
+    text = _environment().get_template("bulk.html.j2").render(s=s, bars=_bars(s), outcomes=outcomes, outputs=outputs)
+    return text.encode("utf-8")
+
+
+def render_bulk_junit(s: BulkSummary) -> bytes:
+    cases: list[ET.Element] = []
+    failures = errors = 0
+    for rid, counts in s.by_rule.items():
+        case = ET.Element("testcase", classname=rid.rsplit(".", 1)[0], name=rid)
+        text = ", ".join(f"{n:,} {o.replace('_', ' ')}" for o, n in counts.items())
+        if counts.get(Verdict.VIOLATION.value):
+            failures += 1
+            failure = ET.SubElement(case, "failure", message=f"{counts[Verdict.VIOLATION.value]:,} rows violate {rid}")
+            failure.text = f"{rid}: {text}; the rows are in {s.outputs.findings or 'the findings file'}"
+        else:
+            ET.SubElement(case, "system-out").text = f"{rid}: {text}"
+        cases.append(case)
+    read = ET.Element("testcase", classname="input", name="every row could be read")
+    rejected = s.by_verdict.get("rejected", 0)
+    if rejected:
+        errors += 1
+        error = ET.SubElement(read, "error", message=f"{rejected:,} rows could not be read")
+        error.text = f"see {s.outputs.rejects or 'the rejects file'} (row, line, what is wrong, the record)"
+    cases.append(read)
+    suites = ET.Element(
+        "testsuites", name=f"sanctionsengine bulk screening: {s.input.path}", tests=str(len(cases)),
+        failures=str(failures), errors=str(errors),
+    )  # fmt: skip
+    suite = ET.SubElement(
+        suites, "testsuite", name=s.input.path, tests=str(len(cases)), failures=str(failures), errors=str(errors),
+        skipped="0", timestamp=s.run.started_at,
+    )  # fmt: skip
+    props = ET.SubElement(suite, "properties")
+    for name, value in (
+        ("input.sha256", s.input.sha256),
+        ("input.rows", str(s.input.rows)),
+        ("rulebook.hash", str(s.rulebook["hash"])),
+        ("run.id", s.run.id),
+        ("sanctionsengine", s.tools.sanctionsengine),
+        ("durable-rules", s.tools.durable_rules),
+    ):
+        ET.SubElement(props, "property", name=name, value=value)
+    suite.extend(cases)
+    ET.indent(suites)
+    data: bytes = ET.tostring(suites, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
