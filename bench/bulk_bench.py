@@ -117,14 +117,13 @@ def child(argv: list[str]) -> None:
 def _durable_one_by_one(path: Path, sample: int, book: object, mapping: object, lists: list) -> dict:  # type: ignore[type-arg]
     from sanctionsengine.bulk.read import plan, read_partition
     from sanctionsengine.bulk.rows import check, to_event
+    from sanctionsengine.bulk.run import _check_mapping
     from sanctionsengine.compile import scenario_facts
     from sanctionsengine.evaluation import prepared_engine
     from sanctionsengine.screening import Screener
 
     parts, _ = plan(path, "jsonl", sample or 10**9)
-    raw = read_partition(parts[0], ["txn_id", "ship_date", "kind", "exporter_country", "importer_country", "exporter",
-                                    "importer", "hs_code", "qty", "qty_unit", "unit_value_usd", "vessel_name",
-                                    "vessel_imo"])  # fmt: skip
+    raw = read_partition(parts[0], _check_mapping(path, "jsonl", mapping))  # type: ignore[arg-type]
     good, _ = check(raw.frame, mapping, book)  # type: ignore[arg-type]
     events = [to_event(r) for r in good.to_dicts()]
     screener = Screener(lists, 90)

@@ -49,6 +49,13 @@ class Tools(_Model):
     durable_rules: str
     python: str
 
+    @classmethod
+    def current(cls) -> Tools:
+        """The versions this process runs with."""
+        from .engine import durable_version
+
+        return cls(sanctionsengine=package_version(), durable_rules=durable_version(), python=platform.python_version())
+
 
 class RulebookInput(_Model):
     path: str
@@ -82,6 +89,17 @@ class ListInput(_Model):
     sha256: str
     generated: str
     entries: int
+
+    @classmethod
+    def of(cls, lst: ScreeningList) -> ListInput:
+        return cls(
+            kind=lst.kind,
+            title=lst.title,
+            path=lst.path,
+            sha256=lst.sha256,
+            generated=lst.generated,
+            entries=len(lst.entries),
+        )
 
 
 class Inputs(_Model):
@@ -123,7 +141,6 @@ def build_report(
     threshold: float = DEFAULT_THRESHOLD,
     sources_dir: str | None = None,
 ) -> Report:
-    from .engine import durable_version
 
     scn = loaded.scenario
     started = (started_at or datetime.now(UTC)).astimezone(UTC)
@@ -135,9 +152,7 @@ def build_report(
     checks = {s.source_id: s for s in evidence.sources}
     return Report(
         run=Run(id=run_id or uuid.uuid4().hex, started_at=started.isoformat(timespec="seconds")),
-        tools=Tools(
-            sanctionsengine=package_version(), durable_rules=durable_version(), python=platform.python_version()
-        ),
+        tools=Tools.current(),
         inputs=Inputs(
             rulebook=RulebookInput(
                 path=book.root, hash=book.hash, files=len(book.files), rules=len(book.rules), regime=book.regime.title
@@ -162,17 +177,7 @@ def build_report(
             screening_list="; ".join(lst.describe() for lst in lists)
             if lists
             else "none loaded: parties and vessels were not screened against the UN 1718 lists",
-            lists=[
-                ListInput(
-                    kind=lst.kind,
-                    title=lst.title,
-                    path=lst.path,
-                    sha256=lst.sha256,
-                    generated=lst.generated,
-                    entries=len(lst.entries),
-                )
-                for lst in (lists or [])
-            ],
+            lists=[ListInput.of(lst) for lst in (lists or [])],
             name_threshold=threshold,
         ),
         summary=Summary(

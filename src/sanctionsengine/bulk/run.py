@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import platform
 import shutil
 import uuid
 from collections import Counter
@@ -28,9 +27,8 @@ from pathlib import Path
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..engine import durable_version
 from ..errors import Diagnostic, InputError, SourceLocation
-from ..report import ListInput, Run, Tools, package_version
+from ..report import ListInput, Run, Tools
 from ..rulebook import Rulebook
 from ..screening import ScreeningList
 from ..vocabulary import Verdict
@@ -182,9 +180,7 @@ def screen_file(
         run=Run(
             id=run_id or uuid.uuid4().hex, started_at=(started_at or datetime.now(UTC)).isoformat(timespec="seconds")
         ),
-        tools=Tools(
-            sanctionsengine=package_version(), durable_rules=durable_version(), python=platform.python_version()
-        ),
+        tools=Tools.current(),
         input=InputFile(
             path=display_path(path),
             sha256=sha256,
@@ -194,17 +190,7 @@ def screen_file(
         ),
         mapping=mapping,
         rulebook={"path": book.root, "hash": book.hash, "rules": len(book.rules)},
-        lists=[
-            ListInput(
-                kind=lst.kind,
-                title=lst.title,
-                path=lst.path,
-                sha256=lst.sha256,
-                generated=lst.generated,
-                entries=len(lst.entries),
-            )
-            for lst in lists
-        ],
+        lists=[ListInput.of(lst) for lst in lists],
         name_threshold=threshold,
         as_of=as_of,
         by_verdict={**{v.value: counts.get(v.value, 0) for v in Verdict}, REJECTED: counts.get(REJECTED, 0)},

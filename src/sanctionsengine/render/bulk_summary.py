@@ -13,29 +13,12 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from ..vocabulary import Verdict
-from .html_report import VERDICT_COLOURS, _environment
+from .html_report import _environment, verdict_bars
 
 if TYPE_CHECKING:
     from ..bulk.run import BulkSummary
 
 REJECTED_COLOUR = "#3c3c3c"
-
-
-def _bars(s: BulkSummary) -> list[dict[str, object]]:
-    rows = [(v.label, v.value, VERDICT_COLOURS[v]) for v in Verdict] + [
-        ("rejected (could not be read)", "rejected", REJECTED_COLOUR)
-    ]
-    largest = max(s.by_verdict.values(), default=0) or 1
-    return [
-        {
-            "label": label,
-            "value": value,
-            "count": s.by_verdict.get(value, 0),
-            "colour": colour,
-            "width": round(100 * s.by_verdict.get(value, 0) / largest, 1),
-        }
-        for label, value, colour in rows
-    ]
 
 
 def render_bulk_html(s: BulkSummary) -> bytes:
@@ -49,7 +32,8 @@ def render_bulk_html(s: BulkSummary) -> bytes:
         if value
     ]
     outcomes = [v for v in Verdict if v not in (Verdict.OUT_OF_SCOPE,)]
-    text = _environment().get_template("bulk.html.j2").render(s=s, bars=_bars(s), outcomes=outcomes, outputs=outputs)
+    bars = verdict_bars(s.by_verdict, (("rejected (could not be read)", "rejected", REJECTED_COLOUR),))
+    text = _environment().get_template("bulk.html.j2").render(s=s, bars=bars, outcomes=outcomes, outputs=outputs)
     return text.encode("utf-8")
 
 

@@ -46,19 +46,25 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def chart(report: Report) -> list[dict[str, object]]:
-    """Bars of the verdict chart: label, count, colour and width in per cent of the largest."""
-    largest = max(report.summary.by_verdict.values(), default=0) or 1
+def verdict_bars(counts: dict[str, int], extra: tuple[tuple[str, str, str], ...] = ()) -> list[dict[str, object]]:
+    """Bars of a chart by verdict (then ``extra`` (label, key, colour) rows): label, count,
+    colour and width in per cent of the largest."""
+    rows = [(v.label, v.value, VERDICT_COLOURS[v]) for v in Verdict] + list(extra)
+    largest = max(counts.values(), default=0) or 1
     return [
         {
-            "label": v.label,
-            "value": v.value,
-            "count": report.summary.by_verdict.get(v.value, 0),
-            "colour": VERDICT_COLOURS[v],
-            "width": round(100 * report.summary.by_verdict.get(v.value, 0) / largest, 1),
+            "label": label,
+            "value": key,
+            "count": counts.get(key, 0),
+            "colour": colour,
+            "width": round(100 * counts.get(key, 0) / largest, 1),
         }
-        for v in Verdict
+        for label, key, colour in rows
     ]
+
+
+def chart(report: Report) -> list[dict[str, object]]:
+    return verdict_bars(report.summary.by_verdict)
 
 
 def render_html(report: Report) -> bytes:
