@@ -153,6 +153,15 @@ def test_duplicate_rule_id(tmp_path: Path) -> None:
     assert any("duplicate-id" in m and "dprk.export.machinery" in m and "already defined" in m for m in msgs), msgs
 
 
+def test_duplicate_group_and_coverage_paragraph(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    line = _mutate(root, "coverage.yaml", "- paragraph: 1718 OP5\n", "- paragraph: 1718 OP2\n")
+    _mutate(root, "commodities/export.yaml", "  - id: coal\n", "  - id: arms\n")
+    msgs = _errors(root)
+    assert any(f"coverage.yaml:{line}:" in m and "paragraph 1718 OP2 is already listed at" in m for m in msgs), msgs
+    assert any("export.yaml" in m and "commodity group 'arms' is already defined at" in m for m in msgs), msgs
+
+
 def test_exemption_must_name_existing_rule(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     _mutate(root, "oil.yaml", "excepts: [dprk.oil.aviation-fuel]", "excepts: [dprk.oil.aviation-fuels]")

@@ -10,11 +10,11 @@ content hash, never depend on the file system.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -141,6 +141,36 @@ def _rule_context(doc: YamlDocument) -> Any:
     return context
 
 
+T = TypeVar("T")
+
+
+def _first_of_each(
+    doc: YamlDocument,
+    section: str,
+    items: Sequence[T],
+    key: Callable[[T], str],
+    field_name: str,
+    places: dict[str, Placed],
+    diags: Diagnostics,
+    duplicate: Callable[[T, str], str],
+) -> list[T]:
+    """The items of ``section`` whose key no earlier item has, each placed; a repeated key is a
+    duplicate-id problem at its field, naming where the first one is."""
+    kept = []
+    for i, item in enumerate(items):
+        k = key(item)
+        if k in places:
+            diags.add(
+                Diagnostic(
+                    doc.location((section, i, field_name)), "duplicate-id", duplicate(item, str(places[k].location()))
+                )
+            )
+            continue
+        places[k] = Placed(doc, (section, i))
+        kept.append(item)
+    return kept
+
+
 def load_rulebook(root: Path | str) -> Rulebook:
     """Load, validate and check every file under ``root``; raise InputError with all problems."""
     from .checks import check_rulebook
@@ -224,19 +254,10 @@ def load_rulebook(root: Path | str) -> Rulebook:
             parsed, problems = validate(_GroupFile, data, doc)
             diags.extend(problems)
             if parsed is not None:
-                for i, g in enumerate(parsed.groups):
-                    key = f"group:{g.id}"
-                    if key in places:
-                        diags.add(
-                            Diagnostic(
-                                doc.location(("groups", i, "id")),
-                                "duplicate-id",
-                                f"commodity group '{g.id}' is already defined at {places[key].location()}",
-                            )
-                        )
-                        continue
-                    places[key] = Placed(doc, ("groups", i))
-                    groups.append(g)
+                groups += _first_of_each(
+                    doc, "groups", parsed.groups, lambda g: f"group:{g.id}", "id", places, diags,
+                    lambda g, at: f"commodity group '{g.id}' is already defined at {at}",
+                )  # fmt: skip
         elif "regime" in data:
             parsed, problems = validate(_RegimeFile, data, doc)
             diags.extend(problems)
@@ -262,19 +283,10 @@ def load_rulebook(root: Path | str) -> Rulebook:
             parsed, problems = validate(CoverageFile, data, doc)
             diags.extend(problems)
             if parsed is not None:
-                for i, entry in enumerate(parsed.coverage):
-                    key = f"coverage:{entry.paragraph}"
-                    if key in places:
-                        diags.add(
-                            Diagnostic(
-                                doc.location(("coverage", i, "paragraph")),
-                                "duplicate-id",
-                                f"paragraph {entry.paragraph} is already listed at {places[key].location()}",
-                            )
-                        )
-                        continue
-                    places[key] = Placed(doc, ("coverage", i))
-                    coverage.append(entry)
+                coverage += _first_of_each(
+                    doc, "coverage", parsed.coverage, lambda e: f"coverage:{e.paragraph}", "paragraph", places, diags,
+                    lambda e, at: f"paragraph {e.paragraph} is already listed at {at}",
+                )  # fmt: skip
         elif "conversions" in data:
             parsed, problems = validate(_ConversionFile, data, doc)
             diags.extend(problems)
