@@ -53,7 +53,7 @@ class CommodityGroup(BaseModel):
     includes: tuple[str, ...] = ()
     min_value_usd: float | None = Field(default=None, gt=0, description="Only goods valued above this")
     source: str
-    status: Status = Status.VERIFIED
+    status: Status = Field(description="verified against the text, or believed: always said, never assumed")
     note: str | None = None
 
     @field_validator("hs", "exclude_hs")

@@ -30,9 +30,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from .commodities import GroupIndex, hs_prefixes
+from .limits import MAX_FACT_PROPERTIES
 from .rulebook import Rulebook
 from .rules import Duty, RequiredFact, Rule, RuleVersion, Scope
 from .scenario import Event
@@ -81,6 +83,57 @@ class CompiledRulebook:
     @property
     def ruleset_name(self) -> str:
         return RULESET
+
+    @cached_property
+    def fact_keys(self) -> frozenset[str]:
+        """The keys a fact keeps when asserted (see :func:`trim_fact`)."""
+        return tested_keys(self.conditions)
+
+
+#: Keys every fact keeps whether or not a rule tests them: the engine's own bookkeeping.
+BOOKKEEPING = frozenset({"id", "sid", "ix", "rx", MARKER, RECORD_MARKER})
+
+
+def tested_keys(conditions: dict[str, dict[str, Any]]) -> frozenset[str]:
+    """Every fact key some condition could read: each key it tests and each name it refers to
+    (a join's ``{"m": "ix"}``). Over-inclusive on purpose: a string value that is not a key only
+    keeps a key no fact has; leaving out a tested key would change a verdict."""
+    found: set[str] = set(BOOKKEEPING)
+    stack: list[Any] = [cond.get("all", []) for cond in conditions.values()]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for k, v in item.items():
+                if not k.startswith("$"):
+                    found.add(k)
+                stack.append(v)
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            found.add(item)
+    return frozenset(found)
+
+
+def trim_fact(fact: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
+    """``fact`` without the keys no rule reads. An event that concerns 247 countries or lists 240
+    HS codes carries only the few its rules test, which keeps every fact far below durable-rules'
+    property limit (:data:`.limits.MAX_FACT_PROPERTIES`) while every match stays the same."""
+    return {k: v for k, v in fact.items() if k in keys}
+
+
+def fact_overflow(fact: dict[str, Any], keys: frozenset[str]) -> str | None:
+    """Why durable-rules cannot be given ``fact`` (too many tested properties), or None.
+
+    The one bound check: the scenario path refuses such an event with its location, the bulk
+    path rejects the row, and :meth:`.engine.Engine.run` refuses the call rather than crash."""
+    size = sum(1 for k in fact if k in keys)
+    if size <= MAX_FACT_PROPERTIES:
+        return None
+    return (
+        f"this event gives the engine {size} facts to test at once (HS codes, groups, kinds, flags, "
+        f"countries that rules test); at most {MAX_FACT_PROPERTIES} fit in one durable-rules fact "
+        "(MAX_FACT_PROPERTIES): split it into several events"
+    )
 
 
 def key(prefix: str, value: str) -> str:

@@ -17,6 +17,11 @@ durable-rules (2.0.28, unmaintained since 2020) is a Rete engine with sharp edge
   action here takes one parameter.
 - **Rulesets declared after the host exists are never registered**: one host is built per
   compiled rulebook, with all its rulesets, before any fact is asserted.
+- **A fact of 255 or more properties crashes the process** (SIGSEGV in the C engine). A fact
+  keeps only the keys some rule tests (:func:`.compile.trim_fact`: an event that concerns 247
+  countries carries the one country rules test), and a fact still past
+  :data:`.limits.MAX_FACT_PROPERTIES` is refused before anything is asserted
+  (:func:`.compile.fact_overflow`, which the scenario and bulk paths call first).
 - **The alpha network is walked with a fixed stack of 64 nodes** (``MAX_STACK_SIZE`` in
   durable's events.c): a fact that passes the first tests of more rules than that under one
   node fails with error 303, and the session may then crash the process. :mod:`.compile` spells
@@ -37,7 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .alphanet import split
-from .compile import RECORD_MARKER, SEEN, SEEN_RECORD, CompiledRulebook
+from .compile import RECORD_MARKER, SEEN, SEEN_RECORD, CompiledRulebook, fact_overflow, tested_keys, trim_fact
 from .errors import EngineFailure, EngineTimeout, EngineUnavailable
 
 #: Pinned in pyproject.toml; reported in every report.
@@ -121,6 +126,7 @@ class Engine:
         self._broken = False
         conditions = _conditions if _conditions is not None else compiled.conditions
         self._host_conditions = conditions
+        self.fact_keys = compiled.fact_keys if _conditions is None else tested_keys(conditions)
         self._rulesets: dict[str, dict[str, Any]] = {}
         for n, names in enumerate(split(conditions)):
             ruleset = {name: {**conditions[name], "run": self._action(name)} for name in names}
@@ -167,11 +173,21 @@ class Engine:
         with self._lock:
             if self._broken:
                 raise EngineFailure("this engine was stopped by an earlier failed run; build a new one")
+            for fact in facts:  # durable's C engine crashes the process on a fact that is too large
+                problem = fact_overflow(fact, self.fact_keys)
+                if problem is not None:
+                    ix = fact.get("ix", fact.get("rx"))
+                    raise EngineFailure(f"not asserted: {problem}", event_id=None if ix is None else str(ix))
             sid = uuid.uuid4().hex
+            keys = self.fact_keys
             # records first: an absence ($not) is judged when the dealing is asserted, against the
             # records already there, and a match made then is not withdrawn by a later record
-            records = [{**f, "sid": sid, "id": f"{sid}-{f['id']}"} for f in facts if f.get(RECORD_MARKER)]
-            events = [{**f, "sid": sid, "id": f"{sid}-{f['id']}"} for f in facts if not f.get(RECORD_MARKER)]
+            records = [
+                {**trim_fact(f, keys), "sid": sid, "id": f"{sid}-{f['id']}"} for f in facts if f.get(RECORD_MARKER)
+            ]
+            events = [
+                {**trim_fact(f, keys), "sid": sid, "id": f"{sid}-{f['id']}"} for f in facts if not f.get(RECORD_MARKER)
+            ]
             facts = records + events
             self._matches = []
             self._abort = None

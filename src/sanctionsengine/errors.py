@@ -18,6 +18,7 @@ loaders gather all of them and raise one :class:`InputError`, so a user fixes a 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -39,7 +40,18 @@ CODES: dict[str, str] = {
     "source-mismatch": "A source file's SHA-256 differs from the one the scenario records.",
     "file-not-found": "A file or directory named on the command line or in a file is missing.",
     "bad-file": "A file could not be read as the expected format.",
+    "limit": "A file is past one of the bounds on what an input may cost (size, depth, aliases, counts).",
 }
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to write on one terminal line: control characters (newlines, ESC...), lone
+    surrogates and line separators become visible escapes (``\\n``, ``\\x1b``, ``\\ud800``), so
+    that a value from a file can neither split a diagnostic line nor drive the terminal."""
+    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -82,7 +94,7 @@ class Diagnostic:
         text = ": ".join(parts) + ": " + self.message
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return printable(text)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.location.file, self.location.line, self.location.col, self.message)

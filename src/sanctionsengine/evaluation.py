@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from .compile import CompiledRulebook, compile_rulebook, scenario_facts
+from .compile import CompiledRulebook, compile_rulebook, fact_overflow, scenario_facts
 from .engine import DEFAULT_TIMEOUT, Engine
 from .errors import Diagnostic, InputError, SourceLocation
 from .evidence import EvidenceCheck, check_evidence
@@ -53,6 +53,16 @@ def judge_scenario(
     screener = Screener(lists or [], threshold)
     screenings = [screener.screen_event(e) for e in loaded.scenario.events]
     facts = scenario_facts(loaded.scenario.events, "run", screenings)
+    oversized = []
+    for fact in facts:
+        problem = fact_overflow(fact, engine.fact_keys)
+        if problem is not None:
+            i = int(fact.get("ix", fact.get("rx", 0)))
+            where = loaded.doc.location(("events", i))
+            context = f"event {loaded.scenario.events[i].id}"
+            oversized.append(Diagnostic(where, "limit", problem, context=context))
+    if oversized:
+        raise InputError(oversized)
     matches = engine.run(facts)
     return judge(book, engine.compiled, loaded, matches, evidence or EvidenceCheck((), {}), screenings)
 

@@ -45,7 +45,7 @@ def parse_unit(value: Any) -> Unit:
 class Quantity(BaseModel):
     """How much: a value with its unit, or ``unknown: true`` with a note saying why."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     value: float | None = Field(default=None, ge=0)
     unit: Unit | None = None
@@ -148,7 +148,7 @@ def convert(value: float, source: Unit, target: Unit) -> float:
 class ConversionFactor(BaseModel):
     """One product's factor in a cited conversion chart."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     product: str = Field(description="Commodity group id of the product, e.g. gasoil-diesel")
     factor: float = Field(gt=0)
@@ -159,7 +159,7 @@ class ConversionFactor(BaseModel):
 class ConversionTable(BaseModel):
     """Product-specific factors from one unit to another (tonnes of diesel to barrels, say)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     id: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
     title: str

@@ -28,7 +28,7 @@ EVENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 @lru_cache(maxsize=512)
@@ -39,6 +39,8 @@ def _alpha2(text: str) -> bool:
 def country_code(value: Any) -> str:
     """Validate an ISO 3166-1 alpha-2 code, suggesting the right one for names and alpha-3 codes."""
     text = str(value).strip()
+    if text != str(value):  # said, not silently read: a padded cell may be a cut-off value
+        raise ValueError(f"country code '{value}' has spaces around it; write '{text}'")
     if len(text) == 2 and text.isalpha() and _alpha2(text.upper()):
         if text != text.upper():
             raise ValueError(f"country code '{text}' must be upper case: '{text.upper()}'")
@@ -115,6 +117,8 @@ class Commodity(_Strict):
             value = [value]
         out = []
         for code in value or []:
+            if str(code) != str(code).strip():
+                raise ValueError(f"HS code '{code}' has spaces around it; write '{str(code).strip()}'")
             normalize_hs(str(code))  # raises with a clear message
             out.append(str(code))
         return out

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -31,10 +30,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import Diagnostic, InputError, SourceLocation
+from .limits import MAX_JSON_BYTES, MAX_LIST_BYTES, parse_json, read_limited
 from .yamlfile import display_path
 
 DEFAULT_THRESHOLD = 90.0
@@ -143,16 +144,17 @@ def _date(text: str) -> date | None:
 def load_un_list(path: Path, list_type: str = "DPRK") -> ScreeningList:
     """The UN consolidated list (XML) or an extract of it; only ``list_type`` records are kept."""
     from defusedxml import ElementTree as SafeET
-    from defusedxml.common import DefusedXmlException
+    from defusedxml.common import DefusedXmlException, DTDForbidden
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            [Diagnostic(SourceLocation(display_path(path)), "file-not-found", exc.strerror or "cannot read the list")]
+    raw = read_limited(path, display_path(path), MAX_LIST_BYTES)
+    try:  # the UN list has no DTD; one (an external one above all) is refused, not silently loaded
+        root = SafeET.fromstring(raw, forbid_dtd=True)
+    except DTDForbidden as exc:
+        where = f" ({exc.sysid})" if exc.sysid else ""
+        raise _problem(
+            path,
+            f"refused unsafe XML: it declares a document type (<!DOCTYPE {exc.name}>{where}); the UN list has none",
         ) from None
-    try:
-        root = SafeET.fromstring(raw)
     except DefusedXmlException as exc:
         raise _problem(path, f"refused unsafe XML ({type(exc).__name__})") from None
     except SafeET.ParseError as exc:
@@ -205,29 +207,51 @@ def load_un_list(path: Path, list_type: str = "DPRK") -> ScreeningList:
     )
 
 
+def _vessel_rows(data: Any, path: Path) -> list[dict[str, object]]:
+    """The rows of a vessels JSON, or a diagnostic naming the first part of the wrong shape."""
+    if not isinstance(data, dict) or not isinstance(data.get("vessels"), list):
+        got = type(data).__name__ if not isinstance(data, dict) else "no 'vessels' list"
+        raise _problem(path, f"not a designated-vessels list: expected an object with a 'vessels' list ({got})")
+    rows: list[dict[str, object]] = data["vessels"]
+    for n, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise _problem(
+                path, f"not a designated-vessels list: vessels[{n}] is a {type(row).__name__}, not an object"
+            )
+        designations = row.get("designations")
+        if designations is not None and not isinstance(designations, list):
+            raise _problem(path, f"not a designated-vessels list: vessels[{n}].designations is not a list")
+    return rows
+
+
 def load_vessel_list(path: Path) -> ScreeningList:
     """The 1718 Designated Vessels List as JSON (``{"meta": ..., "vessels": [...]}``) or CSV."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            [Diagnostic(SourceLocation(display_path(path)), "file-not-found", exc.strerror or "cannot read the list")]
-        ) from None
+    display = display_path(path)
     rows: list[dict[str, object]]
     edition = "undated"
-    try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(raw.decode("utf-8"))
-            rows = data["vessels"]
-            edition = str(data.get("meta", {}).get("list_version", "undated"))
-        else:
-            rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise _problem(path, f"not a designated-vessels list (JSON with 'vessels', or CSV): {exc}") from None
+    is_json = path.suffix.lower() == ".json"
+    raw = read_limited(path, display, MAX_JSON_BYTES if is_json else MAX_LIST_BYTES)
+    if is_json:
+        data = parse_json(raw, display)
+        rows = _vessel_rows(data, path)
+        meta = data.get("meta")
+        edition = str(meta.get("list_version", "undated")) if isinstance(meta, dict) else "undated"
+    else:
+        try:
+            rows = [
+                {k: v for k, v in row.items() if isinstance(k, str)}  # cells past the header have no name
+                for row in csv.DictReader(raw.decode("utf-8-sig").splitlines())
+            ]
+        except (ValueError, csv.Error) as exc:
+            raise _problem(path, f"not a designated-vessels list (JSON with 'vessels', or CSV): {exc}") from None
     entries = []
     for row in rows:
         names = row.get("names")
-        names_list = names if isinstance(names, list) else [n.strip() for n in str(names or "").split(";") if n.strip()]
+        names_list = (
+            [n.strip() for n in names if isinstance(n, str) and n.strip()]
+            if isinstance(names, list)
+            else [n.strip() for n in str(names or "").split(";") if n.strip()]
+        )
         if not names_list:
             continue
         imo = str(row.get("imo_number") or "").strip() or None

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import Diagnostic, InputError, SourceLocation
+from .limits import MAX_JSON_BYTES, parse_json, read_limited
 from .render.json_report import report_dict
 from .report import Report
 from .rulebook import bundled_rules_path, load_rulebook
@@ -39,17 +40,9 @@ def _problem(where: str, message: str, code: str = "bad-file") -> InputError:
 
 
 def load_report(path: Path) -> tuple[Report, bytes]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise _problem(display_path(path), exc.strerror or "cannot read the report", "file-not-found") from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", 0)
-        raise InputError(
-            [Diagnostic(SourceLocation(display_path(path), line), "bad-file", f"not a JSON report: {exc}")]
-        ) from None
+    display = display_path(path)
+    raw = read_limited(path, display, MAX_JSON_BYTES)
+    data = parse_json(raw, display)
     try:
         return Report.model_validate(data), raw
     except ValidationError as exc:

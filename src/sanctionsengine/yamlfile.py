@@ -4,10 +4,17 @@ PyYAML's loaders forget where values came from and silently keep the last of two
 Here a file is composed into nodes first, so that every value keeps its line and column, a
 repeated key is a diagnostic, and dates stay text until pydantic parses them (YAML would turn
 ``2017-12-22`` into a ``date`` and ``2017-13-01`` into a string, which hides typos).
+
+Plain scalars are read by the YAML 1.2 core schema, not PyYAML's YAML 1.1: ``NO`` (Norway),
+``on``, ``y`` stay words (1.1 made them booleans), ``0755`` is a decimal number and ``1:20`` is
+text, not 80. Only the core tags are accepted; any other (``!!python/name:...``, ``!!binary``)
+is a located diagnostic, never constructed. Aliases are refused and nesting is bounded as
+:mod:`.limits` says, so a few hundred bytes cannot expand into gigabytes ("billion laughs").
 """
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -19,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, InputError, SourceLocation, did_you_mean
+from .limits import MAX_DEPTH, MAX_EVENTS, MAX_ITEMS, MAX_STRING, MAX_YAML_ALIASES, MAX_YAML_BYTES, read_limited
 
 Loc = tuple[str | int, ...]
 
@@ -46,16 +54,116 @@ class YamlDocument:
         return tuple(loc) in self.positions
 
 
+_CORE = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+class _Refused(Exception):
+    def __init__(self, mark: yaml.Mark, message: str) -> None:
+        self.mark = mark
+        self.message = message
+
+
+try:  # libyaml's parser, ten times faster than PyYAML's own, when PyYAML was built with it
+    from yaml.cyaml import CParser as _FastParser
+
+    class _Base(yaml.composer.Composer, _FastParser, yaml.resolver.Resolver):  # type: ignore[misc]
+        def __init__(self, stream: str) -> None:
+            _FastParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+
+    class _Base(yaml.SafeLoader):  # type: ignore[no-redef]
+        pass
+
+
+class _Loader(_Base):
+    """A YAML parser feeding PyYAML's composer, with the YAML 1.2 core schema, no aliases and a
+    bounded depth. Nothing is constructed here."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_YAML_ALIASES:
+                raise _Refused(
+                    self._mark(),
+                    "YAML aliases ('*name') are not accepted in sanctionsengine files; write the value out",
+                )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(self._mark(), f"nested deeper than {MAX_DEPTH} levels")
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
+
+    def _mark(self) -> yaml.Mark:
+        return self.peek_event().start_mark  # type: ignore[no-untyped-call, no-any-return]
+
+
+_Loader.yaml_implicit_resolvers = {}  # only the core schema's, added below; never PyYAML 1.1's
+for _tag, _pattern, _first in (
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (_NULL, r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    (_INT, r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        _FLOAT,
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+.0123456789",
+    ),
+    (_CORE + "merge", r"^<<$", "<"),
+):
+    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+
+
+def _core_scalar(tag: str, text: str) -> Any:
+    """A plain or tagged scalar by the YAML 1.2 core schema; ValueError when it is not one."""
+    if tag == _STR:
+        return text
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        if text.lower() not in ("true", "false"):
+            raise ValueError(f"'{text}' is not a boolean; write true or false")
+        return text.lower() == "true"
+    if tag == _INT:
+        body = text.lstrip("+-")
+        sign = -1 if text.startswith("-") else 1
+        if body.startswith("0o"):
+            return sign * int(body[2:], 8)
+        if body.startswith("0x"):
+            return sign * int(body[2:], 16)
+        return int(text, 10)
+    if tag == _FLOAT:
+        lowered = text.lower()
+        if lowered.lstrip("+-") == ".inf":
+            return float("-inf") if lowered.startswith("-") else float("inf")
+        if lowered == ".nan":
+            return float("nan")
+        return float(text)
+    raise ValueError(f"the YAML tag '{tag.replace(_CORE, '!!')}' is not accepted; only plain values are")
+
+
 class _Composer:
     def __init__(self, file: str) -> None:
         self.file = file
         self.positions: dict[Loc, tuple[int, int]] = {}
         self.problems: list[Diagnostic] = []
-        self._constructor = yaml.SafeLoader("")
 
     def build(self, node: yaml.Node, path: Loc, mark: yaml.Mark | None = None) -> Any:
         where = mark or node.start_mark
         self.positions[path] = (where.line + 1, where.column + 1)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in (_CORE + "map", _CORE + "seq"):
+            self._problem(node, path, "bad-value", f"the YAML tag '{node.tag.replace(_CORE, '!!')}' is not accepted")
+            return None
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -66,6 +174,9 @@ class _Composer:
                 # does not turn a key such as `on` or `no` into a boolean
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
                 if not isinstance(key, str):
+                    self._problem(key_node, path, "bad-value", "mapping keys must be plain words")
+                    continue
+                if len(key) > MAX_STRING or _SURROGATE.search(key):
                     self._problem(key_node, path, "bad-value", "mapping keys must be plain words")
                     continue
                 if key in result:
@@ -80,13 +191,37 @@ class _Composer:
                 result[key] = self.build(value_node, path + (key,), key_node.start_mark)
             return result
         if isinstance(node, yaml.SequenceNode):
+            bound, what = (MAX_EVENTS, "events") if path == ("events",) else (MAX_ITEMS, "items")
+            if len(node.value) > bound:
+                self._problem(
+                    node, path, "limit", f"{len(node.value):,} {what} in one list; at most {bound:,} are accepted"
+                )
+                return []
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        return self._scalar(node, path)
 
-    def _scalar(self, node: yaml.Node) -> Any:
+    def _scalar(self, node: yaml.Node, path: Loc) -> Any:
+        text = str(node.value)
+        if len(text) > MAX_STRING:
+            self._problem(
+                node, path, "limit", f"a text of {len(text):,} characters; at most {MAX_STRING:,} are accepted"
+            )
+            return None
+        if _SURROGATE.search(text):
+            self._problem(
+                node, path, "bad-value", "holds a lone UTF-16 surrogate (such as \\ud800), which is not a character"
+            )
+            return None
         if node.tag == _TIMESTAMP:
-            return node.value  # keep dates as text; the models parse and check them
-        return self._constructor.construct_object(node, deep=True)
+            return text  # keep dates as text; the models parse and check them
+        try:
+            return _core_scalar(node.tag, text)
+        except ValueError as exc:
+            message = str(exc)
+            if node.tag == _INT and "digits" in message:
+                message = f"a number of {len(text):,} digits is too long"
+            self._problem(node, path, "bad-value", message)
+            return None
 
     def _problem(self, node: yaml.Node, path: Loc, code: str, message: str) -> None:
         mark = node.start_mark
@@ -106,8 +241,12 @@ def display_path(path: Path | str) -> str:
 
 def parse_yaml(text: str, file: str) -> YamlDocument:
     """Parse YAML text; raise :class:`InputError` with every problem found."""
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
+    except _Refused as exc:
+        where = SourceLocation(file, exc.mark.line + 1, exc.mark.column + 1)
+        raise InputError([Diagnostic(where, "limit", exc.message)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -115,8 +254,15 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         if exc.context:
             problem = f"{exc.context.strip()}: {problem}"
         raise InputError([Diagnostic(SourceLocation(file, line, col), "yaml-syntax", problem)]) from None
-    except yaml.YAMLError as exc:  # e.g. a reader error on bad characters
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file (ESC, NUL...)
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        message = f"unacceptable character #x{exc.character:04x}: {exc.reason}"
+        raise InputError([Diagnostic(SourceLocation(file, line, col), "yaml-syntax", message)]) from None
+    except yaml.YAMLError as exc:
         raise InputError([Diagnostic(SourceLocation(file, 1, 1), "yaml-syntax", str(exc))]) from None
+    finally:
+        loader.dispose()
     composer = _Composer(file)
     data = composer.build(node, ()) if node is not None else None
     if composer.problems:
@@ -127,14 +273,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
 def read_text(path: Path, display: str | None = None) -> tuple[str, bytes, str]:
     """Read a UTF-8 file: (text, raw bytes, display name); problems become InputError."""
     name = display or display_path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Diagnostic(SourceLocation(name), "file-not-found", "no such file")]) from None
-    except IsADirectoryError:
-        raise InputError([Diagnostic(SourceLocation(name), "bad-file", "is a directory; expected a file")]) from None
-    except OSError as exc:
-        raise InputError([Diagnostic(SourceLocation(name), "bad-file", exc.strerror or str(exc))]) from None
+    raw = read_limited(path, name, MAX_YAML_BYTES)
     try:
         return raw.decode("utf-8"), raw, name
     except UnicodeDecodeError as exc:
@@ -256,6 +395,10 @@ def validation_diagnostics(
             message = f"'{err.get('input')}' is not a date; expected YYYY-MM-DD (a real calendar day)"
         elif etype == "value_error":
             message = message.removeprefix("Value error, ")
+        elif etype in ("finite_number", "float_type") and isinstance(err.get("input"), (int, float, str)):
+            shown = str(err.get("input"))
+            shown = shown if len(shown) <= 40 else f"{shown[:20]}...({len(shown):,} characters)"
+            message = f"'{shown}' is not a finite number; give the amount in ordinary digits"
         else:
             got = err.get("input")
             if not isinstance(got, (dict, list)):
