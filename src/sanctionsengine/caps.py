@@ -110,13 +110,16 @@ def _to_unit(
             status=Status.VERIFIED,
         )
     table = tables.get(cap.convert_with or "")
-    if table is not None and table.from_unit == unit and table.to_unit == limit.unit:
+    if table is not None and table.to_unit == limit.unit and convertible(unit, table.from_unit):
+        # kilograms to tonnes dimensionally, then the table's product factor from tonnes
         factor_row, default = table.factor_for(groups_of_event)
-        return value * factor_row.factor, Conversion(
+        first = convert(1.0, unit, table.from_unit)
+        step = "" if unit == table.from_unit else f"{unit.value} to {table.from_unit.value} (pint, x{first:g}), then "
+        return value * first * factor_row.factor, Conversion(
             from_unit=unit,
             to_unit=limit.unit,
-            factor=factor_row.factor,
-            method=f"{table.title}, product '{factor_row.product}'"
+            factor=first * factor_row.factor,
+            method=f"{step}{table.title}, product '{factor_row.product}'"
             + (" (product not stated: default)" if default else ""),
             source=factor_row.source,
             status=factor_row.status,

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import CODES
+from .limits import LIMITS
 from .rulebook import Rulebook, bundled_rules_path, load_rulebook
 from .vocabulary import (
     CONFIDENCE_MEANING,
@@ -118,6 +119,12 @@ def errors_reference() -> str:
         "`file:line:col: code: context: path: message (hint)`, all at once, sorted by place; the\n"
         "command exits with status 2. `--diagnostics-format json` gives the same records as JSON.\n",
         "| Code | Meaning |\n|---|---|\n" + "".join(f"| `{code}` | {meaning} |\n" for code, meaning in CODES.items()),
+        "## Limits\n",
+        "What one input may cost is bounded (`sanctionsengine.limits`); a file past a bound gets one\n"
+        "`limit` line at the place it was crossed, before the work is done. Only regular files are read:\n"
+        "a named pipe, socket or device is refused from its `stat` alone, without being opened.\n",
+        "| Limit | Value | Bounds |\n|---|---|---|\n"
+        + "".join(f"| `{lim.name}` | {lim.value:,} | {lim.meaning} |\n" for lim in LIMITS),
     ]
     return "\n".join(out)
 

@@ -7,6 +7,7 @@ here; :func:`convert` refuses a conversion it has no factor for.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import did_you_mean
-from .vocabulary import UNIT_ALIASES, Status, Unit
+from .vocabulary import AMBIGUOUS_UNITS, UNIT_ALIASES, Status, Unit
 
 
 class Qualifier(StrEnum):
@@ -27,7 +28,9 @@ class Qualifier(StrEnum):
 def parse_unit(value: Any) -> Unit:
     if isinstance(value, Unit):
         return value
-    text = str(value).strip().lower()
+    text = re.sub(r"[\s_]+", "-", str(value).strip().lower())
+    if text in AMBIGUOUS_UNITS:
+        raise ValueError(f"the unit '{value}' is ambiguous: {AMBIGUOUS_UNITS[text]}")
     if text in Unit._value2member_map_:
         return Unit(text)
     if text in UNIT_ALIASES:

@@ -254,15 +254,37 @@ class Unit(StrEnum):
 #: Units that count items, so that a total value can be divided into a value per item.
 COUNTABLE_UNITS = frozenset({Unit.PIECE, Unit.VEHICLE, Unit.VESSEL})
 
+#: Units refused because they name different amounts: the message says which to write instead.
+AMBIGUOUS_UNITS: dict[str, str] = {
+    "ton": "a short ton (907 kg), a long ton (1,016 kg) or a metric tonne (1,000 kg)? write 'tonne' for metric",
+    "tons": "short tons (907 kg), long tons (1,016 kg) or metric tonnes (1,000 kg)? write 'tonne' for metric",
+    "gallon": "a US gallon (3.785 l) or an imperial gallon (4.546 l)? give the amount in litres or barrels",
+    "gallons": "US gallons (3.785 l) or imperial gallons (4.546 l)? give the amount in litres or barrels",
+}
+
 UNIT_ALIASES: dict[str, Unit] = {
     "bbl": Unit.BARREL,
     "barrels": Unit.BARREL,
     "t": Unit.TONNE,
     "tonnes": Unit.TONNE,
-    "tons": Unit.TONNE,
+    "mt": Unit.TONNE,
     "metric-ton": Unit.TONNE,
+    "metric-tons": Unit.TONNE,
+    "metric-tonne": Unit.TONNE,
+    "metric-tonnes": Unit.TONNE,
+    "kilograms": Unit.KILOGRAM,
+    "kilogramme": Unit.KILOGRAM,
+    "kilogrammes": Unit.KILOGRAM,
+    "kgs": Unit.KILOGRAM,
     "kl": Unit.KILOLITRE,
     "kilolitres": Unit.KILOLITRE,
+    "kiloliter": Unit.KILOLITRE,
+    "kiloliters": Unit.KILOLITRE,
+    "liter": Unit.LITRE,
+    "liters": Unit.LITRE,
+    "cubic-meter": Unit.CUBIC_METRE,
+    "cubic-meters": Unit.CUBIC_METRE,
+    "cubic-metres": Unit.CUBIC_METRE,
     "l": Unit.LITRE,
     "litres": Unit.LITRE,
     "m3": Unit.CUBIC_METRE,

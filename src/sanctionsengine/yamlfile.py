@@ -57,6 +57,8 @@ class YamlDocument:
 _CORE = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: C0 controls but tab and newlines, DEL and C1: they drive terminals and are not allowed in XML
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class _Refused(Exception):
@@ -66,7 +68,9 @@ class _Refused(Exception):
 
 
 try:  # libyaml's parser, ten times faster than PyYAML's own, when PyYAML was built with it
-    from yaml.cyaml import CParser as _FastParser
+    from yaml import cyaml
+
+    _FastParser: Any = cyaml.CParser  # type: ignore[attr-defined]
 
     class _Base(yaml.composer.Composer, _FastParser, yaml.resolver.Resolver):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:
@@ -106,7 +110,9 @@ class _Loader(_Base):
             self._depth -= 1
 
     def _mark(self) -> yaml.Mark:
-        return self.peek_event().start_mark  # type: ignore[no-untyped-call, no-any-return]
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        mark: yaml.Mark = event.start_mark
+        return mark
 
 
 _Loader.yaml_implicit_resolvers = {}  # only the core schema's, added below; never PyYAML 1.1's
@@ -210,6 +216,13 @@ class _Composer:
         if _SURROGATE.search(text):
             self._problem(
                 node, path, "bad-value", "holds a lone UTF-16 surrogate (such as \\ud800), which is not a character"
+            )
+            return None
+        control = _CONTROL.search(text)
+        if control:
+            code = control.group().encode("unicode_escape").decode("ascii")
+            self._problem(
+                node, path, "bad-value", f"holds the control character {code}, which is not text (a terminal obeys it)"
             )
             return None
         if node.tag == _TIMESTAMP:

@@ -6,6 +6,7 @@ same way), so every output format says the same thing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ..report import Report
@@ -27,7 +28,18 @@ def render(report: Report, fmt: str) -> bytes:
         renderer = RENDERERS[fmt]
     except KeyError:
         raise ValueError(f"unknown format '{fmt}'; expected one of {', '.join(sorted(RENDERERS))}") from None
-    return renderer(report)
+    data = renderer(report)
+    if fmt == "markdown":  # read on terminals: no control character from an input reaches one raw
+        data = terminal_safe(data.decode("utf-8")).encode("utf-8")
+    return data
 
 
-__all__ = ["RENDERERS", "render", "render_html", "render_json", "render_junit", "render_markdown"]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control characters other than tab and newline shown as escapes (``\\x1b``)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+__all__ = ["RENDERERS", "render", "render_html", "render_json", "render_junit", "render_markdown", "terminal_safe"]
