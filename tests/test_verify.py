@@ -90,5 +90,5 @@ def test_not_a_report_is_a_clear_error(tmp_path: Path) -> None:
     broken = tmp_path / "y.json"
     broken.write_text('{\n  "a": \n}')
     result = run_cli("verify", str(broken))
-    assert result.returncode == 2 and f"{broken}:3: bad-file: not a JSON report" in result.stderr
+    assert result.returncode == 2 and f"{broken}:3:1: bad-file: not a JSON report" in result.stderr
     assert "Traceback" not in result.stderr

@@ -127,7 +127,7 @@ def _too_big(display: str, size: int, max_bytes: int) -> Diagnostic:
     )
 
 
-def parse_json(raw: bytes, display: str) -> Any:
+def parse_json(raw: bytes, display: str, what: str = "JSON") -> Any:
     """A JSON document from bytes, every failure a located diagnostic: bad UTF-8, bad JSON (with
     its line and column), nesting deeper than :data:`MAX_DEPTH`, numbers out of range."""
     try:
@@ -140,14 +140,14 @@ def parse_json(raw: bytes, display: str) -> Any:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(
-            [Diagnostic(SourceLocation(display, exc.lineno, exc.colno), "bad-file", f"not JSON: {exc.msg}")]
+            [Diagnostic(SourceLocation(display, exc.lineno, exc.colno), "bad-file", f"not {what}: {exc.msg}")]
         ) from None
     except RecursionError:
         raise InputError(
             [limit_problem(SourceLocation(display), f"JSON nested deeper than {MAX_DEPTH} levels")]
         ) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        raise InputError([Diagnostic(SourceLocation(display), "bad-file", f"not JSON: {exc}")]) from None
+        raise InputError([Diagnostic(SourceLocation(display), "bad-file", f"not {what}: {exc}")]) from None
     deepest, surrogate = _walk(data)
     if deepest > MAX_DEPTH:
         raise InputError([limit_problem(SourceLocation(display), f"JSON nested deeper than {MAX_DEPTH} levels")])

@@ -42,7 +42,7 @@ def _problem(where: str, message: str, code: str = "bad-file") -> InputError:
 def load_report(path: Path) -> tuple[Report, bytes]:
     display = display_path(path)
     raw = read_limited(path, display, MAX_JSON_BYTES)
-    data = parse_json(raw, display)
+    data = parse_json(raw, display, "a JSON report")
     try:
         return Report.model_validate(data), raw
     except ValidationError as exc:
