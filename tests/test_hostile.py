@@ -467,3 +467,45 @@ def test_a_scenario_event_past_the_bound_is_a_located_limit(monkeypatch: pytest.
     lines = err.value.diagnostics.lines()
     assert (len(lines) == 2 and lines[0].startswith(f"{path.name}:5:")) or ":5:" in lines[0]
     assert all(": limit: event " in line and "MAX_FACT_PROPERTIES" in line for line in lines)
+
+
+def test_a_ledger_reads_the_tonne_spellings_and_refuses_tons(tmp_path: Path) -> None:
+    header = "txn_id,ship_date,kind,exporter_country,importer_country,hs_code,qty,qty_unit\n"
+    rows = "".join(
+        f"t{n},2024-03-01,transfer,RU,KP,2710,1000,{unit}\n"
+        for n, unit in enumerate(["tons", "metric tons", "kg", "MT"])
+    )
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(header + rows, encoding="utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "columns: {id: txn_id, date: ship_date, kind: kind, supplier: exporter_country, "
+        "recipient: importer_country, hs: hs_code, quantity: qty, unit: qty_unit}\n",
+        encoding="utf-8",
+    )
+    rejects = tmp_path / "rejects.jsonl"
+    result = _cli(
+        "screen", str(ledger), "--mapping", str(mapping), "--list", str(UN_LIST), "--no-audit",
+        "--rejects", str(rejects), "--findings", str(tmp_path / "findings.jsonl"),
+    )  # fmt: skip
+    assert result.exit_code == 2, result.stderr
+    [reject] = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
+    assert reject["line"] == 2 and "'tons' is ambiguous" in reject["reason"]
+
+
+def test_no_hostile_scenario_reaches_exit_3() -> None:
+    """Exit 3 is for internal faults: every hostile input class above is bad input (2)."""
+    for path in sorted(HOSTILE.glob("*.yaml")):
+        if path.name == "expected.yaml":
+            continue
+        result = _cli("evaluate", str(path), "--list", str(UN_LIST), "--no-audit")
+        assert result.exit_code == 2, (path.name, result.exit_code, result.stderr)
+        assert "internal error" not in result.stderr, (path.name, result.stderr)
+
+
+def test_every_limit_is_in_the_readme() -> None:
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for limit in LIMITS:
+        assert f"| `{limit.name}` | {limit.value:,} |" in readme

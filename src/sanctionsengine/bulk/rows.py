@@ -19,7 +19,7 @@ import pycountry
 from ..quantities import Quantity
 from ..rulebook import Rulebook
 from ..scenario import Commodity, Event, Evidence, Party, Value, Vessel
-from ..vocabulary import OFFERABLE_KINDS, RECORD_KINDS, UNIT_ALIASES, Confidence, EventKind, Flag, Unit
+from ..vocabulary import AMBIGUOUS_UNITS, OFFERABLE_KINDS, RECORD_KINDS, UNIT_ALIASES, Confidence, EventKind, Flag, Unit
 from .fields import FIELDS
 from .mapping import ColumnMapping
 
@@ -28,6 +28,7 @@ KINDS = sorted(k.value for k in EventKind if k not in RECORD_KINDS)
 OFFERABLE = sorted(k.value for k in OFFERABLE_KINDS)
 FLAGS = sorted(f.value for f in Flag)
 UNITS = {**{u.value: u.value for u in Unit}, **{a: u.value for a, u in UNIT_ALIASES.items()}}
+UNITS.update({k.replace("-", " "): v for k, v in UNITS.items() if "-" in k})  # "metric tons" as in a cell
 NUMBER = r"^[+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 EVIDENCE = (
     Evidence(
@@ -214,7 +215,15 @@ def check(raw: pl.DataFrame, mapping: ColumnMapping, book: Rulebook) -> tuple[pl
         ),
         _problem(number("quantity_s").fill_null(False) & pl.col("unit_s").is_null(), "a quantity needs its unit"),
         _problem(
-            pl.col("unit_s").is_not_null() & ~pl.col("unit_s").is_in(list(UNITS)),
+            pl.col("unit_s").is_in(list(AMBIGUOUS_UNITS)),
+            pl.format(
+                "the unit '{}' is ambiguous (short, long or metric?); write 'tonne' for metric", pl.col("unit_s")
+            ),
+        ),
+        _problem(
+            pl.col("unit_s").is_not_null()
+            & ~pl.col("unit_s").is_in(list(UNITS))
+            & ~pl.col("unit_s").is_in(list(AMBIGUOUS_UNITS)),
             pl.format("unknown unit '{}'", pl.col("unit_s")),
         ),
         _problem(
