@@ -509,3 +509,45 @@ def test_every_limit_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for limit in LIMITS:
         assert f"| `{limit.name}` | {limit.value:,} |" in readme
+
+
+def test_a_ledger_row_past_the_fact_bound_is_a_reject_not_a_crash(
+    book: Rulebook, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row carrying every tested HS code, group, flag and kind is rejected with its line; the
+    other rows are judged. The bundled rulebook tests few enough keys that such a row comes to
+    251 of durable's 254, so the bound is lowered here to exercise the path a larger rulebook
+    takes (the real number is pinned by the child-process test above)."""
+    from sanctionsengine.bulk import pipeline
+
+    monkeypatch.setattr(compile_module, "MAX_FACT_PROPERTIES", 40)
+    monkeypatch.setattr(pipeline, "MAX_FACT_PROPERTIES", 40)
+    from sanctionsengine.vocabulary import OFFERABLE_KINDS
+
+    compiled = compile_rulebook(book)
+    codes = ";".join(sorted(k[3:] for k in compiled.fact_keys if k.startswith("hs_")))
+    groups = ";".join(sorted(book.groups.groups))
+    flags = ";".join(sorted(k[2:].replace("_", "-") for k in compiled.fact_keys if k.startswith("f_")))
+    offered = ";".join(sorted(k.value for k in OFFERABLE_KINDS))
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(
+        "id,date,kind,offered,supplier,recipient,hs,category,flags\n"
+        "ok,2024-03-01,transfer,,RU,KP,2710,,\n"
+        f"huge,2024-03-01,offer,{offered},RU,KP,{codes},{groups},{flags}\n"
+        "also-ok,2024-03-02,transfer,,CN,KP,8703,,\n",
+        encoding="utf-8",
+    )
+    rejects = tmp_path / "rejects.jsonl"
+    verdicts = tmp_path / "verdicts.csv"
+    result = _cli(
+        "screen", str(ledger), "--map", "id=id", "--map", "date=date", "--map", "supplier=supplier",
+        "--map", "recipient=recipient", "--map", "hs=hs", "--map", "category=category", "--map", "kind=kind",
+        "--map", "offered=offered", "--map", "flags=flags",
+        "--list", str(UN_LIST), "--no-audit", "--rejects", str(rejects), "--verdicts", str(verdicts),
+        "--findings", str(tmp_path / "findings.jsonl"),
+    )  # fmt: skip
+    assert result.exit_code == 2, (result.exit_code, result.stderr)
+    [reject] = [json.loads(line) for line in rejects.read_text(encoding="utf-8").splitlines()]
+    assert reject["line"] == 3 and "MAX_FACT_PROPERTIES" in reject["reason"]
+    judged = verdicts.read_text(encoding="utf-8")
+    assert "ok" in judged and "also-ok" in judged

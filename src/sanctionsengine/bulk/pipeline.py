@@ -16,6 +16,7 @@ rows, row by row.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,8 +27,9 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..compile import Variant, event_fact
+from ..compile import Variant, compile_rulebook, event_fact, fact_overflow, key
 from ..evaluation import prepared_engine
+from ..limits import MAX_FACT_PROPERTIES
 from ..rulebook import Rulebook, load_rulebook
 from ..scenario import Event, Scenario, ScenarioInfo, Source
 from ..screening import EventScreening, Screener, ScreeningList
@@ -41,7 +43,7 @@ from ..verdicts import (
     match_table,
     rule_outcome,
 )
-from ..vocabulary import Flag, RuleKind, Verdict
+from ..vocabulary import Flag, PartyScope, RuleKind, Verdict
 from .mapping import ColumnMapping
 from .read import Partition, read_partition
 from .rows import check, reject_records, to_event
@@ -150,6 +152,8 @@ def map_partition(
     )
     good = good.with_columns(nexus.alias("_nexus"))
     candidates = good.filter(pl.col("_nexus")).drop("_nexus")
+    candidates, oversized = split_oversized(candidates, book)
+    rejects += oversized
     others_file = None
     others = good.filter(~pl.col("_nexus")).select("_row", "_line", "id")
     if settings.others_dir is not None:
@@ -164,6 +168,47 @@ def map_partition(
         others_file=others_file,
         first_row=part.first_row,
     )
+
+
+_FACT_KEYS: dict[str, frozenset[str]] = {}
+
+
+def _fact_keys(book: Rulebook) -> frozenset[str]:
+    if book.hash not in _FACT_KEYS:
+        _FACT_KEYS[book.hash] = compile_rulebook(book).fact_keys
+    return _FACT_KEYS[book.hash]
+
+
+def split_oversized(candidates: pl.DataFrame, book: Rulebook) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+    """Rows whose fact would be past durable-rules' property limit, as rejects with their line
+    (one hostile row must not crash the whole screening); the others, to be judged.
+
+    Only rows with enough list items to come near the bound are built into facts and checked
+    with :func:`~sanctionsengine.compile.fact_overflow`, the check the scenario path makes."""
+    if candidates.height == 0:
+        return candidates, []
+    items = (
+        pl.col("hs").list.len().fill_null(0) * 3
+        + pl.col("category").list.len().fill_null(0)
+        + pl.col("flags").list.len().fill_null(0)
+        + pl.col("offered").list.len().fill_null(0)
+        + pl.col("concerns").list.len().fill_null(0)
+    )
+    near = candidates.filter(items > MAX_FACT_PROPERTIES - 32)
+    if near.height == 0:
+        return candidates, []
+    keys = _fact_keys(book)
+    rejects: list[dict[str, Any]] = []
+    bad: list[int] = []
+    for row in near.to_dicts():
+        fact = event_fact(to_event(row), 0, "s")
+        fact.update({key("dsg", scope.value): 1 for scope in PartyScope})  # room for what screening may add
+        problem = fact_overflow(fact, keys)
+        if problem is not None:
+            bad.append(int(row["_row"]))
+            record = json.dumps({k: v for k, v in row.items() if not k.startswith("_")}, default=str)
+            rejects.append({"row": row["_row"], "line": row["_line"] or None, "reason": problem, "record": record})
+    return candidates.filter(~pl.col("_row").is_in(bad)), rejects
 
 
 _SOURCE = Source(id="input", title="bulk input", language="en", url="about:bulk")
