@@ -233,6 +233,7 @@ def _vessels(tmp_path: Path, content: str) -> Path:
         ('{"vessels": [', "not JSON: Expecting value"),
         ('{"vessels": ' + "[" * 5000 + "]" * 5000 + "}", "nested deeper than 32 levels"),
         ('{"vessels": [{"names": ["\\ud800"]}]}', "lone UTF-16 surrogate"),
+        ('{"vessels": [{"names": ["MV \\u001b[2J"]}]}', "control character"),
     ],
 )
 def test_a_vessels_json_of_the_wrong_shape_is_named(content: str, words: str, tmp_path: Path) -> None:

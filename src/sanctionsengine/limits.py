@@ -157,25 +157,28 @@ def parse_json(raw: bytes, display: str, what: str = "JSON") -> Any:
                 Diagnostic(
                     SourceLocation(display),
                     "bad-file",
-                    "a text holds a lone UTF-16 surrogate (such as \\ud800), which is not a character",
+                    "a text holds a lone UTF-16 surrogate (such as \\ud800) or a control character "
+                    "(such as ESC), which is not text",
                 )
             ]
         )
     return data
 
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: Lone surrogates (not characters) and control characters other than tab and newlines (ESC...:
+#: a terminal obeys them): no text a user gives may hold them.
+_NOT_TEXT = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _walk(value: Any) -> tuple[int, bool]:
-    """Nesting depth and whether any text (key or value) holds a lone surrogate, iteratively
+    """Nesting depth and whether any text (key or value) is not text (see _NOT_TEXT), iteratively
     (a deep value must not exhaust the stack here either)."""
     deepest = 0
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, str):
-            if _SURROGATE.search(item):
+            if _NOT_TEXT.search(item):
                 return deepest, True
             continue
         if isinstance(item, dict):
