@@ -249,7 +249,19 @@ def ledger_case(workdir: Path, mutations: list[tuple[Any, ...]]) -> Callable[[],
         path.write_bytes(mutate(LEDGER, mutations).encode("utf-8", errors="surrogatepass"))
         result = CliRunner().invoke(
             main,
-            ["screen", str(path), "--mapping", str(MAPPING), "--list", str(UN_LIST), "--no-audit"],
+            [
+                "screen",
+                str(path),
+                "--mapping",
+                str(MAPPING),
+                "--list",
+                str(UN_LIST),
+                "--no-audit",
+                "--findings",
+                str(workdir / "findings.jsonl"),
+                "--rejects",
+                str(workdir / "rejects.jsonl"),
+            ],
             catch_exceptions=False,
         )
         assert result.exit_code in (0, 1, 2), (result.exit_code, result.stderr)
