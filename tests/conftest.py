@@ -6,10 +6,12 @@ out there); they are never copied into the project.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -65,3 +67,12 @@ def run_cli(
         input=input_text,
         timeout=300,
     )
+
+
+def exit_code_in_child(target: Callable[..., object], *args: object) -> int | None:
+    """Run target(*args) in a fresh (spawned) process and return its exit code, so that a crash
+    inside durable-rules' C engine fails the calling test instead of killing the test run."""
+    child = multiprocessing.get_context("spawn").Process(target=target, args=args)
+    child.start()
+    child.join(120)
+    return child.exitcode

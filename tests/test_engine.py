@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
-import multiprocessing
 import sys
 import time
 from datetime import date
@@ -19,6 +18,8 @@ from sanctionsengine.errors import EngineFailure, EngineTimeout, EngineUnavailab
 from sanctionsengine.rulebook import Rulebook, load_rulebook
 from sanctionsengine.scenario import Commodity, Event, Evidence, Party
 from sanctionsengine.vocabulary import Confidence, EventKind, Flag
+
+from .conftest import exit_code_in_child
 
 EVIDENCE = (Evidence(source="s", quote="q", claimed_by="t", confidence=Confidence.CONFIRMED),)
 
@@ -163,10 +164,7 @@ def test_an_event_with_every_key_and_a_quadrupled_rulebook_runs(book: Rulebook) 
     """The case that overflowed durable's 64-node stack (error 303, then a crash in delete_state):
     an event with every kind, flag and many goods, against four copies of every rule. It runs in a
     child process, so that a regression fails this test instead of killing the test run."""
-    child = multiprocessing.get_context("spawn").Process(target=_every_key_against_four_copies, args=(str(book.root),))
-    child.start()
-    child.join(120)
-    assert child.exitcode == 0
+    assert exit_code_in_child(_every_key_against_four_copies, str(book.root)) == 0
 
 
 def _every_key_against_four_copies(root: str) -> None:

@@ -4,7 +4,6 @@ a crash or an internal error. The bounds are in :mod:`sanctionsengine.limits`.""
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 from datetime import date
@@ -33,7 +32,7 @@ from sanctionsengine.verify import load_report
 from sanctionsengine.vocabulary import Confidence, EventKind, Unit
 from sanctionsengine.yamlfile import parse_yaml
 
-from .conftest import RULES, UN_LIST
+from .conftest import RULES, UN_LIST, exit_code_in_child
 
 HOSTILE = Path(__file__).parent / "data" / "invalid" / "hostile"
 EXPECTED = yaml.safe_load((HOSTILE / "expected.yaml").read_text(encoding="utf-8"))
@@ -400,10 +399,7 @@ def test_a_huge_event_fits_once_untested_keys_are_left_out(book: Rulebook) -> No
 
 def test_a_huge_event_runs_and_matches_as_its_tested_keys_do(book: Rulebook) -> None:
     """In a child process: a regression crashes the child, not the test run."""
-    child = multiprocessing.get_context("spawn").Process(target=_huge_event_matches, args=(str(book.root),))
-    child.start()
-    child.join(120)
-    assert child.exitcode == 0
+    assert exit_code_in_child(_huge_event_matches, str(book.root)) == 0
 
 
 def _huge_event_matches(root: str) -> None:
@@ -419,13 +415,7 @@ def _huge_event_matches(root: str) -> None:
 
 def test_durable_crashes_on_a_fact_of_255_properties_so_the_bound_is_254() -> None:
     """Pins the number behind MAX_FACT_PROPERTIES: 254 properties run, 255 kill the process."""
-    ctx = multiprocessing.get_context("spawn")
-    results = {}
-    for size in (MAX_FACT_PROPERTIES, MAX_FACT_PROPERTIES + 1):
-        child = ctx.Process(target=_raw_fact, args=(size,))
-        child.start()
-        child.join(120)
-        results[size] = child.exitcode
+    results = {size: exit_code_in_child(_raw_fact, size) for size in (MAX_FACT_PROPERTIES, MAX_FACT_PROPERTIES + 1)}
     assert results[MAX_FACT_PROPERTIES] == 0
     assert results[MAX_FACT_PROPERTIES + 1] != 0
 
@@ -441,10 +431,7 @@ def _raw_fact(size: int) -> None:
 
 
 def test_the_engine_refuses_a_fact_past_the_bound_instead_of_crashing(book: Rulebook) -> None:
-    child = multiprocessing.get_context("spawn").Process(target=_oversized_is_refused, args=(str(book.root),))
-    child.start()
-    child.join(120)
-    assert child.exitcode == 0
+    assert exit_code_in_child(_oversized_is_refused, str(book.root)) == 0
 
 
 def _oversized_is_refused(root: str) -> None:
