@@ -176,7 +176,9 @@ class CapLedger:
         reported = str(q) if q is not None else "not reported"
         judged = cap.limits[0]
         amounts: dict[Unit, tuple[float, Conversion | None]] = {}
-        if q is not None and q.known and q.unit is not None and q.value is not None:
+        if q is not None and q.known and q.times_cap is not None:  # "several times the cap": in the cap's units
+            amounts = {lim.unit: (q.times_cap * lim.amount, None) for lim in cap.limits}
+        elif q is not None and q.known and q.unit is not None and q.value is not None:
             judged = next((lim for lim in cap.limits if lim.unit == q.unit), cap.limits[0])
             for lim in cap.limits:
                 converted = _to_unit(q.value, q.unit, lim, cap, self.tables, groups_of_event)
@@ -276,6 +278,11 @@ class CapLedger:
                     )
                 else:
                     reasons.append(f"within the {label} cap: {total_text} ({_pct(pct_after)})")
+            if q is not None and q.times_cap is not None:
+                reasons.append(
+                    f"the report gives the quantity only as {q}: {q.prefix}"
+                    f"{format_number(round(quantity or 0))} {unit_name}"
+                )
             if conversion is not None:
                 reasons.append(
                     f"converted {reported} at {conversion.factor:g} {limit.unit.value} per "
