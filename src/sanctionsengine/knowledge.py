@@ -59,12 +59,11 @@ def _party_caveats(role: str, event: Event, screening: EventScreening) -> list[s
             how = f"screened by name only against {lists}" if lists else "not screened: no list was loaded"
         else:
             how = "not screened: neither its name nor a UN reference is given"
-        out.append(f"{label}'s country is unknown: it is not taken for the DPRK, and it was {how}")
+        out.append(f"the country of {label} is unknown: it is not taken for the DPRK, and it was {how}")
     if party.type is not None and party.name:
         kind = {"person": "listed individuals", "entity": "listed entities", "vessel": "designated vessels"}
-        out.append(
-            f"{label} is reported as a {party.type.value}: its name was screened against {kind[party.type]} only"
-        )
+        how = "was screened" if lists else "would be screened (no list was loaded)"
+        out.append(f"{label} is reported as a {party.type.value}: its name {how} against {kind[party.type]} only")
     return out
 
 

@@ -491,10 +491,15 @@ def _over_window(
     day = event.start
     for start, end in sorted(spans):
         if start > day:
-            judged.append((f"{day} to {start - timedelta(days=1)} (no version in force)", Verdict.NOT_PROHIBITED))
+            judged.append(
+                (
+                    f"{day} to {start - timedelta(days=1)} (no version of this measure reaches it then)",
+                    Verdict.NOT_PROHIBITED,
+                )
+            )
         day = max(day, end + timedelta(days=1))
     if day <= event.end:
-        judged.append((f"{day} to {event.end} (no version in force)", Verdict.NOT_PROHIBITED))
+        judged.append((f"{day} to {event.end} (no version of this measure reaches it then)", Verdict.NOT_PROHIBITED))
     outcome, mixed = combine_over_window(judged)
     detail = "; ".join(f"{what}: {v.label}" for what, v in judged)
     if mixed:
