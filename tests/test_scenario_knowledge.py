@@ -15,9 +15,12 @@ the verdict the scenario format promises (docs/scenario.md):
 
 from __future__ import annotations
 
+import json
 import textwrap
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
@@ -25,11 +28,12 @@ from sanctionsengine.errors import InputError
 from sanctionsengine.evaluation import judge_scenario
 from sanctionsengine.rulebook import Rulebook
 from sanctionsengine.scenario import parse_scenario
+from sanctionsengine.schemas import EXAMPLES, KNOWLEDGE, rule_schema, scenario_schema
 from sanctionsengine.screening import ScreeningList, load_un_list, load_vessel_list
 from sanctionsengine.verdicts import EventVerdict
 from sanctionsengine.vocabulary import Unit, Verdict
 
-from .conftest import UN_LIST, VESSELS_JSON
+from .conftest import ROOT, RULES, SCENARIOS, UN_LIST, VESSELS_JSON
 
 LISTS: list[ScreeningList] = [load_un_list(UN_LIST), load_vessel_list(VESSELS_JSON)]
 EVIDENCE = [{"source": "s", "quote": "q", "claimed_by": "the analyst", "confidence": "reported"}]
@@ -130,7 +134,7 @@ def test_a_party_s_type_narrows_name_screening_to_that_kind(book: Rulebook, kind
     )
     assert any(m.reference == "KPe.001" for m in ev.screening) is matched
     if kind:
-        assert any(f"reported as a {kind}" in c for c in ev.caveats)
+        assert any(f"reported as {'an' if kind == 'entity' else 'a'} {kind}" in c for c in ev.caveats)
 
 
 def test_a_party_of_type_vessel_is_screened_against_the_vessels_list(book: Rulebook) -> None:
@@ -367,3 +371,68 @@ def test_what_the_scenario_says_it_knows_reads_back_as_written() -> None:
     assert str(event.supplier) == "Someone (country unknown)"
     assert not event.vessels[0].identified and str(event.vessels[0]) == "an unnamed vessel (receiving vessel)"
     assert event.commodity is not None and event.commodity.suspected
+
+
+# --- docs/scenario.md and the JSON Schemas -------------------------------------------------------
+
+DOCS = ROOT / "docs"
+
+
+def _as_json(path: Path) -> Any:
+    """A YAML file as JSON sees it (dates as text), the way an editor's schema check sees it."""
+    return json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+
+
+@pytest.mark.parametrize("title", [t for t, _ in EXAMPLES])
+def test_every_example_of_the_reference_is_a_valid_event(book: Rulebook, title: str) -> None:
+    text = dict(EXAMPLES)[title]
+    assert text in (DOCS / "scenario.md").read_text(encoding="utf-8")
+    doc = {
+        "scenario": {"id": "x", "title": "x"},
+        "sources": [{"id": "panel", "title": "p", "language": "en", "url": "https://example.org"}],
+        "events": yaml.safe_load(text),
+    }
+    exemptions = [r.id for r in book.rules if r.kind == "exemption"]
+    loaded = parse_scenario(yaml.safe_dump(doc), "x.yaml", groups=list(book.groups.groups), exemptions=exemptions)
+    [verdict] = judge_scenario(book, loaded, lists=LISTS)
+    assert verdict.verdict in set(Verdict)
+
+
+def test_the_reference_names_every_field_and_every_gap_an_analyst_may_leave() -> None:
+    reference = (DOCS / "scenario.md").read_text(encoding="utf-8")
+    schema = json.loads(scenario_schema())
+    for name, node in schema["$defs"].items():
+        assert f"### {name}" in reference
+        for field, prop in node.get("properties", {}).items():
+            assert f"| `{field}` |" in reference, (name, field)
+            assert prop.get("description") or "$ref" in prop or "anyOf" in prop, f"{name}.{field} has no meaning"
+    for what, _, effect in KNOWLEDGE:
+        assert what in reference and effect.split(";")[0] in reference
+
+
+def test_the_scenario_schema_accepts_every_scenario_of_the_project_and_catches_a_typo() -> None:
+    schema = json.loads(scenario_schema())
+    for path in sorted(SCENARIOS.glob("*.yaml")):
+        jsonschema.validate(_as_json(path), schema)
+    article = _as_json(SCENARIOS / "pyongyang-visit-2024.yaml")
+    article["events"][0]["suplier"] = article["events"][0].pop("supplier")
+    with pytest.raises(jsonschema.ValidationError, match="suplier"):
+        jsonschema.validate(article, schema)
+    article["events"][0]["supplier"] = {"country": "Russia"}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(article, schema)
+
+
+def test_the_rule_schema_accepts_every_file_of_the_rulebook() -> None:
+    schema = json.loads(rule_schema())
+    files = sorted(p for p in RULES.rglob("*.yaml") if "tests" not in p.relative_to(RULES).parts)  # law tests
+    assert len(files) > 10
+    for path in files:
+        jsonschema.validate(_as_json(path), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"family": "arms", "title": "t", "rules": [{"id": "x", "titel": "typo"}]}, schema)
+
+
+def test_the_committed_schemas_are_the_generated_ones() -> None:
+    assert (DOCS / "scenario.schema.json").read_text(encoding="utf-8") == scenario_schema()
+    assert (DOCS / "rule.schema.json").read_text(encoding="utf-8") == rule_schema()

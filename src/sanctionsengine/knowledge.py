@@ -63,7 +63,9 @@ def _party_caveats(role: str, event: Event, screening: EventScreening) -> list[s
     if party.type is not None and party.name:
         kind = {"person": "listed individuals", "entity": "listed entities", "vessel": "designated vessels"}
         how = "was screened" if lists else "would be screened (no list was loaded)"
-        out.append(f"{label} is reported as a {party.type.value}: its name {how} against {kind[party.type]} only")
+        out.append(
+            f"{label} is reported as {'an' if party.type.value[0] in 'aeiou' else 'a'} {party.type.value}: its name {how} against {kind[party.type]} only"
+        )
     return out
 
 

@@ -70,7 +70,7 @@ class Quantity(BaseModel):
         '("several times the cap": 2 with qualifier at-least); caps count it in the cap\'s own unit',
     )
     unknown: bool = Field(default=False, description="True when the report gives no amount (say why in note)")
-    note: str | None = None
+    note: str | None = Field(default=None, description="How the amount is known, or why it is not")
 
     @field_validator("unit", mode="before")
     @classmethod

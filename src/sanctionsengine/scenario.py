@@ -77,15 +77,25 @@ def country_name(code: str) -> str:
 
 
 class Source(_Strict):
-    id: str = Field(pattern=EVENT_ID)
-    title: str
+    """A document the evidence quotes, identified by the SHA-256 of its text (or at least a URL).
+
+    With ``--sources DIR``, a source with a ``sha256`` is looked up there by content, and every
+    quote from it must appear in it verbatim; a source known only by URL is cited, not checked.
+    """
+
+    id: str = Field(pattern=EVENT_ID, description="Short id the evidence refers to (article, panel-2019)")
+    title: str = Field(description="What the document is")
     language: str = Field(description="ISO 639-1 code, e.g. ar, en")
-    published: dt.date | None = None
-    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    published: dt.date | None = Field(default=None, description="Publication date, when known")
+    sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 of the text (sha256sum FILE), to find and check it",
+    )
     file: str | None = Field(default=None, description="File name to look for in --sources (found by SHA-256)")
-    url: str | None = None
-    publisher: str | None = None
-    note: str | None = None
+    url: str | None = Field(default=None, description="Where it can be read")
+    publisher: str | None = Field(default=None, description="Outlet, agency or body that published it")
+    note: str | None = Field(default=None, description="Anything a reader should know about the source")
 
     @field_validator("language")
     @classmethod
@@ -112,7 +122,8 @@ class Party(_Strict):
 
     country: str = Field(
         description="ISO 3166-1 alpha-2 code (KP, RU, CN), or 'unknown' when the report does not say; "
-        "an unknown country is screened by name only"
+        "an unknown country is screened by name only",
+        json_schema_extra={"pattern": "^([A-Z]{2}|unknown)$"},
     )
     name: str | None = Field(default=None, description="The name as reported; it is screened against the lists")
     type: PartyType | None = Field(
@@ -161,7 +172,7 @@ class Commodity(_Strict):
     violation, and the verdict says so.
     """
 
-    description: str
+    description: str = Field(description="The goods in the report's words (in English)")
     hs: tuple[str, ...] = Field(default=(), description="HS codes, e.g. 8703 or 8703.23")
     categories: tuple[str, ...] = Field(default=(), description="Commodity group ids from the rulebook")
     suspected: bool = Field(
@@ -272,19 +283,23 @@ class Sometime(_Strict):
 
 
 class Evidence(_Strict):
-    source: str
+    """A passage of a source that supports the event, with who makes the claim and how sure it is."""
+
+    source: str = Field(description="Id of the source (in 'sources')")
     quote: str = Field(min_length=1, max_length=400, description="A short verbatim passage of the source")
     gloss: str | None = Field(default=None, description="What the quote says, in English, in our words")
     claimed_by: str = Field(description="Who makes the claim: the article, the United States, the Panel...")
-    confidence: Confidence
+    confidence: Confidence = Field(description="alleged, reported or confirmed (see the confidence table)")
 
 
 class Correction(_Strict):
+    """Where the source's own fact is wrong: the reported value kept beside the corrected one."""
+
     field: str = Field(description="Which fact the source got wrong: date, quantity, kind...")
     reported: str = Field(description="What the source says")
     corrected: str = Field(description="What the record shows")
     source: str = Field(description="Id of the source for the correction")
-    note: str | None = None
+    note: str | None = Field(default=None, description="Where in that source, or why")
 
 
 class Vessel(_Strict):
@@ -298,7 +313,7 @@ class Vessel(_Strict):
     imo: str | None = Field(default=None, pattern=r"^\d{7}$", description="IMO number, seven digits")
     flag: str | None = Field(default=None, description="Flag State, ISO 3166-1 alpha-2")
     role: str | None = Field(default=None, description="What it did: carrier, receiving vessel in a transfer...")
-    note: str | None = None
+    note: str | None = Field(default=None, description="What else is known (a former name, an AIS gap)")
 
     @field_validator("flag")
     @classmethod
@@ -323,8 +338,8 @@ class ExemptionClaim(_Strict):
 
     rule: str = Field(description="Id of the exemption rule invoked")
     reference: str | None = Field(default=None, description="The Committee's decision or notice, when it needs one")
-    evidence: tuple[Evidence, ...] = ()
-    note: str | None = None
+    evidence: tuple[Evidence, ...] = Field(default=(), description="What supports the claim; without it, no clearance")
+    note: str | None = Field(default=None, description="Anything else about the claim")
 
 
 class Value(_Strict):
@@ -334,15 +349,20 @@ class Value(_Strict):
     turned into a per-item value when the quantity counts items, and otherwise only bounds it.
     """
 
-    amount: float = Field(ge=0)
+    amount: float = Field(ge=0, description="The amount, in US dollars")
     currency: str = Field(pattern=r"^USD$", description="Values are compared in US dollars")
     basis: str = Field(default="total", pattern=r"^(per-item|total)$", description="per-item or total")
 
 
 class Event(_Strict):
-    id: str = Field(pattern=EVENT_ID)
-    title: str
-    kind: EventKind
+    """One reported dealing or act: what happened, when, between whom, with its evidence.
+
+    Give exactly one of ``date``, ``period`` or ``sometime``. Every event gets exactly one verdict.
+    """
+
+    id: str = Field(pattern=EVENT_ID, description="Unique id within the scenario (letters, digits, . _ -)")
+    title: str = Field(description="A one-line title for the report")
+    kind: EventKind = Field(description="What kind of act it is (see the event kinds table)")
     offered: tuple[EventKind, ...] = Field(default=(), description="For offers: what is offered")
     date: dt.date | None = Field(default=None, description="The day it happened (YYYY-MM-DD)")
     period: Period | None = Field(default=None, description="Conduct over a period (from, to), both days included")
@@ -350,20 +370,20 @@ class Event(_Strict):
         default=None, description="One day not known exactly: a year, a month, around a day, or a window"
     )
     date_note: str | None = Field(default=None, description="How a relative date was resolved")
-    supplier: Party | None = None
-    recipient: Party | None = None
+    supplier: Party | None = Field(default=None, description="Who supplies, exports, sends, employs out, or acts")
+    recipient: Party | None = Field(default=None, description="Who receives, imports, procures or is served")
     concerns: tuple[str, ...] = Field(default=(), description="Countries the act concerns without being a party")
-    commodity: Commodity | None = None
-    quantity: Quantity | None = None
-    value: Value | None = None
-    flags: tuple[Flag, ...] = ()
-    vessels: tuple[Vessel, ...] = ()
+    commodity: Commodity | None = Field(default=None, description="The goods or subject; omitted: not stated")
+    quantity: Quantity | None = Field(default=None, description="How much; write unknown: true when not reported")
+    value: Value | None = Field(default=None, description="What the goods are worth, in US dollars")
+    flags: tuple[Flag, ...] = Field(default=(), description="Facts rules may test (see the flags table)")
+    vessels: tuple[Vessel, ...] = Field(default=(), description="Ships that took part; each is screened")
     exemptions: tuple[ExemptionClaim, ...] = Field(default=(), description="Exemptions invoked, with their evidence")
-    evidence: tuple[Evidence, ...] = Field(min_length=1)
-    corrections: tuple[Correction, ...] = ()
+    evidence: tuple[Evidence, ...] = Field(min_length=1, description="At least one quote that supports the event")
+    corrections: tuple[Correction, ...] = Field(default=(), description="Where the source's facts are wrong")
     refers_to: tuple[str, ...] = Field(default=(), description="For records: ids of the events this one covers")
     covers: Period | None = Field(default=None, description="For records: the period of dealings it covers")
-    note: str | None = None
+    note: str | None = Field(default=None, description="Anything a reader of the report should know")
 
     @field_validator("concerns")
     @classmethod
@@ -464,12 +484,12 @@ class RecordDeclaration(_Strict):
     only a gap in the scenario (a potential violation).
     """
 
-    kind: EventKind
+    kind: EventKind = Field(description="notification or departure")
     commodities: tuple[str, ...] = Field(default=(), description="Group ids the record covers (empty: all)")
     suppliers: tuple[str, ...] = Field(default=(), description="States it covers (empty: all)")
     through: dt.date = Field(description="The record is complete up to this day")
     source: str = Field(description="Id of the source that vouches for it")
-    note: str | None = None
+    note: str | None = Field(default=None, description="What the record is")
 
     @field_validator("suppliers")
     @classmethod
@@ -485,18 +505,22 @@ class RecordDeclaration(_Strict):
 
 
 class ScenarioInfo(_Strict):
-    id: str = Field(pattern=EVENT_ID)
-    title: str
-    description: str | None = None
-    prepared_by: str | None = None
-    prepared_on: dt.date | None = None
+    """What the scenario is, and who prepared it when."""
+
+    id: str = Field(pattern=EVENT_ID, description="Short id of the scenario")
+    title: str = Field(description="Its title in the report")
+    description: str | None = Field(default=None, description="What it covers and how it was prepared")
+    prepared_by: str | None = Field(default=None, description="Who wrote it")
+    prepared_on: dt.date | None = Field(default=None, description="When")
 
 
 class Scenario(_Strict):
-    scenario: ScenarioInfo
-    sources: tuple[Source, ...] = Field(min_length=1)
+    """A scenario file: what it is, its sources, the records it holds in full, and its events."""
+
+    scenario: ScenarioInfo = Field(description="What the scenario is")
+    sources: tuple[Source, ...] = Field(min_length=1, description="The documents the evidence quotes")
     records: tuple[RecordDeclaration, ...] = Field(default=(), description="Which records the scenario holds in full")
-    events: tuple[Event, ...] = Field(min_length=1)
+    events: tuple[Event, ...] = Field(min_length=1, description="The reported dealings, one per event")
 
     def source(self, source_id: str) -> Source:
         for s in self.sources:
