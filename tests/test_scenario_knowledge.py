@@ -341,6 +341,41 @@ def test_several_times_the_cap_is_counted_against_the_cap(
     assert any("times the cap in force" in c for c in ev.caveats)
 
 
+def _judge_all(book: Rulebook, *events: dict[str, Any]) -> list[EventVerdict]:
+    doc = yaml.safe_load(_scenario())
+    doc["events"] = [{"title": e["id"], "evidence": EVIDENCE, **e} for e in events]
+    doc = json.loads(json.dumps(doc))  # no shared objects, so no YAML aliases (which are refused)
+    loaded = parse_scenario(yaml.safe_dump(doc), "k.yaml", groups=list(book.groups.groups))
+    return judge_scenario(book, loaded)
+
+
+@pytest.mark.parametrize(("suspected", "verdict"), [(True, Verdict.POTENTIAL_VIOLATION), (False, Verdict.VIOLATION)])
+def test_a_cap_crossed_only_through_suspected_deliveries_is_potential(
+    book: Rulebook, suspected: bool, verdict: Verdict
+) -> None:
+    march, april = _judge_all(
+        book,
+        {
+            "id": "march",
+            "date": "2024-03-10",
+            **OIL,
+            "commodity": {**OIL_GOODS, "suspected": suspected},
+            "quantity": {"value": 400000, "unit": "barrel"},
+        },
+        {
+            "id": "april",
+            "date": "2024-04-10",
+            **OIL,
+            "commodity": OIL_GOODS,
+            "quantity": {"value": 200000, "unit": "barrel"},
+        },
+    )
+    assert _outcome(march, CAP) == Verdict.NOT_PROHIBITED  # 400,000 of 500,000
+    assert _outcome(april, CAP) == verdict  # 600,000, of which 400,000 only suspected
+    [finding] = [f for f in april.findings if f.rule_id == CAP]
+    assert any("rests on deliveries whose goods are only suspected" in r for r in finding.reasons) is suspected
+
+
 def test_a_multiple_of_the_cap_goes_without_a_value_or_unit() -> None:
     assert "not both" in _problems(
         date="2024-04-01", **OIL, quantity={"times_cap": 2, "value": 10, "unit": "barrel", "qualifier": "at-least"}

@@ -146,6 +146,7 @@ class _Window:
     confirmed: dict[Unit, float] = field(default_factory=dict)  # the Committee's own count: notified figures
     unknown: int = 0
     uncertain: bool = False
+    suspected: dict[Unit, float] = field(default_factory=dict)  # deliveries whose goods are only suspected
 
 
 def _pct(value: float) -> str:
@@ -227,6 +228,8 @@ class CapLedger:
                 acc.totals[unit] = acc.totals.get(unit, 0.0) + amount
                 if event.confidence == Confidence.CONFIRMED:
                     acc.confirmed[unit] = acc.confirmed.get(unit, 0.0) + amount
+                if event.commodity is not None and event.commodity.suspected:
+                    acc.suspected[unit] = acc.suspected.get(unit, 0.0) + amount
             quantity, conversion = amounts[limit.unit]
             after = acc.totals[limit.unit]
             if q is not None and q.qualifier in (Qualifier.AT_LEAST, Qualifier.AT_MOST):
@@ -251,10 +254,24 @@ class CapLedger:
                         f"({total_text}, {_pct(pct_after)}); the order to stop binds once the Committee Secretary "
                         "notifies States, on notified figures, and those did not reach it"
                     )
+            stopped = outcome == Verdict.VIOLATION  # the stop order, on notified figures
             if pct_after > 100.0:
                 outcome = Verdict.VIOLATION
                 verb = "takes" if pct_before <= 100.0 else "adds to"
                 reasons.append(f"{verb} the {label} total past the cap: {total_text} ({_pct(pct_after)})")
+            on_suspected = acc.suspected.get(limit.unit, 0.0)
+            own_goods_established = event.commodity is None or not event.commodity.suspected
+            if (
+                outcome == Verdict.VIOLATION
+                and not stopped
+                and own_goods_established
+                and after - on_suspected <= limit.amount
+            ):
+                outcome = Verdict.POTENTIAL_VIOLATION
+                reasons.append(
+                    f"the excess rests on deliveries whose goods are only suspected ({format_number(round(on_suspected))} "
+                    f"{unit_name}); without them the total is within the cap"
+                )
             if q is not None and q.qualifier == Qualifier.AT_MOST and outcome == Verdict.VIOLATION:
                 outcome = Verdict.POTENTIAL_VIOLATION
                 reasons.append("the quantity is reported only as a maximum, so the excess is not established")

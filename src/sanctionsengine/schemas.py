@@ -22,6 +22,7 @@ from pydantic.json_schema import models_json_schema
 from .citations import Resolution
 from .commodities import CommodityGroup
 from .coverage import CoverageEntry
+from .knowledge import KNOWLEDGE
 from .quantities import ConversionTable, Qualifier
 from .rules import Regime, RuleFile
 from .scenario import Scenario
@@ -62,63 +63,6 @@ UNIT_MEANING: dict[Unit, str] = {
     Unit.VOYAGE: "one voyage",
     Unit.USD: "US dollars",
 }
-
-#: What each fact an analyst may leave open does to the verdict (docs/scenario.md prints it).
-KNOWLEDGE: tuple[tuple[str, str, str], ...] = (
-    (
-        "A party whose country is unknown",
-        "supplier: {country: unknown, name: ...}",
-        "Never taken for the DPRK (a measure that turns on a DPRK party does not apply through it); "
-        "screened against the loaded lists by name and UN reference only; the event's caveats say so, "
-        "and against which lists, or that none was loaded.",
-    ),
-    (
-        "Whether a named party is a person, an entity or a vessel",
-        "recipient: {country: KP, name: ..., type: entity}",
-        "Name screening looks only at list entries of that kind (a person: listed individuals; an entity: "
-        "listed entities; a vessel: the designated vessels list, and its imo decides). A UN reference "
-        "that contradicts the type (KPe for a person) is refused.",
-    ),
-    (
-        "A vessel with no name",
-        "vessels: [{role: delivering vessel}]",
-        "Cannot be screened; the event's caveats say that whether it is designated is not known. Rules "
-        "that need no vessel identity (a ship-to-ship transfer flag, a DPRK flag) still apply.",
-    ),
-    (
-        "Goods suspected, not established",
-        "commodity: {description: suspected oil, hs: ['2709'], suspected: true}",
-        "Every finding that turns on the goods is at most a potential violation, with 'that the goods are "
-        "what they are suspected to be' among its missing facts.",
-    ),
-    (
-        "An approximate date, a month, a year or a window",
-        "sometime: {year: 2017} / {month: 2017-12} / {around: 2017-10-15, days: 15} / {from: ..., to: ...}",
-        "One day of the window, not known which. Each measure is judged by every version in force on "
-        "some day of it, and days no version reaches count as not prohibited; the finding is the "
-        "verdict that holds whatever the day: the same outcome on every day stands, a violation on "
-        "some days only is a potential violation. The finding's reasons list each version weighed.",
-    ),
-    (
-        "A quantity in items",
-        "quantity: {value: 120, unit: bottles}",
-        "A count (item, piece, bottle, vehicle or car, vessel) turns a total value into a value per item, "
-        "which is what luxury thresholds ($500 rugs, $100 tableware) are compared with.",
-    ),
-    (
-        "A quantity known only as a bound",
-        "quantity: {value: 100000, unit: tonne, qualifier: at-least}",
-        "at-least counts as a lower bound (a cap crossed by the bound is crossed); at-most as an upper "
-        "bound (an excess resting on it is a potential violation); a bounded count gives no value per "
-        "item, so a luxury threshold is judged on the total (potential at most).",
-    ),
-    (
-        "Several times the cap",
-        "quantity: {times_cap: 2, qualifier: at-least, note: several times the cap}",
-        "Counted against a cap as that multiple of the cap in force, in the cap's own unit; measures "
-        "that only need a quantity to be known treat it as known.",
-    ),
-)
 
 #: Complete events, each shown in docs/scenario.md and validated by the tests.
 EXAMPLES: tuple[tuple[str, str], ...] = (
