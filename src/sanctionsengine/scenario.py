@@ -255,6 +255,10 @@ class Sometime(_Strict):
             raise ValueError("a window needs both 'from' and 'to'")
         if self.start is not None and self.end is not None and self.end < self.start:
             raise ValueError(f"the window ends ({self.end}) before it starts ({self.start})")
+        try:
+            _ = self.bounds  # around ± days may leave the calendar
+        except OverflowError:
+            raise ValueError(f"{self.around} give or take {self.days} days runs off the calendar") from None
         return self
 
     @property

@@ -232,17 +232,20 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return schema["$defs"][ref.rsplit("/", 1)[1]] if ref else node
 
 
-def _type_text(node: dict[str, Any]) -> str:
-    """A field's type in words, linking nested parts and closed lists to their sections."""
+def _type_text(node: dict[str, Any], schema: dict[str, Any]) -> str:
+    """A field's type in words, linking nested parts and closed lists to their sections (a short
+    closed list is also spelt out)."""
     if "$ref" in node:
         name = node["$ref"].rsplit("/", 1)[1]
-        return f"[{name}](#{name.lower()})"
+        values = schema["$defs"][name].get("enum", [])
+        link = f"[{name}](#{name.lower()})"
+        return f"{link}: one of " + ", ".join(f"`{v}`" for v in values) if 0 < len(values) <= 6 else link
     if "anyOf" in node:
-        parts = [_type_text(n) for n in node["anyOf"] if n.get("type") != "null"]
+        parts = [_type_text(n, schema) for n in node["anyOf"] if n.get("type") != "null"]
         return " or ".join(parts)
     kind = node.get("type")
     if kind == "array":
-        return "list of " + _type_text(node.get("items", {}))
+        return "list of " + _type_text(node.get("items", {}), schema)
     if kind == "string" and node.get("format") == "date":
         return "date (YYYY-MM-DD)"
     words = {"string": "text", "number": "number", "integer": "whole number", "boolean": "true or false"}
@@ -286,9 +289,8 @@ def _model_section(schema: dict[str, Any], name: str, node: dict[str, Any]) -> l
             need += f" (default `{json.dumps(default)}`)"
         detail = _constraints(prop)
         meaning = prop.get("description") or _resolve(schema, prop).get("description", "")
-        rows.append(
-            f"| `{field}` | {_type_text(prop)} | {need} | {_cell(meaning)}{(' (' + detail + ')') if detail else ''} |\n"
-        )
+        meaning = meaning + (f" ({detail})" if detail else "")
+        rows.append(f"| `{field}` | {_cell(_type_text(prop, schema))} | {need} | {_cell(meaning)} |\n")
     out.append("| Field | Type | Required | Meaning |\n|---|---|---|---|\n" + "".join(rows))
     return out
 
