@@ -470,6 +470,23 @@ def test_the_rule_schema_accepts_every_file_of_the_rulebook() -> None:
         jsonschema.validate({"family": "arms", "title": "t", "rules": [{"id": "x", "titel": "typo"}]}, schema)
 
 
+@pytest.mark.parametrize("render", [scenario_schema, rule_schema])
+def test_the_schemas_are_draft_7_as_yaml_language_server_reads(render: Any) -> None:
+    schema = json.loads(render())
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    jsonschema.Draft7Validator.check_schema(schema)
+    later = {"prefixItems", "unevaluatedProperties", "unevaluatedItems", "dependentRequired", "$dynamicRef"}
+    assert not later & set(_keys(schema))
+
+
+def _keys(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [*node, *(k for v in node.values() for k in _keys(v))]
+    if isinstance(node, list):
+        return [k for v in node for k in _keys(v)]
+    return []
+
+
 def test_the_committed_schemas_are_the_generated_ones() -> None:
     assert (DOCS / "scenario.schema.json").read_text(encoding="utf-8") == scenario_schema()
     assert (DOCS / "rule.schema.json").read_text(encoding="utf-8") == rule_schema()

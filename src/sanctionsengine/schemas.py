@@ -37,7 +37,9 @@ from .vocabulary import (
 )
 
 SCHEMA_BASE = "https://github.com/sanctionsengine/sanctionsengine/docs/"
-DRAFT = "https://json-schema.org/draft/2020-12/schema"
+# yaml-language-server reads JSON Schema draft 7 and below; pydantic's output uses nothing later
+# (its "$defs" are reached by JSON pointer, which draft 7 resolves like any other location).
+DRAFT = "http://json-schema.org/draft-07/schema#"
 
 QUALIFIER_MEANING: dict[Qualifier, str] = {
     Qualifier.EXACT: "the amount as reported",
