@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__
+from . import package_version
 from .errors import EvaluationError, InputError, SanctionsEngineError
 from .vocabulary import Verdict
 
@@ -167,8 +167,21 @@ def _load_lists(
     return load_lists(list(un_lists), list(vessel_lists), max_age)
 
 
+def _show_version(ctx: click.Context) -> None:
+    """``--version``; the package metadata is read only when asked (it costs start-up time)."""
+    click.echo(f"sanctionsengine, version {package_version()}")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}, epilog=EXIT_HELP)
-@click.version_option(__version__, prog_name="sanctionsengine")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    help="Show the version and exit.",
+    callback=lambda ctx, _, value: _show_version(ctx) if value and not ctx.resilient_parsing else None,
+)
 def main() -> None:
     """Evaluate reported transactions against the UN Security Council's DPRK (1718) measures.
 

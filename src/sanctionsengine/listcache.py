@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from . import __version__
+from . import package_version
 from .errors import Diagnostic, InputError, SanctionsEngineError, SourceLocation
 from .screening import ScreeningList, load_un_list, load_vessel_list
 
@@ -141,7 +141,7 @@ def fetch(url: str = OFFICIAL_UN_URL, timeout: float = 60.0, root: Path | None =
     """Download the UN consolidated list from ``url`` and store it."""
     if not url.startswith(("https://", "http://", "file://")):
         raise InputError([Diagnostic(SourceLocation(url), "bad-value", "expected an https:// URL")])
-    request = urllib.request.Request(url, headers={"User-Agent": f"sanctionsengine/{__version__}"})
+    request = urllib.request.Request(url, headers={"User-Agent": f"sanctionsengine/{package_version()}"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             data = response.read()
