@@ -30,6 +30,8 @@ DATA = SHARED / "data"
 # evaluations run by the tests are audited here, never in the user's own audit log
 TEST_AUDIT_DB = Path(tempfile.mkdtemp(prefix="sanctionsengine-test-audit-")) / "audit.sqlite"
 os.environ.setdefault("SANCTIONSENGINE_AUDIT_DB", str(TEST_AUDIT_DB))
+# the caches (lists, compiled rulebooks) of in-process tests: this session's own, never the user's
+os.environ["SANCTIONSENGINE_CACHE"] = tempfile.mkdtemp(prefix="sanctionsengine-test-cache-")
 UN_LIST = DATA / "un-1718" / "dprk-1718-list.xml"
 CONSOLIDATED = DATA / "un-1718" / "consolidated.xml"
 VESSELS_JSON = DATA / "un-1718" / "dprk-1718-vessels.json"

@@ -113,7 +113,10 @@ class Engine:
         timeout: float = DEFAULT_TIMEOUT,
         max_matches: int | None = None,
         _conditions: dict[str, dict[str, Any]] | None = None,
+        rulesets: Sequence[Sequence[str]] | None = None,
     ):
+        """``rulesets``: the rule names of each ruleset, as :func:`.alphanet.split` gave them for
+        these conditions (kept in the rulebook cache); computed here when not given."""
         durable_engine = _durable()
         self.compiled = compiled
         self.timeout = timeout
@@ -128,7 +131,10 @@ class Engine:
         self._host_conditions = conditions
         self.fact_keys = compiled.fact_keys if _conditions is None else tested_keys(conditions)
         self._rulesets: dict[str, dict[str, Any]] = {}
-        for n, names in enumerate(split(conditions)):
+        groups = split(conditions) if rulesets is None or _conditions is not None else rulesets
+        if sorted(name for names in groups for name in names) != sorted(conditions):
+            raise EngineFailure("the rulesets given do not hold each compiled rule exactly once")
+        for n, names in enumerate(groups):
             ruleset = {name: {**conditions[name], "run": self._action(name)} for name in names}
             for catch_all in (SEEN, SEEN_RECORD):  # every ruleset must match every fact
                 if catch_all in conditions and catch_all not in ruleset:

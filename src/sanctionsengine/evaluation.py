@@ -30,9 +30,23 @@ def prepared_engine(book: Rulebook, as_of: date | None = None, timeout: float = 
     key = (book.hash, as_of)
     engine = _ENGINES.get(key)
     if engine is None or engine.timeout != timeout or getattr(engine, "_broken", False):
-        engine = Engine(compile_rulebook(book, as_of), timeout=timeout)
+        compiled, rulesets = prepared_rulesets(book, as_of)
+        engine = Engine(compiled, timeout=timeout, rulesets=rulesets)
         _ENGINES[key] = engine
     return engine
+
+
+def prepared_rulesets(book: Rulebook, as_of: date | None = None) -> tuple[CompiledRulebook, list[list[str]]]:
+    """The compiled rulebook and its split into durable-rules rulesets, from the rulebook cache
+    when this rulebook's content (and the package) were compiled before for ``as_of``."""
+    from . import rulecache
+    from .alphanet import split
+
+    def build() -> tuple[CompiledRulebook, list[list[str]]]:
+        compiled = compile_rulebook(book, as_of)
+        return compiled, split(compiled.conditions)
+
+    return rulecache.cached("compiled", (book.hash, str(as_of)), build, check=tuple)
 
 
 def compiled_for(book: Rulebook, as_of: date | None = None) -> CompiledRulebook:

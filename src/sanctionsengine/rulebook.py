@@ -22,6 +22,7 @@ from .citations import Resolution
 from .commodities import CommodityGroup, GroupIndex
 from .coverage import CoverageEntry, CoverageFile
 from .errors import Diagnostic, Diagnostics, InputError, SourceLocation
+from .limits import MAX_YAML_BYTES
 from .quantities import ConversionTable
 from .rules import Regime, Rule, RuleFile, RuleVersion
 from .yamlfile import Loc, YamlDocument, display_path, load_yaml, validate
@@ -172,11 +173,11 @@ def _first_of_each(
 
 
 def load_rulebook(root: Path | str) -> Rulebook:
-    """Load, validate and check every file under ``root``; raise InputError with all problems."""
-    from .checks import check_rulebook
+    """Load, validate and check every file under ``root``; raise InputError with all problems.
 
+    A rulebook that loads without problems is kept in the rulebook cache (:mod:`.rulecache`),
+    keyed by its content, and read from there the next time the same files are loaded."""
     root = Path(root)
-    diags = Diagnostics()
     if not root.is_dir():
         raise InputError(
             [
@@ -188,6 +189,25 @@ def load_rulebook(root: Path | str) -> Rulebook:
             ]
         )
     files = rule_files(root)
+    try:
+        if not files or any(p.stat().st_size > MAX_YAML_BYTES for p in files):
+            raise OSError("not cached")  # the full path reports what is wrong
+        content = tree_hash(root, files)
+    except OSError:  # unreadable or oversized: the full path reports it at its file
+        return _load(root, files)
+    from . import rulecache
+
+    # loaded once per content: the same files (and the same package) give the same rulebook;
+    # file names are part of the key because messages and places name them as the user did
+    parts = (content, display_path(root), *(display_path(p) for p in files))
+    return rulecache.cached("rulebook", parts, lambda: _load(root, files, content), check=Rulebook)
+
+
+def _load(root: Path, files: list[Path], content: str | None = None) -> Rulebook:
+    """The rulebook from its files, every problem found raised at once (never cached)."""
+    from .checks import check_rulebook
+
+    diags = Diagnostics()
     rules: list[Rule] = []
     groups: list[CommodityGroup] = []
     regimes: list[tuple[Regime, Placed]] = []
@@ -328,7 +348,7 @@ def load_rulebook(root: Path | str) -> Rulebook:
         conversions=dict(sorted(conversions.items())),
         coverage=tuple(sorted(coverage, key=lambda e: e.key)),
         files=tuple(p.relative_to(root).as_posix() for p in files),
-        hash=tree_hash(root, files),
+        hash=content or tree_hash(root, files),
         places=places,
     )
     check_rulebook(book).raise_if_any()
