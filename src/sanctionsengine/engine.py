@@ -26,8 +26,10 @@ durable-rules (2.0.28, unmaintained since 2020) is a Rete engine with sharp edge
   durable's events.c): a fact that passes the first tests of more rules than that under one
   node fails with error 303, and the session may then crash the process. :mod:`.compile` spells
   every ``$or`` out as separate rules (each rule is one path), and :mod:`.alphanet` splits the
-  rules into rulesets whose worst walk fits the stack. Every fact is asserted into every
-  ruleset; each has its own catch-all.
+  rules into rulesets whose worst walk fits the stack. A fact is asserted only into the
+  rulesets holding a rule whose constant equality tests it passes (:meth:`Engine.rulesets_for`;
+  elsewhere nothing can match it), and into the one that reports it as seen; each ruleset has
+  its own catch-all.
 """
 
 from __future__ import annotations
@@ -104,6 +106,33 @@ def _ignore(c: Any) -> None:
     """The action of the extra catch-alls: the first ruleset's reports each fact once."""
 
 
+def _guards(conditions: dict[str, dict[str, Any]], names: Sequence[str]) -> list[tuple[tuple[str, Any], ...]]:
+    """Per binding of each rule in ``names``: its tests of a key against a constant (``{"to":
+    "KP"}``, ``{"hs_2710": 1}``); a fact that fails one of them cannot match that binding."""
+    out = []
+    for name in names:
+        for binding in conditions[name]["all"]:
+            ((_, expr),) = binding.items()
+            terms = expr["$and"] if set(expr) == {"$and"} else [expr]
+            guard = []
+            for term in terms:
+                ((k, v),) = term.items()
+                if not k.startswith("$") and isinstance(v, (str, int, float)) and not isinstance(v, bool):
+                    guard.append((k, v))
+            out.append(tuple(guard))
+    return out
+
+
+def _may_equal(value: Any, constant: Any) -> bool:
+    """Could durable-rules find ``value`` equal to ``constant``? An absent key never is; values of
+    the same kind are compared as Python does; anything else is kept (never skipped on doubt)."""
+    if value is None:
+        return False
+    if isinstance(value, bool) or isinstance(value, str) != isinstance(constant, str):
+        return True
+    return bool(value == constant)
+
+
 class Engine:
     """One durable-rules host for one compiled rulebook; each :meth:`run` is its own session."""
 
@@ -140,6 +169,11 @@ class Engine:
                 if catch_all in conditions and catch_all not in ruleset:
                     ruleset[catch_all] = {**conditions[catch_all], "run": _ignore}
             self._rulesets[f"{compiled.ruleset_name}-{n}"] = ruleset
+        # which rulesets a fact can match anything in: each rule's constant equality tests
+        self._guards = [_guards(conditions, names) for names in groups]
+        self._guard_keys = frozenset(k for guards in self._guards for guard in guards for k, _ in guard)
+        self._seen_in = next((n for n, names in enumerate(groups) if SEEN in names), 0)
+        self._relevance: dict[tuple[tuple[str, Any], ...], tuple[int, ...]] = {}
 
         class _Host(durable_engine.Host):  # type: ignore[misc, name-defined]
             def _run(self) -> None:  # no timer threads: actions run inside our calls, in order
@@ -150,6 +184,23 @@ class Engine:
         except Exception as exc:  # the C engine refuses a malformed ruleset
             raise EngineFailure(f"durable-rules refused the compiled ruleset: {exc}") from None
         self._errors = (durable_engine.MessageNotHandledException, durable_engine.MessageObservedException)
+
+    def rulesets_for(self, fact: dict[str, Any]) -> tuple[int, ...]:
+        """The rulesets (by position) that can match ``fact``: those holding a rule whose every
+        constant equality test the fact passes, and the one that reports each fact as seen.
+
+        The others cannot match it (durable-rules matches an equality only on a fact that has
+        the key with that value), so asserting it there is work with no possible result."""
+        signature = tuple(sorted((k, v) for k, v in fact.items() if k in self._guard_keys))
+        found = self._relevance.get(signature)
+        if found is None:
+            found = tuple(
+                n
+                for n, guards in enumerate(self._guards)
+                if n == self._seen_in or any(all(_may_equal(fact.get(k), v) for k, v in g) for g in guards)
+            )
+            self._relevance[signature] = found
+        return found
 
     def _action(self, name: str) -> Callable[[Any], None]:
         def action(c: Any) -> None:  # one parameter: synchronous
@@ -203,17 +254,28 @@ class Engine:
             self._budget = self.max_matches or pairs * len(self._host_conditions) + 1
             outcome: dict[str, BaseException | None] = {"error": None}
 
+            names = list(self._rulesets)
+            targets = [self.rulesets_for(f) for f in facts]
+            touched = sorted({n for t in targets for n in t})
+
             def work() -> None:
                 try:
-                    for batch in (records, events):
+                    start = 0
+                    for batch in (records, events):  # every record before any event
+                        chunk_targets = targets[start : start + len(batch)]
+                        start += len(batch)
                         if one_by_one:
-                            for fact in batch:
-                                for ruleset in self._rulesets:
-                                    self._host.assert_fact(ruleset, fact)
+                            for fact, where in zip(batch, chunk_targets, strict=True):
+                                for n in where:
+                                    self._host.assert_fact(names[n], fact)
                             continue
-                        for start in range(0, len(batch), BATCH):
-                            for ruleset in self._rulesets:
-                                self._host.assert_facts(ruleset, batch[start : start + BATCH])
+                        for first in range(0, len(batch), BATCH):
+                            chunk = batch[first : first + BATCH]
+                            where_of = chunk_targets[first : first + BATCH]
+                            for n in touched:  # each ruleset gets its facts in their order
+                                mine = [f for f, where in zip(chunk, where_of, strict=True) if n in where]
+                                if mine:
+                                    self._host.assert_facts(names[n], mine)
                 except BaseException as exc:  # handed to the caller's thread below
                     outcome["error"] = exc
 
@@ -239,9 +301,9 @@ class Engine:
                 # durable's C side failed mid-assert; touching the session again can crash the process
                 self._broken = True
                 raise EngineFailure(f"durable-rules failed: {type(error).__name__}: {error}")
-            for ruleset in self._rulesets:
+            for n in touched:
                 try:
-                    self._host.delete_state(ruleset, sid)
+                    self._host.delete_state(names[n], sid)
                 except Exception:  # nothing was asserted in it
                     pass
             if isinstance(error, self._errors):
