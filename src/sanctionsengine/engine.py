@@ -27,9 +27,9 @@ durable-rules (2.0.28, unmaintained since 2020) is a Rete engine with sharp edge
   node fails with error 303, and the session may then crash the process. :mod:`.compile` spells
   every ``$or`` out as separate rules (each rule is one path), and :mod:`.alphanet` splits the
   rules into rulesets whose worst walk fits the stack. A fact is asserted only into the
-  rulesets holding a rule whose constant equality tests it passes (:meth:`Engine.rulesets_for`;
-  elsewhere nothing can match it), and into the one that reports it as seen; each ruleset has
-  its own catch-all.
+  rulesets holding a rule that can fire in the run and whose constant equality tests the fact
+  passes (:meth:`Engine.rulesets_for`; elsewhere nothing can match it); each ruleset has its
+  own catch-all.
 """
 
 from __future__ import annotations
@@ -106,20 +106,33 @@ def _ignore(c: Any) -> None:
     """The action of the extra catch-alls: the first ruleset's reports each fact once."""
 
 
-def _guards(conditions: dict[str, dict[str, Any]], names: Sequence[str]) -> list[tuple[tuple[str, Any], ...]]:
-    """Per binding of each rule in ``names``: its tests of a key against a constant (``{"to":
-    "KP"}``, ``{"hs_2710": 1}``); a fact that fails one of them cannot match that binding."""
+@dataclass(frozen=True)
+class _Binding:
+    """One binding of one durable rule, as far as choosing rulesets is concerned."""
+
+    ruleset: int
+    rule: int
+    guard: tuple[tuple[str, Any], ...]  # its tests of a key against a constant
+    negated: bool  # a ``$not``: the rule fires when no fact matches it
+
+
+def _bindings(conditions: dict[str, dict[str, Any]], groups: Sequence[Sequence[str]]) -> list[_Binding]:
+    """Every binding of every rule, with its constant equality tests (``{"to": "KP"}``,
+    ``{"hs_2710": 1}``): a fact that fails one of them cannot match that binding."""
     out = []
-    for name in names:
-        for binding in conditions[name]["all"]:
-            ((_, expr),) = binding.items()
-            terms = expr["$and"] if set(expr) == {"$and"} else [expr]
-            guard = []
-            for term in terms:
-                ((k, v),) = term.items()
-                if not k.startswith("$") and isinstance(v, (str, int, float)) and not isinstance(v, bool):
-                    guard.append((k, v))
-            out.append(tuple(guard))
+    rule = 0
+    for n, names in enumerate(groups):
+        for name in names:
+            for binding in conditions[name]["all"]:
+                ((label, expr),) = binding.items()
+                terms = expr["$and"] if set(expr) == {"$and"} else [expr]
+                guard = []
+                for term in terms:
+                    ((k, v),) = term.items()
+                    if not k.startswith("$") and isinstance(v, (str, int, float)) and not isinstance(v, bool):
+                        guard.append((k, v))
+                out.append(_Binding(n, rule, tuple(guard), "$not" in label))
+            rule += 1
     return out
 
 
@@ -169,11 +182,17 @@ class Engine:
                 if catch_all in conditions and catch_all not in ruleset:
                     ruleset[catch_all] = {**conditions[catch_all], "run": _ignore}
             self._rulesets[f"{compiled.ruleset_name}-{n}"] = ruleset
-        # which rulesets a fact can match anything in: each rule's constant equality tests
-        self._guards = [_guards(conditions, names) for names in groups]
-        self._guard_keys = frozenset(k for guards in self._guards for guard in guards for k, _ in guard)
-        self._seen_in = next((n for n, names in enumerate(groups) if SEEN in names), 0)
-        self._relevance: dict[tuple[tuple[str, Any], ...], tuple[int, ...]] = {}
+        # which rulesets a fact can match anything in (see rulesets_for)
+        self._bindings = _bindings(conditions, groups)
+        self._guard_keys = frozenset(k for b in self._bindings for k, _ in b.guard)
+        positive: dict[int, list[int]] = {}
+        for i, b in enumerate(self._bindings):
+            positive.setdefault(b.rule, [])
+            if not b.negated:
+                positive[b.rule].append(i)
+        self._positive = positive
+        self._passes: dict[tuple[tuple[str, Any], ...], frozenset[int]] = {}
+        self._live: dict[frozenset[tuple[tuple[str, Any], ...]], frozenset[int]] = {}
 
         class _Host(durable_engine.Host):  # type: ignore[misc, name-defined]
             def _run(self) -> None:  # no timer threads: actions run inside our calls, in order
@@ -185,22 +204,43 @@ class Engine:
             raise EngineFailure(f"durable-rules refused the compiled ruleset: {exc}") from None
         self._errors = (durable_engine.MessageNotHandledException, durable_engine.MessageObservedException)
 
-    def rulesets_for(self, fact: dict[str, Any]) -> tuple[int, ...]:
-        """The rulesets (by position) that can match ``fact``: those holding a rule whose every
-        constant equality test the fact passes, and the one that reports each fact as seen.
+    def _signature(self, fact: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+        return tuple(sorted((k, v) for k, v in fact.items() if k in self._guard_keys))
 
-        The others cannot match it (durable-rules matches an equality only on a fact that has
-        the key with that value), so asserting it there is work with no possible result."""
-        signature = tuple(sorted((k, v) for k, v in fact.items() if k in self._guard_keys))
-        found = self._relevance.get(signature)
+    def _passed(self, signature: tuple[tuple[str, Any], ...]) -> frozenset[int]:
+        """The bindings whose constant tests a fact of this signature passes."""
+        found = self._passes.get(signature)
         if found is None:
-            found = tuple(
-                n
-                for n, guards in enumerate(self._guards)
-                if n == self._seen_in or any(all(_may_equal(fact.get(k), v) for k, v in g) for g in guards)
+            values = dict(signature)
+            found = frozenset(
+                i for i, b in enumerate(self._bindings) if all(_may_equal(values.get(k), v) for k, v in b.guard)
             )
-            self._relevance[signature] = found
+            self._passes[signature] = found
         return found
+
+    def rulesets_for(self, facts: Sequence[dict[str, Any]]) -> list[tuple[int, ...]]:
+        """For each fact of one run, the rulesets (by position) it is asserted into.
+
+        A rule can fire in a run only if each of its (non-negated) bindings is passed by some
+        fact of the run; a fact is asserted into the rulesets holding such a rule with a binding
+        it passes (a dealing, or a record that a join or an absence reads). Anywhere else no
+        rule can match it, since durable-rules matches an equality only on a fact that has the
+        key with that value, so asserting it there is work with no possible result."""
+        signatures = [self._signature(f) for f in facts]
+        distinct = frozenset(signatures)
+        live = self._live.get(distinct)
+        if live is None:
+            seen: set[int] = set()
+            for sig in distinct:
+                seen |= self._passed(sig)
+            live = frozenset(r for r, ids in self._positive.items() if all(i in seen for i in ids))
+            if len(self._live) < 256:
+                self._live[distinct] = live
+        per_signature = {
+            sig: tuple(sorted({self._bindings[i].ruleset for i in self._passed(sig) if self._bindings[i].rule in live}))
+            for sig in distinct
+        }
+        return [per_signature[sig] for sig in signatures]
 
     def _action(self, name: str) -> Callable[[Any], None]:
         def action(c: Any) -> None:  # one parameter: synchronous
@@ -255,7 +295,7 @@ class Engine:
             outcome: dict[str, BaseException | None] = {"error": None}
 
             names = list(self._rulesets)
-            targets = [self.rulesets_for(f) for f in facts]
+            targets = self.rulesets_for(facts)
             touched = sorted({n for t in targets for n in t})
 
             def work() -> None:
