@@ -191,8 +191,8 @@ class Engine:
             if not b.negated:
                 positive[b.rule].append(i)
         self._positive = positive
-        self._passes: dict[tuple[tuple[str, Any], ...], frozenset[int]] = {}
-        self._live: dict[frozenset[tuple[tuple[str, Any], ...]], frozenset[int]] = {}
+        self._passes: dict[frozenset[tuple[str, Any]], frozenset[int]] = {}
+        self._live: dict[frozenset[frozenset[tuple[str, Any]]], frozenset[int]] = {}
 
         class _Host(durable_engine.Host):  # type: ignore[misc, name-defined]
             def _run(self) -> None:  # no timer threads: actions run inside our calls, in order
@@ -204,10 +204,10 @@ class Engine:
             raise EngineFailure(f"durable-rules refused the compiled ruleset: {exc}") from None
         self._errors = (durable_engine.MessageNotHandledException, durable_engine.MessageObservedException)
 
-    def _signature(self, fact: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
-        return tuple(sorted((k, v) for k, v in fact.items() if k in self._guard_keys))
+    def _signature(self, fact: dict[str, Any]) -> frozenset[tuple[str, Any]]:
+        return frozenset((k, fact[k]) for k in fact.keys() & self._guard_keys)
 
-    def _passed(self, signature: tuple[tuple[str, Any], ...]) -> frozenset[int]:
+    def _passed(self, signature: frozenset[tuple[str, Any]]) -> frozenset[int]:
         """The bindings whose constant tests a fact of this signature passes."""
         found = self._passes.get(signature)
         if found is None:

@@ -112,6 +112,69 @@ def explain(
     as_of: date | None = None,
     screening: EventScreening | None = None,
 ) -> list[Condition]:
+    """Each condition of the version's scope, what it expects and what the event shows."""
+    return [*_scope_conditions(groups, rule, version, event, screening), _date_condition(version, event, as_of)]
+
+
+#: (groups, rule, version, what the event shows) → the conditions but the date, kept for the
+#: events that repeat those facts (a scenario of 10,000 deliveries holds a few dozen kinds)
+_MEMO: dict[tuple[int, int, int, tuple[object, ...]], tuple[object, object, object, tuple[Condition, ...]]] = {}
+_MEMO_SIZE = 20_000
+
+
+def _shown(event: Event, screening: EventScreening | None, parties: bool) -> tuple[object, ...]:
+    """Everything of the event that the conditions other than the date read."""
+    goods = event.commodity
+    return (
+        event.supplier.country if event.supplier else None,
+        event.recipient.country if event.recipient else None,
+        event.effective_kinds,
+        bool(event.offered),
+        None if goods is None else (tuple(goods.hs), tuple(goods.categories)),
+        event.value_per_item,
+        event.value.amount if event.value else None,
+        tuple(event.flags),
+        tuple(c.rule for c in event.exemptions),
+        tuple(sorted(_designations(event, screening).items())) if parties else None,
+    )
+
+
+def _designations(event: Event, screening: EventScreening | None) -> dict[str, int]:
+    from .compile import designation_keys
+
+    return designation_keys(event, screening)
+
+
+def _scope_conditions(
+    groups: GroupIndex, rule: Rule, version: RuleVersion, event: Event, screening: EventScreening | None
+) -> tuple[Condition, ...]:
+    key = (id(groups), id(rule), id(version), _shown(event, screening, bool(version.scope.parties)))
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is groups and hit[1] is rule and hit[2] is version:
+        return hit[3]
+    conditions = tuple(_explain_scope(groups, rule, version, event, screening))
+    if len(_MEMO) >= _MEMO_SIZE:
+        _MEMO.clear()
+    _MEMO[key] = (groups, rule, version, conditions)  # the objects kept alive, so ids stay theirs
+    return conditions
+
+
+def _date_condition(version: RuleVersion, event: Event, as_of: date | None) -> Condition:
+    window = version.window(as_of)
+    if window is None:
+        expected = f"the law as of {as_of}" if as_of else "a version that was ever the law"
+        return Condition(name="date", expected=expected, fact="not the law then", holds=False)
+    start, end = window
+    expected = f"conduct from {start} to {end}" if end else f"conduct from {start}"
+    if as_of is not None:
+        expected += f" (the law as of {as_of})"
+    holds = event.end >= start and (end is None or event.start <= end)
+    return Condition(name="date", expected=expected, fact=event.when, holds=holds)
+
+
+def _explain_scope(
+    groups: GroupIndex, rule: Rule, version: RuleVersion, event: Event, screening: EventScreening | None
+) -> list[Condition]:
     scope = version.scope
     conditions = [
         Condition(
@@ -134,9 +197,9 @@ def explain(
             expected += " except " + ", ".join(scope.exclude_commodities)
         conditions.append(Condition(name="commodity", expected=expected, fact=fit.detail, holds=fit.holds))
     if scope.parties:
-        from .compile import designation_keys, key
+        from .compile import key
 
-        keys = designation_keys(event, screening)
+        keys = _designations(event, screening)
         definite = any(key("dsg", p.value) in keys for p in scope.parties)
         possible = any(key("dsgp", p.value) in keys for p in scope.parties)
         fact = (
@@ -182,17 +245,6 @@ def explain(
                 holds=claimed,
             )
         )
-    window = version.window(as_of)
-    if window is None:
-        expected = f"the law as of {as_of}" if as_of else "a version that was ever the law"
-        conditions.append(Condition(name="date", expected=expected, fact="not the law then", holds=False))
-    else:
-        start, end = window
-        expected = f"conduct from {start} to {end}" if end else f"conduct from {start}"
-        if as_of is not None:
-            expected += f" (the law as of {as_of})"
-        holds = event.end >= start and (end is None or event.start <= end)
-        conditions.append(Condition(name="date", expected=expected, fact=event.when, holds=holds))
     return conditions
 
 

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -86,14 +87,15 @@ class Rulebook:
     hash: str
     places: dict[str, Placed] = field(default_factory=dict, compare=False, repr=False)
 
+    @cached_property
+    def _by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
     def rule(self, rule_id: str) -> Rule:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise KeyError(rule_id)
+        return self._by_id[rule_id]
 
     def has_rule(self, rule_id: str) -> bool:
-        return any(r.id == rule_id for r in self.rules)
+        return rule_id in self._by_id
 
     @property
     def families(self) -> list[str]:

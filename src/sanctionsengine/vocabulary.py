@@ -82,8 +82,10 @@ class Confidence(StrEnum):
 
     @property
     def strength(self) -> int:
-        return list(Confidence).index(self)
+        return _STRENGTH[self]
 
+
+_STRENGTH = {c: n for n, c in enumerate(Confidence)}
 
 CONFIDENCE_MEANING: dict[Confidence, str] = {
     Confidence.ALLEGED: "claimed by one party (a government, a company) and not independently established",
