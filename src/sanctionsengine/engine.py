@@ -58,6 +58,11 @@ REMEDY = (
 
 DEFAULT_TIMEOUT = 60.0
 BATCH = 2000
+#: Runs of at most this many facts (a screening service's one event) run in the caller's thread:
+#: starting and joining a thread costs more than matching them, and milliseconds on a busy
+#: machine. Their deadline is still enforced, by every action (a state-document loop is actions
+#: firing); larger runs also have a worker thread that the caller stops waiting for.
+INLINE_FACTS = 32
 
 
 def _durable() -> Any:
@@ -320,8 +325,11 @@ class Engine:
                     outcome["error"] = exc
 
             worker = threading.Thread(target=work, name="sanctionsengine-durable", daemon=True)
-            worker.start()
-            worker.join(self.timeout)
+            if len(facts) <= INLINE_FACTS:
+                work()  # a few facts: handing them to a thread would cost more than matching them
+            else:
+                worker.start()
+                worker.join(self.timeout)
             if worker.is_alive():
                 self._abort = f"no result within {self.timeout:g} s"
                 worker.join(5.0)  # the next action ends the session; a hang in C code stays behind

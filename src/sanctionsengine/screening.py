@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,7 @@ class ListMatch(BaseModel):
 _APOSTROPHES = re.compile(r"[’'`´ʼʻ‘\-‐‑–—.,()/]")
 
 
+@lru_cache(maxsize=1 << 16)  # list names are normalised once, not once per query
 def normalize(name: str) -> str:
     """Lower case, accents folded, apostrophes and hyphens dropped, spaces collapsed."""
     folded = unicodedata.normalize("NFKD", name)
