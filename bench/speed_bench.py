@@ -311,7 +311,9 @@ def main() -> None:
     parser.add_argument("--durable-sample", type=int, default=100_000, help="ledger rows read for durable-rules")
     parser.add_argument("--latency-runs", type=int, default=1_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "sanctionsengine-bench")
+    parser.add_argument(
+        "--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "sanctionsengine-bench"
+    )
     parser.add_argument("--child", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if args.child:

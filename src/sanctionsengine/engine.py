@@ -63,6 +63,8 @@ BATCH = 2000
 #: machine. Their deadline is still enforced, by every action (a state-document loop is actions
 #: firing); larger runs also have a worker thread that the caller stops waiting for.
 INLINE_FACTS = 32
+#: Small runs sharing one session before it is deleted and a new one started.
+SESSION_RUNS = 1000
 
 
 def _durable() -> Any:
@@ -198,6 +200,9 @@ class Engine:
         self._positive = positive
         self._passes: dict[frozenset[tuple[str, Any]], frozenset[int]] = {}
         self._live: dict[frozenset[frozenset[tuple[str, Any]]], frozenset[int]] = {}
+        self._session: str | None = None  # the emptied session small runs share
+        self._session_rulesets: set[int] = set()
+        self._session_runs = 0
 
         class _Host(durable_engine.Host):  # type: ignore[misc, name-defined]
             def _run(self) -> None:  # no timer threads: actions run inside our calls, in order
@@ -280,15 +285,20 @@ class Engine:
                 if problem is not None:
                     ix = fact.get("ix", fact.get("rx"))
                     raise EngineFailure(f"not asserted: {problem}", event_id=None if ix is None else str(ix))
-            sid = uuid.uuid4().hex
+            # a small run reuses the last small run's session, emptied after it (see _reuse)
+            small = len(facts) <= INLINE_FACTS
+            sid = self._session if small and self._session is not None else uuid.uuid4().hex
+            run_id = uuid.uuid4().hex
             keys = self.fact_keys
             # records first: an absence ($not) is judged when the dealing is asserted, against the
             # records already there, and a match made then is not withdrawn by a later record
             records = [
-                {**trim_fact(f, keys), "sid": sid, "id": f"{sid}-{f['id']}"} for f in facts if f.get(RECORD_MARKER)
+                {**trim_fact(f, keys), "sid": sid, "id": f"{run_id}-{f['id']}"} for f in facts if f.get(RECORD_MARKER)
             ]
             events = [
-                {**trim_fact(f, keys), "sid": sid, "id": f"{sid}-{f['id']}"} for f in facts if not f.get(RECORD_MARKER)
+                {**trim_fact(f, keys), "sid": sid, "id": f"{run_id}-{f['id']}"}
+                for f in facts
+                if not f.get(RECORD_MARKER)
             ]
             facts = records + events
             self._matches = []
@@ -325,7 +335,7 @@ class Engine:
                     outcome["error"] = exc
 
             worker = threading.Thread(target=work, name="sanctionsengine-durable", daemon=True)
-            if len(facts) <= INLINE_FACTS:
+            if small:
                 work()  # a few facts: handing them to a thread would cost more than matching them
             else:
                 worker.start()
@@ -349,11 +359,16 @@ class Engine:
                 # durable's C side failed mid-assert; touching the session again can crash the process
                 self._broken = True
                 raise EngineFailure(f"durable-rules failed: {type(error).__name__}: {error}")
-            for n in touched:
-                try:
-                    self._host.delete_state(names[n], sid)
-                except Exception:  # nothing was asserted in it
-                    pass
+            matches = sorted(set(self._matches), key=lambda m: (m.index, m.name))
+            if not (small and error is None and self._reuse(sid, facts, targets, names)):
+                shared = sid == self._session
+                for n in set(touched) | (self._session_rulesets if shared else set()):
+                    try:
+                        self._host.delete_state(names[n], sid)
+                    except Exception:  # nothing was asserted in it
+                        pass
+                if shared:
+                    self._session, self._session_rulesets = None, set()
             if isinstance(error, self._errors):
                 message = error.args[0] if error.args else {}
                 ix = message.get("ix") if isinstance(message, dict) else None
@@ -362,4 +377,31 @@ class Engine:
                 )
             if error is not None:
                 raise EngineFailure(f"durable-rules failed: {type(error).__name__}: {error}")
-            return sorted(set(self._matches), key=lambda m: (m.index, m.name))
+            return matches
+
+    def _reuse(self, sid: str, facts: list[dict[str, Any]], targets: list[tuple[int, ...]], names: list[str]) -> bool:
+        """Empty the session of a small run for the next one; False when it cannot be (then it is
+        deleted). Creating a durable-rules session costs about a millisecond per ruleset, more
+        than matching one event, so a screening service's calls share one, retracted after each
+        run and checked empty: a session holding anything after its run is never used again.
+
+        Dealings are retracted before records, so that no absence rule can fire on the way (and
+        anything that fires while retracting is not part of the run's matches, taken before)."""
+        self._session_runs += 1
+        if self._session_runs > SESSION_RUNS:  # start afresh now and then all the same
+            self._session_runs = 0
+            return False
+        try:
+            order = sorted(range(len(facts)), key=lambda i: bool(facts[i].get(RECORD_MARKER)))
+            for i in order:
+                for n in targets[i]:
+                    self._host.retract_fact(names[n], facts[i])
+            used = self._session_rulesets | {n for t in targets for n in t}
+            for n in used:
+                if self._host.get_facts(names[n], sid):
+                    return False
+        except Exception:
+            return False
+        self._session = sid
+        self._session_rulesets = used
+        return True
