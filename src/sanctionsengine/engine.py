@@ -125,7 +125,9 @@ class _Binding:
 
 def _bindings(conditions: dict[str, dict[str, Any]], groups: Sequence[Sequence[str]]) -> list[_Binding]:
     """Every binding of every rule, with its constant equality tests (``{"to": "KP"}``,
-    ``{"hs_2710": 1}``): a fact that fails one of them cannot match that binding."""
+    ``{"hs_2710": 1}``): a fact that fails one of them cannot match that binding. Facts and
+    conditions both come from :mod:`.compile`, which gives a key the same type of value in both
+    (country codes and record kinds as text, flags as 1 or 0), so equal means equal in Python."""
     out = []
     rule = 0
     for n, names in enumerate(groups):
@@ -141,16 +143,6 @@ def _bindings(conditions: dict[str, dict[str, Any]], groups: Sequence[Sequence[s
                 out.append(_Binding(n, rule, tuple(guard), "$not" in label))
             rule += 1
     return out
-
-
-def _may_equal(value: Any, constant: Any) -> bool:
-    """Could durable-rules find ``value`` equal to ``constant``? An absent key never is; values of
-    the same kind are compared as Python does; anything else is kept (never skipped on doubt)."""
-    if value is None:
-        return False
-    if isinstance(value, bool) or isinstance(value, str) != isinstance(constant, str):
-        return True
-    return bool(value == constant)
 
 
 class Engine:
@@ -192,6 +184,7 @@ class Engine:
         # which rulesets a fact can match anything in (see rulesets_for)
         self._bindings = _bindings(conditions, groups)
         self._guard_keys = frozenset(k for b in self._bindings for k, _ in b.guard)
+        self._guard_sets = [frozenset(b.guard) for b in self._bindings]
         positive: dict[int, list[int]] = {}
         for i, b in enumerate(self._bindings):
             positive.setdefault(b.rule, [])
@@ -221,10 +214,7 @@ class Engine:
         """The bindings whose constant tests a fact of this signature passes."""
         found = self._passes.get(signature)
         if found is None:
-            values = dict(signature)
-            found = frozenset(
-                i for i, b in enumerate(self._bindings) if all(_may_equal(values.get(k), v) for k, v in b.guard)
-            )
+            found = frozenset(i for i, guard in enumerate(self._guard_sets) if guard <= signature)
             self._passes[signature] = found
         return found
 

@@ -120,6 +120,19 @@ def write(kind: str, key: str, value: object) -> None:
         return
 
 
+def folder(name: str) -> Path | None:
+    """A folder of the cache for another tool's own entries (Jinja's compiled templates), or None
+    when the cache is off or cannot be created."""
+    if not enabled():
+        return None
+    path = cache_root() / name
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path
+
+
 def cached(kind: str, parts: Sequence[str], build: Callable[[], T], check: type | None = None) -> T:
     """``build()``'s result, from the cache when an entry for ``(kind, parts)`` exists.
 
@@ -135,4 +148,4 @@ def cached(kind: str, parts: Sequence[str], build: Callable[[], T], check: type 
     return value
 
 
-__all__ = ["cache_root", "cached", "code_fingerprint", "enabled", "entry_key", "read", "write"]
+__all__ = ["cache_root", "cached", "code_fingerprint", "enabled", "entry_key", "folder", "read", "write"]

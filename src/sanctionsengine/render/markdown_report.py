@@ -28,8 +28,12 @@ def md_cell(value: object) -> str:
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    from ..rulecache import folder
+
+    compiled = folder("templates")  # Jinja compiles a template once, not on every call
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("sanctionsengine.render", "templates"),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=False,  # Markdown, not HTML: the md filters do the escaping
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
