@@ -14,101 +14,31 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, date
-from enum import IntEnum
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .errors import EvaluationError, InputError, SanctionsEngineError
+from .cli_audit import audit_group
+from .cli_common import (
+    DATE,
+    EXIT_HELP,
+    EngineGroup,
+    ExitCode,
+    audit_strict_option,
+    diag_option,
+    rules_option,
+)
+from .cli_common import guard as _guard
+from .errors import Diagnostic, InputError, SanctionsEngineError, SourceLocation
 from .vocabulary import Verdict
+from .wording import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+__all__ = ["ExitCode", "main"]
 
-class ExitCode(IntEnum):
-    OK = 0
-    FINDINGS = 1
-    BAD_INPUT = 2
-    FAILURE = 3
-
-
-EXIT_HELP = """\b
-Exit codes:
-  0  no event reached the --fail-on verdict (default: no violation)
-  1  at least one event did
-  2  bad input (every problem is listed as file:line:col: code: message)
-  3  the evaluation could not be completed"""
-
-
-def _guard(func: F) -> F:
-    """Map our errors to exit codes and messages; never let a traceback reach the user."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        fmt = kwargs.get("diagnostics_format", "text")
-        try:
-            return func(*args, **kwargs)
-        except InputError as exc:
-            if fmt == "json":
-                click.echo(exc.diagnostics.to_json(), err=True)
-            else:
-                for line in exc.diagnostics.lines():
-                    click.echo(line, err=True)
-                if len(exc.diagnostics) > 1:
-                    click.echo(exc.diagnostics.summary(), err=True)
-            sys.exit(ExitCode.BAD_INPUT)
-        except EvaluationError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(ExitCode.FAILURE)
-        except SanctionsEngineError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(ExitCode.FAILURE)
-        except click.exceptions.Exit:
-            raise
-        except (click.ClickException, click.Abort):
-            raise
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
-        except Exception as exc:  # a bug: say so plainly, without a traceback
-            click.echo(
-                f"internal error: {type(exc).__name__}: {exc} (please report this with the command you ran)", err=True
-            )
-            sys.exit(ExitCode.FAILURE)
-
-    return wrapper  # type: ignore[return-value]
-
-
-class _Date(click.ParamType):  # type: ignore[type-arg]
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"'{value}' is not a date; expected YYYY-MM-DD, e.g. 2024-06-19", param, ctx)
-
-
-DATE = _Date()
-rules_option = click.option(
-    "--rules",
-    "rules_dir",
-    type=click.Path(path_type=Path),
-    help="Rulebook directory (default: the rulebook shipped with sanctionsengine).",
-)
-diag_option = click.option(
-    "--diagnostics-format",
-    "diagnostics_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print input problems on stderr.",
-)
 
 list_options = [
     click.option(
@@ -167,8 +97,12 @@ def _load_lists(
     return load_lists(list(un_lists), list(vessel_lists), max_age)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}, epilog=EXIT_HELP)
-@click.version_option(__version__, prog_name="sanctionsengine")
+@click.group(
+    cls=EngineGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=EXIT_HELP,
+)
+@click.version_option(__version__, prog_name="sanctionsengine", help="Show the version and exit.")
 def main() -> None:
     """Evaluate reported transactions against the UN Security Council's DPRK (1718) measures.
 
@@ -207,7 +141,7 @@ def main() -> None:
     type=click.FloatRange(min=1),
     default=60.0,
     show_default=True,
-    help="Seconds before a stuck engine call is abandoned (exit 3).",
+    help="Seconds the whole run may take, reading the inputs included, before it is abandoned (exit 3).",
 )
 @with_list_options
 @click.option(
@@ -217,6 +151,7 @@ def main() -> None:
     help="The audit log to append to [default: $SANCTIONSENGINE_AUDIT_DB, or the user data folder].",
 )
 @click.option("--no-audit", "no_audit", is_flag=True, help="Do not record this evaluation in the audit log.")
+@audit_strict_option
 @diag_option
 @_guard
 def evaluate(
@@ -235,6 +170,7 @@ def evaluate(
     max_list_age: int | None,
     audit_db: Path | None,
     no_audit: bool,
+    audit_strict: bool,
     diagnostics_format: str,
 ) -> None:
     """Evaluate SCENARIO (a scenario YAML file) and print the report.
@@ -246,35 +182,46 @@ def evaluate(
     from .render import render
     from .screening import DEFAULT_THRESHOLD
 
-    lists = _load_lists(un_lists, vessel_lists, no_cache, max_list_age)
-    report = run_evaluation(
-        scenario,
-        rules=rules_dir,
-        sources=sources,
-        as_of=as_of,
-        timeout=timeout,
-        lists=lists,
-        threshold=name_threshold or DEFAULT_THRESHOLD,
-    )
-    data = render(report, fmt)
-    if not no_audit:  # recorded before anything is shown: no report leaves without its record
-        from .audit import append, record_for
-
-        entry = append(record_for(report, fmt, data, output, ["sanctionsengine", *sys.argv[1:]]), audit_db)
-        audit_note = f"audit record {entry.seq}"
-    else:
-        audit_note = "not recorded in the audit log (--no-audit)"
     if output is not None:
-        try:
-            output.write_bytes(data)
-        except OSError as exc:
-            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
-        click.echo(
-            f"wrote {output} ({report.summary.events} events: "
-            + ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in report.summary.by_verdict.items() if n)
-            + f"; {audit_note})",
-            err=True,
+        check_output_path(output)
+    strict = audit_strict or _strict_env()
+    if not no_audit:  # a log that is gone, emptied or (strict) broken stops the run before any work
+        from .audit import preflight
+
+        preflight(audit_db, strict)
+
+    def work() -> tuple[Any, bytes]:
+        lists = _load_lists(un_lists, vessel_lists, no_cache, max_list_age)
+        report = run_evaluation(
+            scenario,
+            rules=rules_dir,
+            sources=sources,
+            as_of=as_of,
+            timeout=timeout,
+            lists=lists,
+            threshold=name_threshold or DEFAULT_THRESHOLD,
         )
+        return report, render(report, fmt)
+
+    report, data = within(timeout, work)
+    pending = _stage(output, data) if output is not None else None  # written before it is recorded
+    try:
+        if not no_audit:  # recorded before anything is shown: no report leaves without its record
+            from .audit import append, record_for
+
+            record = record_for(report, fmt, data, output, ["sanctionsengine", *sys.argv[1:]])
+            entry = append(record, audit_db, strict=strict)
+            audit_note = f"audit record {entry.seq}"
+        else:
+            audit_note = "not recorded in the audit log (--no-audit)"
+    except BaseException:
+        if pending is not None:
+            pending.unlink(missing_ok=True)
+        raise
+    if output is not None and pending is not None:
+        _commit(pending, output)
+        counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in report.summary.by_verdict.items() if n)
+        click.echo(f"wrote {output} ({plural(report.summary.events, 'event')}: {counts}; {audit_note})", err=True)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -284,38 +231,140 @@ def evaluate(
             sys.exit(ExitCode.FINDINGS)
 
 
+def _strict_env() -> bool:
+    from .audit import strict_from_env
+
+    return strict_from_env()
+
+
+def check_output_path(output: Path) -> None:
+    """Refuse, before any work, a report path that cannot be written: its folder is missing, or
+    it names a folder."""
+    from .yamlfile import display_path
+
+    parent = output.parent if str(output.parent) else Path(".")
+    problem = ""
+    if output.is_dir():
+        problem = "is a folder; give a file name for the report"
+    elif not parent.is_dir():
+        problem = f"cannot be written: the folder {display_path(parent)} does not exist"
+    if problem:
+        raise InputError([Diagnostic(SourceLocation(display_path(output)), "file-not-found", f"-o {problem}")])
+
+
+def _stage(output: Path, data: bytes) -> Path:
+    """Write the report beside its place under a temporary name; a failed write is exit 3, and
+    nothing is recorded in the audit log for it."""
+    from .errors import ReportError
+
+    tmp = output.with_name(f".{output.name}.{uuid4_hex()}.partial")
+    try:
+        tmp.write_bytes(data)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ReportError(f"cannot write {output}: {exc.strerror or exc}; nothing was recorded") from None
+    return tmp
+
+
+def _commit(tmp: Path, output: Path) -> None:
+    import os
+
+    from .errors import ReportError
+
+    try:
+        os.replace(tmp, output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ReportError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def uuid4_hex() -> str:
+    import uuid
+
+    return uuid.uuid4().hex[:12]
+
+
+T = TypeVar("T")
+
+
+def within(timeout: float, work: Callable[[], T]) -> T:
+    """Run ``work`` and return its result, or raise EngineTimeout after ``timeout`` seconds: the
+    bound covers the whole run (reading the lists and the scenario, screening, the engine)."""
+    import threading
+
+    from .errors import EngineTimeout
+
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # handed to the caller's thread below
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="sanctionsengine-run", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise EngineTimeout(
+            f"the run did not finish within --timeout {timeout:g} s (reading, screening and the engine "
+            "together); nothing was written or recorded",
+            seconds=timeout,
+        )
+    if "error" in box:
+        raise box["error"]
+    return box["value"]  # type: ignore[no-any-return]
+
+
 @main.command()
 @click.argument("scenarios", nargs=-1, type=click.Path(path_type=Path))
 @rules_option
 @click.option("--sources", type=click.Path(path_type=Path), help="Also check evidence quotes against these texts.")
+@click.option(
+    "--mapping", "mapping_file", type=click.Path(path_type=Path), help="Also check this column mapping (YAML)."
+)
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="A mapping flag to check, as for screen.")
+@click.option("--default", "defaults", multiple=True, metavar="FIELD=VALUE", help="A default to check, as for screen.")
+@click.option("--separator", help="Between items of a list field in one cell, as for screen [default: ;].")
+@click.option(
+    "--data",
+    "data_file",
+    type=click.Path(path_type=Path),
+    help="The trade file the mapping is for: its columns are checked against the file's header.",
+)
+@click.option(
+    "--input-format",
+    type=click.Choice(["csv", "jsonl", "parquet"]),
+    help="The --data file's format, if not from its name.",
+)
 @diag_option
 @_guard
 def validate(
-    scenarios: tuple[Path, ...], rules_dir: Path | None, sources: Path | None, diagnostics_format: str
+    scenarios: tuple[Path, ...],
+    rules_dir: Path | None,
+    sources: Path | None,
+    mapping_file: Path | None,
+    maps: tuple[str, ...],
+    defaults: tuple[str, ...],
+    separator: str | None,
+    data_file: Path | None,
+    input_format: str | None,
+    diagnostics_format: str,
 ) -> None:
-    """Check the rulebook and any SCENARIOS; list every problem as file:line:col, exit 2 if any."""
-    from .errors import Diagnostics
-    from .evidence import check_evidence
-    from .rulebook import bundled_rules_path, load_rulebook
-    from .scenario import load_scenario
+    """Check the rulebook, any SCENARIOS and a column mapping, with every check `evaluate` and
+    `screen` make; list every problem of every file as file:line:col in one run; exit 2 if any."""
+    from .validation import validate_all
 
-    book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
-    problems = Diagnostics()
-    events = 0
-    for path in scenarios:
-        try:
-            loaded = load_scenario(path, groups=list(book.groups.groups))
-        except InputError as exc:
-            problems.extend(exc.diagnostics)
-            continue
-        events += len(loaded.scenario.events)
-        _, diags = check_evidence(loaded, sources)
-        problems.extend(diags)
-    problems.raise_if_any()
-    click.echo(
-        f"ok: {len(book.rules)} rules in {len(book.files)} files ({book.hash})"
-        + (f"; {len(scenarios)} scenario{'s' if len(scenarios) != 1 else ''}, {events} events" if scenarios else "")
+    result = validate_all(
+        rules_dir, scenarios, sources, mapping_file, maps, defaults, separator, data_file, input_format
     )
+    result.problems.raise_if_any()
+    parts = [f"ok: {plural(result.rules, 'rule')} in {plural(result.rule_files, 'file')} ({result.rulebook_hash})"]
+    if scenarios:
+        parts.append(f"{plural(len(scenarios), 'scenario')}, {plural(result.events, 'event')}")
+    if result.mapping:
+        parts.append(result.mapping)
+    click.echo("; ".join(parts))
 
 
 @main.command()
@@ -551,67 +600,7 @@ def verify_command(
         sys.exit(ExitCode.FINDINGS)
 
 
-@main.group("audit")
-def audit_group() -> None:
-    """The audit log: one hash-chained record per evaluation."""
-
-
-audit_db_option = click.option(
-    "--audit-db",
-    "audit_db",
-    type=click.Path(path_type=Path),
-    help="The audit log [default: $SANCTIONSENGINE_AUDIT_DB, or the user data folder].",
-)
-
-
-@audit_group.command("verify")
-@audit_db_option
-@_guard
-def audit_verify(audit_db: Path | None) -> None:
-    """Recompute every record's hash and link; exit 1 naming each record that does not fit."""
-    from .audit import default_path, verify_chain
-
-    check = verify_chain(audit_db)
-    where = audit_db or default_path()
-    if check.intact:
-        click.echo(f"ok: {check.records} records in {where}, chain intact; head {check.head}")
-        return
-    for problem in check.problems:
-        click.echo(problem)
-    click.echo(f"broken: {len(check.problems)} problem(s) in {check.records} records of {where}", err=True)
-    sys.exit(ExitCode.FINDINGS)
-
-
-@audit_group.command("list")
-@audit_db_option
-@click.option("--last", type=click.IntRange(min=1), help="Only the last N records.")
-@_guard
-def audit_list(audit_db: Path | None, last: int | None) -> None:
-    """One line per evaluation: number, time, user, scenario, verdicts, report hash."""
-    from .audit import entries
-
-    rows = entries(audit_db)
-    for e in rows[-last:] if last else rows:
-        r = e.record
-        counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in r.verdicts.items())
-        click.echo(
-            f"{e.seq:>5}  {r.recorded_at[:19]}  {r.user:<10}  {r.scenario['path']}  [{counts}]  "
-            f"{r.report['format']} {str(r.report['sha256'])[:16]}…"
-        )
-
-
-@audit_group.command("show")
-@click.argument("seq", type=int)
-@audit_db_option
-@_guard
-def audit_show(seq: int, audit_db: Path | None) -> None:
-    """One record in full, with its hash and the hash it links to."""
-    from .audit import entries
-
-    found = next((e for e in entries(audit_db) if e.seq == seq), None)
-    if found is None:
-        raise click.ClickException(f"no audit record {seq}; see `sanctionsengine audit list`")
-    click.echo(json.dumps(found.model_dump(mode="json"), indent=2, ensure_ascii=False))
+main.add_command(audit_group)
 
 
 @main.group("lists")

@@ -188,6 +188,7 @@ def load_rulebook(root: Path | str) -> Rulebook:
             ]
         )
     files = rule_files(root)
+    incomplete = False  # some rule could not be read: references to it are not reported as dangling
     rules: list[Rule] = []
     groups: list[CommodityGroup] = []
     regimes: list[tuple[Regime, Placed]] = []
@@ -222,16 +223,29 @@ def load_rulebook(root: Path | str) -> Rulebook:
                 ]
             parsed, problems = validate(RuleFile, prepared, doc, context=_rule_context(doc))
             diags.extend(problems)
-            if parsed is None:
-                continue
-            for i, rule in enumerate(parsed.rules):
+            if parsed is None:  # keep the rules that are valid, so the checks below see them too
+                kept = []
+                raw_rules = prepared.get("rules")
+                for i, raw in enumerate(raw_rules if isinstance(raw_rules, list) else []):
+                    one, _ = validate(Rule, raw, doc, base=("rules", i))
+                    if one is None:
+                        incomplete = True
+                    kept.append((i, one))
+                if not isinstance(prepared.get("rules"), list):
+                    incomplete = True
+            else:
+                kept = list(enumerate(parsed.rules))
+            file_family = parsed.family if parsed is not None else family
+            for i, rule in kept:
+                if rule is None:
+                    continue
                 placed = Placed(doc, ("rules", i))
-                if rule.family != parsed.family:
+                if rule.family != file_family:
                     diags.add(
                         Diagnostic(
                             placed.location("family"),
                             "bad-value",
-                            f"family '{rule.family}' differs from the file's family '{parsed.family}'",
+                            f"family '{rule.family}' differs from the file's family '{file_family}'",
                             context=f"rule {rule.id}",
                             path="family",
                         )
@@ -253,6 +267,7 @@ def load_rulebook(root: Path | str) -> Rulebook:
         elif "groups" in data:
             parsed, problems = validate(_GroupFile, data, doc)
             diags.extend(problems)
+            incomplete = incomplete or parsed is None
             if parsed is not None:
                 groups += _first_of_each(
                     doc, "groups", parsed.groups, lambda g: f"group:{g.id}", "id", places, diags,
@@ -318,7 +333,8 @@ def load_rulebook(root: Path | str) -> Rulebook:
             diags.add(Diagnostic(placed.location(), "duplicate-id", "a rulebook has exactly one regime"))
     if not rules and not diags:
         diags.add(Diagnostic(SourceLocation(rel_root), "missing", "no rules found under this directory"))
-    diags.raise_if_any()
+    if diags and (not regimes or not rules):
+        diags.raise_if_any()
     book = Rulebook(
         root=rel_root,
         rules=tuple(sorted(rules, key=lambda r: r.id)),
@@ -331,7 +347,11 @@ def load_rulebook(root: Path | str) -> Rulebook:
         hash=tree_hash(root, files),
         places=places,
     )
-    check_rulebook(book).raise_if_any()
+    # one pass: the checks across files run even when some file had problems, on what could be read
+    for d in check_rulebook(book):
+        if not (diags and incomplete and d.code == "dangling-reference"):
+            diags.add(d)
+    diags.raise_if_any()
     return book
 
 

@@ -13,7 +13,7 @@ import click
 from ..audit import AuditRecord
 from ..rulebook import bundled_rules_path, load_rulebook
 from ..screening import ScreeningList
-from .mapping import ColumnMapping, load_mapping, mapping_from_flags
+from .mapping import ColumnMapping
 from .read import FORMATS
 from .run import REJECTED, BulkSummary, screen_file, summary_markdown
 
@@ -47,15 +47,17 @@ class BulkOptions:
 def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], threshold: float, fmt: str) -> int:
     """Screen the file, write the outputs, print the summary; return the exit code."""
     from ..vocabulary import Verdict
+    from ..yamlfile import display_path
+    from .mapcheck import header_of, load_checked_mapping
 
-    base = load_mapping(opts.mapping_file) if opts.mapping_file else None
-    mapping = (
-        mapping_from_flags(base, opts.maps, opts.defaults, opts.separator)
-        if (base is None or opts.maps or opts.defaults or opts.separator)
-        else base
-    )
-    assert isinstance(mapping, ColumnMapping)
     book = load_rulebook(opts.rules_dir if opts.rules_dir is not None else bundled_rules_path())
+    # the mapping is checked whole before any row is read: defaults, and columns against the header
+    header = header_of(target, opts.input_format)[0] if target.is_file() else None
+    mapping = load_checked_mapping(
+        opts.mapping_file, opts.maps, opts.defaults, opts.separator, header, display_path(target),
+        list(book.groups.groups),
+    )  # fmt: skip
+    assert isinstance(mapping, ColumnMapping)
     stem = target.name.rsplit(".", 1)[0]
     findings = opts.findings or Path(f"{stem}.findings.{'csv' if opts.findings_format == 'csv' else 'jsonl'}")
     rejects = opts.rejects or Path(f"{stem}.rejects.jsonl")

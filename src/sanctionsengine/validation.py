@@ -1,0 +1,89 @@
+"""``validate``: every check ``evaluate`` and ``screen --mapping`` make, on every file, in one pass.
+
+The rulebook, each scenario (shape, references, exemption ids, categories, sources and their
+quotes) and a column mapping (defaults, and columns against the data file's header) are each
+checked even when another has failed, and all their problems are gathered into one list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Diagnostics, InputError
+from .vocabulary import RuleKind
+
+
+@dataclass
+class Validation:
+    problems: Diagnostics = field(default_factory=Diagnostics)
+    rules: int = 0
+    rule_files: int = 0
+    rulebook_hash: str = ""
+    events: int = 0
+    mapping: str = ""
+
+
+def validate_all(
+    rules_dir: Path | None,
+    scenarios: tuple[Path, ...] | list[Path] = (),
+    sources: Path | None = None,
+    mapping_file: Path | None = None,
+    maps: tuple[str, ...] = (),
+    defaults: tuple[str, ...] = (),
+    separator: str | None = None,
+    data_file: Path | None = None,
+    input_format: str | None = None,
+) -> Validation:
+    from .evidence import check_evidence
+    from .rulebook import bundled_rules_path, load_rulebook
+    from .scenario import load_scenario
+
+    out = Validation()
+    groups: list[str] | None = None
+    exemptions: list[str] | None = None
+    try:
+        book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
+    except InputError as exc:  # the scenarios are still checked, without the rulebook's references
+        out.problems.extend(exc.diagnostics)
+    else:
+        groups = list(book.groups.groups)
+        exemptions = [r.id for r in book.rules if r.kind == RuleKind.EXEMPTION]
+        out.rules, out.rule_files, out.rulebook_hash = len(book.rules), len(book.files), book.hash
+    for path in scenarios:
+        try:
+            loaded = load_scenario(path, groups=groups, exemptions=exemptions)
+        except InputError as exc:
+            out.problems.extend(exc.diagnostics)
+            continue
+        out.events += len(loaded.scenario.events)
+        _, diags = check_evidence(loaded, sources)
+        out.problems.extend(diags)
+    if mapping_file is not None or maps or defaults or separator or data_file is not None:
+        from .bulk.mapcheck import header_of, load_checked_mapping
+        from .yamlfile import display_path
+
+        header: list[str] | None = None
+        if data_file is not None:
+            try:
+                header, _ = header_of(data_file, input_format)
+            except InputError as exc:
+                out.problems.extend(exc.diagnostics)
+        try:
+            mapping = load_checked_mapping(
+                mapping_file,
+                maps,
+                defaults,
+                separator,
+                header,
+                display_path(data_file) if data_file else "",
+                groups,
+            )
+        except InputError as exc:
+            out.problems.extend(exc.diagnostics)
+        else:
+            fields = len(mapping.columns) + len(mapping.defaults)
+            out.mapping = f"mapping of {fields} field{'s' if fields != 1 else ''}" + (
+                f" fits {display_path(data_file)}" if header is not None and data_file is not None else ""
+            )
+    return out
