@@ -137,10 +137,10 @@ def read_head(path: Path) -> Head | None:
     file = head_path(path)
     try:
         text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
-        raise AuditError(f"audit head file {file}: {exc.strerror or exc}") from None
+        raise AuditError(f"audit log {path}: its head file {file.name}: {exc.strerror or exc}") from None
     try:
         return Head.model_validate_json(text)
     except ValueError:

@@ -398,7 +398,13 @@ def validate(
     type=click.Path(path_type=Path),
     help="File: where the flagged rows go [default: NAME.findings.jsonl].",
 )
-@click.option("--findings-format", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option(
+    "--findings-format",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="File: the findings file's format.",
+)
 @click.option(
     "--rejects", type=click.Path(path_type=Path), help="File: where unreadable rows go [default: NAME.rejects.jsonl]."
 )
@@ -407,7 +413,13 @@ def validate(
     "--workers", type=click.IntRange(min=0), default=0, help="File: screen on a local Dask cluster of N workers."
 )
 @click.option("--scheduler", help="File: screen on an existing Dask cluster (its scheduler address).")
-@click.option("--partition-rows", type=click.IntRange(min=1000), default=250_000, show_default=True)
+@click.option(
+    "--partition-rows",
+    type=click.IntRange(min=1000),
+    default=250_000,
+    show_default=True,
+    help="File: rows read and screened per partition (bounds the memory one partition takes).",
+)
 @click.option("--as-of", "as_of", type=DATE, help="File: judge every row by the law as it stood on this date.")
 @rules_option
 @click.option(
@@ -552,7 +564,14 @@ def screen(
     help="Directory the report's relative input paths are read from [default: the current directory].",
 )
 @click.option("--audit-db", "audit_db", type=click.Path(path_type=Path), help="The audit log to look the report up in.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
 @diag_option
 @_guard
 def verify_command(
@@ -586,14 +605,15 @@ def verify_command(
             click.echo(f"note: {note}")
         if recorded:
             click.echo(
-                f"audit: these bytes are audit record{'s' if len(recorded) > 1 else ''} {', '.join(str(e.seq) for e in recorded)}"
+                f"audit: these bytes are audit record{'s' if len(recorded) > 1 else ''} "
+                + ", ".join(str(e.seq) for e in recorded)
             )
         else:
             click.echo("audit: these bytes are not in the audit log (edited, or recorded elsewhere)")
         if result.identical:
             click.echo(f"identical: re-running {result.report} gives the same findings and verdicts")
         else:
-            click.echo(f"different: re-running {result.report} gives {len(result.differences)} difference(s):")
+            click.echo(f"different: re-running {result.report} gives {plural(len(result.differences), 'difference')}:")
             for d in result.differences:
                 click.echo(f"  {d}")
     if not result.identical:
@@ -610,7 +630,13 @@ def lists_group() -> None:
 
 @lists_group.command("fetch")
 @click.option("--url", default=None, help="Where to download the UN consolidated list (default: the UN's URL).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    help="Seconds before the download is abandoned.",
+)
 @_guard
 def lists_fetch(url: str | None, timeout: float) -> None:
     """Download the UN Security Council consolidated list into the cache."""
@@ -670,7 +696,14 @@ def rules() -> None:
 @rules_option
 @click.option("--as-of", "as_of", type=DATE, help="Only rules in force on this date, with that day's version.")
 @click.option("--family", help="Only this measure family.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
 @_guard
 def rules_list(rules_dir: Path | None, as_of: date | None, family: str | None, fmt: str) -> None:
     """List the rules: id, kind, family, citation and dates."""
@@ -709,7 +742,8 @@ def rules_list(rules_dir: Path | None, as_of: date | None, family: str | None, f
     for r in rows:
         dates = f"{r['in_force_from']}..{r['in_force_until']}"
         click.echo(f"{r['id']:<{width}}  {r['kind']:<11}  {r['citation']:<32}  {dates:<22}  {r['title']}")
-    click.echo(f"{len(rows)} rules in {len({r['family'] for r in rows})} families ({book.hash})", err=True)
+    families = len({r["family"] for r in rows})
+    click.echo(f"{plural(len(rows), 'rule')} in {plural(families, 'family')} ({book.hash})", err=True)
 
 
 @rules.command("show")
@@ -725,9 +759,15 @@ def rules_show(rule_id: str, rules_dir: Path | None) -> None:
 
     book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
     if not book.has_rule(rule_id):
-        hint = did_you_mean(rule_id, [r.id for r in book.rules])
-        raise click.ClickException(
-            f"no rule '{rule_id}'" + (f" ({hint})" if hint else "") + "; see `sanctionsengine rules list`"
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation("<command line>"),
+                    "dangling-reference",
+                    f"no rule '{rule_id}' in the rulebook; see `sanctionsengine rules list`",
+                    hint=did_you_mean(rule_id, [r.id for r in book.rules]),
+                )
+            ]
         )
     rule = book.rule(rule_id)
     place = book.places[rule.id].location()

@@ -188,7 +188,6 @@ def load_rulebook(root: Path | str) -> Rulebook:
             ]
         )
     files = rule_files(root)
-    incomplete = False  # some rule could not be read: references to it are not reported as dangling
     rules: list[Rule] = []
     groups: list[CommodityGroup] = []
     regimes: list[tuple[Regime, Placed]] = []
@@ -228,11 +227,7 @@ def load_rulebook(root: Path | str) -> Rulebook:
                 raw_rules = prepared.get("rules")
                 for i, raw in enumerate(raw_rules if isinstance(raw_rules, list) else []):
                     one, _ = validate(Rule, raw, doc, base=("rules", i))
-                    if one is None:
-                        incomplete = True
                     kept.append((i, one))
-                if not isinstance(prepared.get("rules"), list):
-                    incomplete = True
             else:
                 kept = list(enumerate(parsed.rules))
             file_family = parsed.family if parsed is not None else family
@@ -267,7 +262,6 @@ def load_rulebook(root: Path | str) -> Rulebook:
         elif "groups" in data:
             parsed, problems = validate(_GroupFile, data, doc)
             diags.extend(problems)
-            incomplete = incomplete or parsed is None
             if parsed is not None:
                 groups += _first_of_each(
                     doc, "groups", parsed.groups, lambda g: f"group:{g.id}", "id", places, diags,
@@ -348,9 +342,8 @@ def load_rulebook(root: Path | str) -> Rulebook:
         places=places,
     )
     # one pass: the checks across files run even when some file had problems, on what could be read
-    for d in check_rulebook(book):
-        if not (diags and incomplete and d.code == "dangling-reference"):
-            diags.add(d)
+    # (a file with problems may hide rules or groups: then only the checks of each rule by itself)
+    diags.extend(check_rulebook(book, partial=bool(diags)))
     diags.raise_if_any()
     return book
 

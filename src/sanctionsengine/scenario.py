@@ -22,6 +22,7 @@ from .commodities import normalize_hs
 from .errors import Diagnostic, Diagnostics, InputError, did_you_mean
 from .quantities import Quantity
 from .vocabulary import COUNTABLE_UNITS, DPRK, OFFERABLE_KINDS, RECORD_KINDS, Confidence, EventKind, Flag
+from .wording import a
 from .yamlfile import Loc, YamlDocument, format_loc, parse_yaml, read_text, validate
 
 EVENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -242,7 +243,9 @@ class Event(_Strict):
         if (self.refers_to or self.covers) and self.kind not in RECORD_KINDS:
             raise ValueError("'refers_to' and 'covers' belong to records: kind notification or departure")
         if self.kind in RECORD_KINDS and not (self.refers_to or self.covers):
-            raise ValueError(f"a {self.kind.value} says what it covers: 'refers_to' (event ids) or 'covers' (a period)")
+            raise ValueError(
+                f"{a(self.kind.value)} says what it covers: 'refers_to' (event ids) or 'covers' (a period)"
+            )
         return self
 
     @property
