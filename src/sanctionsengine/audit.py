@@ -117,6 +117,11 @@ class Head(BaseModel):
     format: str = "sanctionsengine-audit-head-1"
     records: int = Field(ge=0)
     head: str = Field(pattern=r"^[0-9a-f]{64}$")
+    earlier: list[tuple[int, str]] = Field(
+        default_factory=list,
+        description="Heads the log no longer matched when a record was appended anyway: kept, so the "
+        "cut stays visible to `audit verify` after later appends",
+    )
 
 
 def default_path() -> Path:
@@ -192,6 +197,14 @@ def _records(n: int) -> str:
     return f"{n} record{'s' if n != 1 else ''}"
 
 
+def _sqlite_header(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return True  # let SQLite say what is wrong
+
+
 @contextmanager
 def _connect(path: Path, create: bool) -> Iterator[sqlite3.Connection]:
     """Open the log; create it only where none existed (no file and no head file beside it)."""
@@ -205,6 +218,14 @@ def _connect(path: Path, create: bool) -> Iterator[sqlite3.Connection]:
             path,
             "bad-file",
             "the audit log is empty (0 bytes): it was truncated or replaced; no new chain is started over it",
+            hint="restore it from a backup",
+        )
+    if exists and not _sqlite_header(path):
+        raise AuditLogProblem(
+            path,
+            "bad-file",
+            "the audit log is not a readable SQLite database (truncated or replaced); "
+            "no new chain is started over it",
             hint="restore it from a backup",
         )
     try:
@@ -291,22 +312,32 @@ def _chain_problems(rows: list[tuple[int, str, str, str]]) -> dict[int, list[str
 
 def _head_problems(path: Path, rows: list[tuple[int, str, str, str]], head: Head | None) -> list[str]:
     """What the head file beside the log says is missing from it (records cut from the end)."""
-    if head is None or head.records == 0:
+    if head is None:
         return []
     at = {seq: digest for seq, _, _, digest in rows}
     last = rows[-1][0] if rows else 0
     where = head_path(path).name
+    out = []
+    for records, digest in head.earlier:
+        if at.get(records) != digest:
+            out.append(
+                f"the log once held {_records(records)} ending in {digest[:16]}… (its head file {where} kept "
+                f"that head), and record {records} is no longer that record: the log was cut or rewritten, "
+                "then appended to"
+            )
+    if head.records == 0:
+        return out
     if last < head.records:
-        return [
+        out.append(
             f"the log ends at record {last}, but its head file {where} says it held {_records(head.records)}: "
             f"records {last + 1} to {head.records} were cut off"
-        ]
-    if at.get(head.records) != head.head:
-        return [
+        )
+    elif at.get(head.records) != head.head:
+        out.append(
             f"record {head.records} is not the one its head file {where} recorded (hash {head.head[:16]}…): "
             "the log was rewritten"
-        ]
-    return []
+        )
+    return out
 
 
 def _select(conn: sqlite3.Connection) -> list[tuple[int, str, str, str]]:
@@ -385,7 +416,10 @@ def append(
             conn.execute(
                 "INSERT INTO audit_log (seq, body, prev_hash, hash) VALUES (?, ?, ?, ?)", (seq, body, prev, digest)
             )
-            _write_head(path, Head(records=seq, head=digest))  # under the lock, so heads never go back
+            earlier = list(old_head.earlier) if old_head else []
+            if old_head is not None and head_problems:  # the cut must stay visible after this append
+                earlier.append((old_head.records, old_head.head))
+            _write_head(path, Head(records=seq, head=digest, earlier=earlier))  # under the lock: never goes back
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
