@@ -158,7 +158,9 @@ def test_audit_list_and_show_mark_the_records_that_fail_verification(tmp_path: P
     shown = _cli("audit", "show", "2", "--audit-db", str(db))
     assert shown.exit_code == 1
     data = json.loads(shown.stdout)
-    assert data["verified"] is False and data["problems"] == ["its content does not match its hash (the record was edited)"]
+    assert data["verified"] is False and data["problems"] == [
+        "its content does not match its hash (the record was edited)"
+    ]
     good = _cli("audit", "show", "3", "--audit-db", str(db))
     assert good.exit_code == 0 and json.loads(good.stdout)["verified"] is True
     assert [e.seq for e in inspect(db).entries if e.problems] == [2]

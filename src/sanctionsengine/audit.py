@@ -224,8 +224,7 @@ def _connect(path: Path, create: bool) -> Iterator[sqlite3.Connection]:
         raise AuditLogProblem(
             path,
             "bad-file",
-            "the audit log is not a readable SQLite database (truncated or replaced); "
-            "no new chain is started over it",
+            "the audit log is not a readable SQLite database (truncated or replaced); no new chain is started over it",
             hint="restore it from a backup",
         )
     try:

@@ -36,7 +36,7 @@ def validate_all(
     input_format: str | None = None,
 ) -> Validation:
     from .evidence import check_evidence
-    from .rulebook import bundled_rules_path, load_rulebook
+    from .rulebook import RulebookProblems, bundled_rules_path, load_rulebook
     from .scenario import load_scenario
 
     out = Validation()
@@ -44,7 +44,10 @@ def validate_all(
     exemptions: list[str] | None = None
     try:
         book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
-    except InputError as exc:  # the scenarios are still checked, without the rulebook's references
+    except RulebookProblems as exc:  # the scenarios are still checked, against the ids the files name
+        out.problems.extend(exc.diagnostics)
+        groups, exemptions = exc.groups, exc.exemptions
+    except InputError as exc:  # no rulebook at all: the scenarios are checked without its references
         out.problems.extend(exc.diagnostics)
     else:
         groups = list(book.groups.groups)

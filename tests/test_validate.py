@@ -1,0 +1,172 @@
+"""`validate` makes every check `evaluate` and `screen --mapping` make, reports every problem of
+every file in one run, and says it in the project's words (what was expected, with valid keys)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from sanctionsengine.cli import main
+
+from .conftest import ARTICLE, RULES
+
+BAD = """\
+scenario: {id: t, title: T}
+sources:
+  - {id: s1, title: S, language: en, url: "http://x"}
+events:
+  - id: e1
+    title: E
+    kind: transfer
+    date: 2024-01-01
+    period: [2024-01-01, 2024-02-01]
+    supplier: KP
+    recipient: {country: RU}
+    unit: tonne
+    commodity: {description: oil, hs: "2710", categories: [refined-petrolium]}
+    exemptions: [humanitarian]
+    evidence: [{source: s2, quote: q, claimed_by: x, confidence: reported}]
+  - id: e2
+    title: E2
+    kind: transfer
+    date: 2024-01-01
+    supplier: {country: KP}
+    recipient: {country: RU}
+    exemptions: [{rule: dprk.exemption.committee-humanitarain}]
+    evidence: [{source: s1, quote: q, claimed_by: x, confidence: reported}]
+"""
+
+
+def _cli(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def _misspelt_exemption(tmp_path: Path) -> Path:
+    text = ARTICLE.read_text(encoding="utf-8")
+    marker = "    evidence:\n"
+    at = text.index(marker)
+    edited = text[:at] + "    exemptions: [{rule: dprk.exemption.committee-humanitarain}]\n" + text[at:]
+    path = tmp_path / "misspelt.yaml"
+    path.write_text(edited, encoding="utf-8")
+    return path
+
+
+def test_validate_refuses_the_misspelt_exemption_id_evaluate_refuses(tmp_path: Path) -> None:
+    path = _misspelt_exemption(tmp_path)
+    validated = _cli("validate", str(path))
+    evaluated = _cli("evaluate", str(path), "--no-audit", "--no-cached-lists")
+    assert validated.exit_code == 2 and evaluated.exit_code == 2
+    [line] = [x for x in validated.stderr.splitlines() if "dangling-reference" in x]
+    assert "no exemption rule 'dprk.exemption.committee-humanitarain'" in line
+    assert "did you mean 'dprk.exemption.committee-humanitarian'?" in line
+    assert line in evaluated.stderr.splitlines()  # the same words, at the same place
+
+
+def test_every_problem_of_every_file_in_one_run(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD, encoding="utf-8")
+    other = tmp_path / "other.yaml"
+    other.write_text(BAD.replace("refined-petrolium", "munitons"), encoding="utf-8")
+    result = _cli("validate", str(bad), str(other))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "14 problems in 2 files"
+    mine = [x for x in lines if x.startswith(f"{bad}:")]
+    where = [x.split(": ")[0].removeprefix(f"{bad}:") for x in mine]
+    assert where == ["9:5", "10:5", "12:5", "13:60", "14:18", "15:17", "22:19"]
+    joined = "\n".join(mine)
+    # shape problems and references together: no second round after the first is fixed
+    assert "unknown category 'refined-petrolium'" in joined and "did you mean 'refined-petroleum'?" in joined
+    assert "no source 's2'; sources: s1" in joined
+    assert "no exemption rule 'dprk.exemption.committee-humanitarain'" in joined
+
+
+def test_pydantic_wording_does_not_reach_the_user(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD, encoding="utf-8")
+    text = _cli("validate", str(bad)).stderr
+    for leak in ("Input should be", "instance of", "valid dictionary", "valid tuple"):
+        assert leak not in text
+    assert any("period: expected a mapping with keys from (required), to (required); got a list of 2" in x
+               for x in text.splitlines())  # fmt: skip
+    assert any("supplier: expected a mapping with keys country (required), name, un_reference; got 'KP'" in x
+               for x in text.splitlines())  # fmt: skip
+    assert any("exemptions[0]: expected a mapping with keys rule (required), reference, evidence, note; "
+               "got 'humanitarian'" in x for x in text.splitlines())  # fmt: skip
+    [unit] = [x for x in text.splitlines() if "unknown key 'unit'" in x]
+    assert "'unit' is a key of 'quantity', not of this mapping" in unit
+    assert "did you mean" not in unit  # no misleading suggestion
+
+
+def test_a_list_where_texts_are_expected_says_so(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD.replace("title: E2", "title: [E, 2]"), encoding="utf-8")
+    text = _cli("validate", str(bad)).stderr
+    assert "title: expected a text; got a list of 2" in text
+
+
+def test_a_rulebook_problem_does_not_hide_the_scenarios_problems(tmp_path: Path) -> None:
+    rules = tmp_path / "un-dprk"
+    shutil.copytree(RULES, rules)
+    oil = rules / "oil.yaml"
+    oil.write_text(oil.read_text(encoding="utf-8").replace("          paragraph: OP4\n", "", 1), encoding="utf-8")
+    scenario = _misspelt_exemption(tmp_path)
+    result = _cli("validate", "--rules", str(rules), str(scenario))
+    assert result.exit_code == 2
+    assert "oil.yaml" in result.stderr and "citation.paragraph: field required" in result.stderr
+    assert f"{scenario}:" in result.stderr  # the scenario is checked too, in the same run
+    assert "coverage.yaml" not in result.stderr  # no check misled by the rule that could not be read
+
+
+MAPPING = """\
+columns:
+  date: shipment_dat
+  supplier: exporter
+defaults:
+  kind: transfr
+  unit: tons
+"""
+
+
+def test_validate_checks_a_mapping_against_the_vocabularies_and_the_file_header(tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    data = tmp_path / "ledger.csv"
+    data.write_text("shipment_date,exporter,importer\n2024-01-01,KP,RU\n", encoding="utf-8")
+    result = _cli("validate", "--mapping", str(mapping), "--data", str(data))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "3 problems in 1 file"
+    assert lines[0].startswith(f"{mapping}:2:3: dangling-reference: columns.date: column 'shipment_dat'")
+    assert "did you mean 'shipment_date'?" in lines[0]
+    assert lines[1].startswith(f"{mapping}:5:3: unknown-value: defaults.kind:") and "'transfer'" in lines[1]
+    assert lines[2].startswith(f"{mapping}:6:3: bad-value: defaults.unit:") and "ambiguous" in lines[2]
+    fixed = MAPPING.replace("shipment_dat\n", "shipment_date\n").replace("transfr", "transfer").replace("tons", "tonne")
+    mapping.write_text(fixed, encoding="utf-8")
+    ok = _cli("validate", "--mapping", str(mapping), "--data", str(data))
+    assert ok.exit_code == 0 and f"mapping of 4 fields fits {data}" in ok.stdout
+
+
+def test_screen_refuses_a_misspelt_default_up_front_not_row_by_row(tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("columns: {date: day, supplier: exporter, recipient: importer}\ndefaults: {kind: transfr}\n")
+    data = tmp_path / "ledger.csv"
+    data.write_text("day,exporter,importer\n" + "2024-01-01,KP,RU\n" * 50, encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["screen", str(data), "--mapping", str(mapping), "--rejects", str(tmp_path / "r.jsonl"), "--no-audit",
+         "--findings", str(tmp_path / "f.jsonl"), "--no-cached-lists"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"{mapping}:2:") and "defaults.kind" in line and "'transfr'" in line
+    assert not (tmp_path / "r.jsonl").exists()  # not 50 rejects, one error
+
+
+def test_validate_ok_names_what_it_checked() -> None:
+    result = _cli("validate", str(ARTICLE))
+    assert result.exit_code == 0
+    assert result.stdout.startswith("ok: 96 rules in ") and "; 1 scenario, " in result.stdout
+    assert "1 scenarios" not in result.stdout and result.stdout.rstrip().endswith(" events")
