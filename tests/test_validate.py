@@ -170,3 +170,15 @@ def test_validate_ok_names_what_it_checked() -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("ok: 96 rules in ") and "; 1 scenario, " in result.stdout
     assert "1 scenarios" not in result.stdout and result.stdout.rstrip().endswith(" events")
+
+
+def test_a_mapping_file_and_the_flags_are_checked_together(tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("columns:\n  dates: x\ndefaults:\n  kind: transfr\n", encoding="utf-8")
+    result = _cli("validate", "--mapping", str(mapping), "--default", "colour=red")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "3 problems in 2 files"
+    assert any(x.startswith(f"{mapping}:2:3: ") and "did you mean 'date'?" in x for x in lines)
+    assert any(x.startswith(f"{mapping}:4:3: unknown-value: defaults.kind:") for x in lines)
+    assert any(x.startswith("<command line>: unknown-key: --default 'colour=red'") for x in lines)

@@ -147,6 +147,24 @@ def check_mapping(
     return diags
 
 
+def _readable_part(data: object) -> ColumnMapping:
+    """The entries of a mapping file that are valid on their own, to check them in the same pass
+    as the entries that are not."""
+    raw = data if isinstance(data, dict) else {}
+    cleaned: dict[str, object] = {}
+    for key in ("columns", "defaults"):
+        part = raw.get(key)
+        if isinstance(part, dict):
+            cleaned[key] = {f: v for f, v in part.items() if isinstance(f, str) and f in FIELDS and isinstance(v, str)}
+    sep = raw.get("separator")
+    if isinstance(sep, str) and 1 <= len(sep) <= 3:
+        cleaned["separator"] = sep
+    try:
+        return ColumnMapping.model_validate(cleaned)
+    except ValueError:
+        return ColumnMapping()
+
+
 def load_checked_mapping(
     path: Path | None,
     maps: tuple[str, ...] = (),
@@ -156,19 +174,30 @@ def load_checked_mapping(
     data_file: str = "",
     groups: list[str] | None = None,
 ) -> ColumnMapping:
-    """The mapping from its file and the flags, checked in one pass; raise InputError with all."""
-    from .mapping import load_mapping, mapping_from_flags
+    """The mapping from its file and the flags, checked in one pass; raise InputError with every
+    problem of the file, the flags, the defaults and the columns together."""
+    from ..yamlfile import validate
+    from .mapping import mapping_from_flags
 
-    doc = None
-    if path is not None:
-        base = load_mapping(path)
-        doc = load_yaml(path)
-    else:
-        base = None
-    mapping = (
-        mapping_from_flags(base, maps, defaults, separator) if (base is None or maps or defaults or separator) else base
-    )
-    check_mapping(mapping, doc, header, data_file, groups).raise_if_any()
+    problems = Diagnostics()
+    doc = load_yaml(path) if path is not None else None
+    base: ColumnMapping | None = None
+    if doc is not None:
+        base, found = validate(ColumnMapping, doc.data if doc.data is not None else {}, doc)
+        problems.extend(found)
+        if base is None:
+            base = _readable_part(doc.data)
+    try:
+        mapping = (
+            mapping_from_flags(base, maps, defaults, separator)
+            if (base is None or maps or defaults or separator)
+            else base
+        )
+    except InputError as exc:
+        problems.extend(exc.diagnostics)
+        mapping = base or ColumnMapping()
+    problems.extend(check_mapping(mapping, doc, header, data_file, groups))
+    problems.raise_if_any()
     return mapping
 
 
