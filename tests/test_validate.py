@@ -182,3 +182,19 @@ def test_a_mapping_file_and_the_flags_are_checked_together(tmp_path: Path) -> No
     assert any(x.startswith(f"{mapping}:2:3: ") and "did you mean 'date'?" in x for x in lines)
     assert any(x.startswith(f"{mapping}:4:3: unknown-value: defaults.kind:") for x in lines)
     assert any(x.startswith("<command line>: unknown-key: --default 'colour=red'") for x in lines)
+
+
+def test_references_and_quotes_are_checked_in_the_same_pass(tmp_path: Path, sources_dir: Path) -> None:
+    text = ARTICLE.read_text(encoding="utf-8")
+    text = text.replace("      - source: article\n        quote: فتح", "      - source: artcle\n        quote: فتح", 1)
+    text = text.replace("ما تقول الولايات المتحدة", "ما يقول الولايات المتحدة", 1)  # a quote no longer verbatim
+    text = text.replace("categories: [munitions, ballistic-missiles]", "categories: [munition, ballistic-missiles]", 1)
+    path = tmp_path / "three.yaml"
+    path.write_text(text, encoding="utf-8")
+    for command in ("validate", "evaluate"):
+        result = _cli(
+            command, str(path), "--sources", str(sources_dir), *(["--no-audit"] if command == "evaluate" else [])
+        )
+        assert result.exit_code == 2, command
+        codes = [x.split(": ")[1] for x in result.stderr.splitlines()[:-1]]
+        assert codes == ["unknown-value", "dangling-reference", "quote-not-in-source"], (command, result.stderr)

@@ -452,23 +452,48 @@ def _cross_checks(
     return diags
 
 
-def parse_scenario(
+def read_scenario(
     text: str, file: str, groups: list[str] | None = None, exemptions: list[str] | None = None
-) -> LoadedScenario:
+) -> tuple[LoadedScenario | None, Diagnostics]:
+    """Parse and check a scenario; return it whenever its shape is valid (even with reference
+    problems, so that later checks such as the evidence quotes run in the same pass) and every
+    problem found."""
     doc = parse_yaml(text, file)
     if not isinstance(doc.data, dict):
-        raise InputError(
-            [
-                Diagnostic(
-                    doc.location(()), "bad-value", "a scenario is a mapping with 'scenario', 'sources' and 'events'"
-                )
-            ]
+        where = doc.location(())
+        return None, Diagnostics(
+            [Diagnostic(where, "bad-value", "a scenario is a mapping with 'scenario', 'sources' and 'events'")]
         )
     scn, problems = validate(Scenario, doc.data, doc, context=_context(doc))
     everything = Diagnostics(list(problems))
     everything.extend(_cross_checks(doc.data, doc, groups, exemptions))  # one pass: shape and references
-    everything.raise_if_any()
-    return LoadedScenario(scenario=scn, file=file, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), doc=doc)
+    if scn is None:
+        return None, everything
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return LoadedScenario(scenario=scn, file=file, sha256=digest, doc=doc), everything
+
+
+def check_scenario_file(
+    path: Path | str, groups: list[str] | None = None, exemptions: list[str] | None = None
+) -> tuple[LoadedScenario | None, Diagnostics]:
+    """``read_scenario`` for a file (its SHA-256 is of the bytes read)."""
+    try:
+        text, raw, name = read_text(Path(path))
+        loaded, problems = read_scenario(text, name, groups, exemptions)
+    except InputError as exc:
+        return None, exc.diagnostics
+    if loaded is not None:
+        loaded = loaded.model_copy(update={"sha256": hashlib.sha256(raw).hexdigest()})
+    return loaded, problems
+
+
+def parse_scenario(
+    text: str, file: str, groups: list[str] | None = None, exemptions: list[str] | None = None
+) -> LoadedScenario:
+    loaded, problems = read_scenario(text, file, groups, exemptions)
+    problems.raise_if_any()
+    assert loaded is not None
+    return loaded
 
 
 def load_scenario(

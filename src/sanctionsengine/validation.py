@@ -37,7 +37,7 @@ def validate_all(
 ) -> Validation:
     from .evidence import check_evidence
     from .rulebook import RulebookProblems, bundled_rules_path, load_rulebook
-    from .scenario import load_scenario
+    from .scenario import check_scenario_file
 
     out = Validation()
     groups: list[str] | None = None
@@ -54,10 +54,9 @@ def validate_all(
         exemptions = [r.id for r in book.rules if r.kind == RuleKind.EXEMPTION]
         out.rules, out.rule_files, out.rulebook_hash = len(book.rules), len(book.files), book.hash
     for path in scenarios:
-        try:
-            loaded = load_scenario(path, groups=groups, exemptions=exemptions)
-        except InputError as exc:
-            out.problems.extend(exc.diagnostics)
+        loaded, problems = check_scenario_file(path, groups=groups, exemptions=exemptions)
+        out.problems.extend(problems)
+        if loaded is None:
             continue
         out.events += len(loaded.scenario.events)
         _, diags = check_evidence(loaded, sources)
