@@ -216,3 +216,17 @@ def test_timeout_bounds_the_whole_run_reading_included(tmp_path: Path, monkeypat
     assert result.exit_code == 3 and result.stdout == ""
     assert "error: the run did not finish within --timeout 1 s" in result.stderr
     assert not db.exists()  # nothing recorded for a run that did not finish
+
+
+def test_screen_strict_refuses_a_broken_chain_before_reading_a_row(tmp_path: Path) -> None:
+    db = _log(tmp_path)
+    _edit_record_2(db)
+    data = tmp_path / "ledger.csv"
+    data.write_text("date,supplier,recipient,hs\n2024-01-01,KP,CN,2701\n", encoding="utf-8")
+    findings = tmp_path / "f.jsonl"
+    args = ["screen", str(data), "--findings", str(findings), "--audit-db", str(db), "--no-cached-lists"]
+    refused = _cli(*args, "--audit-strict")
+    assert refused.exit_code == 2 and "not appending (strict" in refused.stderr
+    assert not findings.exists() and verify_chain(db).records == 3
+    warned = _cli(*args)
+    assert "appended to a broken chain" in warned.stderr and verify_chain(db).records == 4

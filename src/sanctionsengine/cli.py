@@ -431,6 +431,7 @@ def validate(
 )
 @click.option("--audit-db", "audit_db", type=click.Path(path_type=Path), help="File: the audit log to append to.")
 @click.option("--no-audit", "no_audit", is_flag=True, help="File: do not record the screening in the audit log.")
+@audit_strict_option
 @diag_option
 @_guard
 def screen(
@@ -460,6 +461,7 @@ def screen(
     fail_on: str,
     audit_db: Path | None,
     no_audit: bool,
+    audit_strict: bool,
     diagnostics_format: str,
 ) -> None:
     """Screen a trade file (CSV, JSON lines, Parquet), or look up one name or identifier.
@@ -482,7 +484,7 @@ def screen(
     if looks_like_file(target, input_format):
         options = BulkOptions(
             mapping_file, maps, defaults, separator, input_format, findings, findings_format, rejects, verdicts,
-            workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit,
+            workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit, audit_strict,
         )  # fmt: skip
         code = run_bulk(
             Path(target), options, lists, name_threshold or DEFAULT_THRESHOLD, "markdown" if fmt == "text" else fmt

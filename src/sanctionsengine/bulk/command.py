@@ -42,14 +42,19 @@ class BulkOptions:
     fail_on: str
     audit_db: Path | None
     no_audit: bool
+    audit_strict: bool = False  # refuse to append to a chain that fails verification
 
 
 def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], threshold: float, fmt: str) -> int:
     """Screen the file, write the outputs, print the summary; return the exit code."""
+    from ..audit import preflight, strict_from_env
     from ..vocabulary import Verdict
     from ..yamlfile import display_path
     from .mapcheck import header_of, load_checked_mapping
 
+    strict = opts.audit_strict or strict_from_env()
+    if not opts.no_audit:  # a log that is gone, emptied or (strict) broken stops the run before any work
+        preflight(opts.audit_db, strict)
     book = load_rulebook(opts.rules_dir if opts.rules_dir is not None else bundled_rules_path())
     # the mapping is checked whole before any row is read: defaults, and columns against the header
     header = header_of(target, opts.input_format)[0] if target.is_file() else None
@@ -95,7 +100,7 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
         from ..audit import append
 
         record = _bulk_record(summary, findings, data)
-        entry = append(record, opts.audit_db)
+        entry = append(record, opts.audit_db, strict=strict)
         note = f"audit record {entry.seq}"
     else:
         note = "not recorded in the audit log (--no-audit)"
