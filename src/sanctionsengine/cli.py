@@ -1,11 +1,14 @@
 """The ``sanctionsengine`` command: parse arguments, call the library, print, exit with a code.
 
-Exit codes (also in ``sanctionsengine --help``):
+Exit codes (also in ``sanctionsengine --help``; the shared machinery is in ``cli_common``, the
+``audit`` commands in ``cli_audit``):
 
-    0  done; no event reached the --fail-on verdict (by default: no violation)
-    1  done; at least one event is a violation (or the --fail-on verdict)
-    2  bad input: a rule file, scenario, source or argument is wrong; every problem is listed
-    3  the evaluation could not be completed (engine failure or timeout; an internal error)
+    0    done; no event reached the --fail-on verdict (by default: no violation)
+    1    done; at least one event is a violation (or the --fail-on verdict)
+    2    bad input: a rule file, scenario, source, mapping or argument is wrong, a report cannot be
+         written where -o says, the audit log is missing or damaged; every problem is listed
+    3    the evaluation could not be completed (engine failure, --timeout, a failed write)
+    141  the output pipe was closed early (``| head``); ended quietly
 """
 
 from __future__ import annotations
@@ -27,8 +30,13 @@ from .cli_common import (
     EngineGroup,
     ExitCode,
     audit_strict_option,
+    check_output_path,
+    commit_report,
     diag_option,
     rules_option,
+    stage_report,
+    strict_env,
+    within,
 )
 from .cli_common import guard as _guard
 from .errors import Diagnostic, InputError, SanctionsEngineError, SourceLocation
@@ -184,7 +192,7 @@ def evaluate(
 
     if output is not None:
         check_output_path(output)
-    strict = audit_strict or _strict_env()
+    strict = audit_strict or strict_env()
     if not no_audit:  # a log that is gone, emptied or (strict) broken stops the run before any work
         from .audit import preflight
 
@@ -204,7 +212,7 @@ def evaluate(
         return report, render(report, fmt)
 
     report, data = within(timeout, work)
-    pending = _stage(output, data) if output is not None else None  # written before it is recorded
+    pending = stage_report(output, data) if output is not None else None  # written before it is recorded
     try:
         if not no_audit:  # recorded before anything is shown: no report leaves without its record
             from .audit import append, record_for
@@ -219,7 +227,7 @@ def evaluate(
             pending.unlink(missing_ok=True)
         raise
     if output is not None and pending is not None:
-        _commit(pending, output)
+        commit_report(pending, output)
         counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in report.summary.by_verdict.items() if n)
         click.echo(f"wrote {output} ({plural(report.summary.events, 'event')}: {counts}; {audit_note})", err=True)
     else:
@@ -229,91 +237,6 @@ def evaluate(
         threshold = Verdict(fail_on).rank
         if any(ev.verdict.rank <= threshold for ev in report.events):
             sys.exit(ExitCode.FINDINGS)
-
-
-def _strict_env() -> bool:
-    from .audit import strict_from_env
-
-    return strict_from_env()
-
-
-def check_output_path(output: Path) -> None:
-    """Refuse, before any work, a report path that cannot be written: its folder is missing, or
-    it names a folder."""
-    from .yamlfile import display_path
-
-    parent = output.parent if str(output.parent) else Path(".")
-    problem = ""
-    if output.is_dir():
-        problem = "is a folder; give a file name for the report"
-    elif not parent.is_dir():
-        problem = f"cannot be written: the folder {display_path(parent)} does not exist"
-    if problem:
-        raise InputError([Diagnostic(SourceLocation(display_path(output)), "file-not-found", f"-o {problem}")])
-
-
-def _stage(output: Path, data: bytes) -> Path:
-    """Write the report beside its place under a temporary name; a failed write is exit 3, and
-    nothing is recorded in the audit log for it."""
-    from .errors import ReportError
-
-    tmp = output.with_name(f".{output.name}.{uuid4_hex()}.partial")
-    try:
-        tmp.write_bytes(data)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ReportError(f"cannot write {output}: {exc.strerror or exc}; nothing was recorded") from None
-    return tmp
-
-
-def _commit(tmp: Path, output: Path) -> None:
-    import os
-
-    from .errors import ReportError
-
-    try:
-        os.replace(tmp, output)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ReportError(f"cannot write {output}: {exc.strerror or exc}") from None
-
-
-def uuid4_hex() -> str:
-    import uuid
-
-    return uuid.uuid4().hex[:12]
-
-
-T = TypeVar("T")
-
-
-def within(timeout: float, work: Callable[[], T]) -> T:
-    """Run ``work`` and return its result, or raise EngineTimeout after ``timeout`` seconds: the
-    bound covers the whole run (reading the lists and the scenario, screening, the engine)."""
-    import threading
-
-    from .errors import EngineTimeout
-
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["value"] = work()
-        except BaseException as exc:  # handed to the caller's thread below
-            box["error"] = exc
-
-    worker = threading.Thread(target=run, name="sanctionsengine-run", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise EngineTimeout(
-            f"the run did not finish within --timeout {timeout:g} s (reading, screening and the engine "
-            "together); nothing was written or recorded",
-            seconds=timeout,
-        )
-    if "error" in box:
-        raise box["error"]
-    return box["value"]  # type: ignore[no-any-return]
 
 
 @main.command()

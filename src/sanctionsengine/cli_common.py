@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import EvaluationError, InputError, SanctionsEngineError, printable
+from .errors import Diagnostic, EvaluationError, InputError, SanctionsEngineError, SourceLocation, printable
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 #: The exit status of a command whose output pipe was closed early (``| head``): 128 + SIGPIPE.
 BROKEN_PIPE = 141
@@ -174,3 +175,88 @@ audit_strict_option = click.option(
     help="Refuse (exit 2) to append to an audit log whose chain fails verification, instead of "
     "warning [default: $SANCTIONSENGINE_AUDIT_STRICT=1 sets it].",
 )
+
+
+# --- evaluate's run: bounded in time, its report written before it is recorded -------------------
+
+
+def strict_env() -> bool:
+    from .audit import strict_from_env
+
+    return strict_from_env()
+
+
+def check_output_path(output: Path) -> None:
+    """Refuse, before any work, a report path that cannot be written: its folder is missing, or
+    it names a folder."""
+    from .yamlfile import display_path
+
+    parent = output.parent if str(output.parent) else Path(".")
+    problem = ""
+    if output.is_dir():
+        problem = "is a folder; give a file name for the report"
+    elif not parent.is_dir():
+        problem = f"cannot be written: the folder {display_path(parent)} does not exist"
+    if problem:
+        raise InputError([Diagnostic(SourceLocation(display_path(output)), "file-not-found", f"-o {problem}")])
+
+
+def stage_report(output: Path, data: bytes) -> Path:
+    """Write the report beside its place under a temporary name; a failed write is exit 3, and
+    nothing is recorded in the audit log for it."""
+    from .errors import ReportError
+
+    tmp = output.with_name(f".{output.name}.{uuid4_hex()}.partial")
+    try:
+        tmp.write_bytes(data)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ReportError(f"cannot write {output}: {exc.strerror or exc}; nothing was recorded") from None
+    return tmp
+
+
+def commit_report(tmp: Path, output: Path) -> None:
+    import os
+
+    from .errors import ReportError
+
+    try:
+        os.replace(tmp, output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ReportError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def uuid4_hex() -> str:
+    import uuid
+
+    return uuid.uuid4().hex[:12]
+
+
+def within(timeout: float, work: Callable[[], T]) -> T:
+    """Run ``work`` and return its result, or raise EngineTimeout after ``timeout`` seconds: the
+    bound covers the whole run (reading the lists and the scenario, screening, the engine)."""
+    import threading
+
+    from .errors import EngineTimeout
+
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # handed to the caller's thread below
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="sanctionsengine-run", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise EngineTimeout(
+            f"the run did not finish within --timeout {timeout:g} s (reading, screening and the engine "
+            "together); nothing was written or recorded",
+            seconds=timeout,
+        )
+    if "error" in box:
+        raise box["error"]
+    return box["value"]  # type: ignore[no-any-return]
