@@ -198,14 +198,14 @@ def test_timeout_bounds_the_whole_run_reading_included(tmp_path: Path, monkeypat
 
     release = threading.Event()
     reached = threading.Event()
-    real = evaluation.load_scenario
+    real = evaluation.check_scenario_file
 
     def slow_reading(*args: object, **kwargs: object) -> object:
         reached.set()
         release.wait(60)  # a reading that takes far longer than --timeout
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(evaluation, "load_scenario", slow_reading)
+    monkeypatch.setattr(evaluation, "check_scenario_file", slow_reading)
     db = tmp_path / "audit.sqlite"
     try:
         result = _cli("evaluate", str(ARTICLE), "--timeout", "1", "--no-cached-lists", "--audit-db", str(db))
