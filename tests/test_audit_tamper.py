@@ -154,7 +154,7 @@ def test_audit_list_and_show_mark_the_records_that_fail_verification(tmp_path: P
     assert [line.split()[0] for line in lines] == ["1", "2!", "3"]
     assert "FAILS VERIFICATION: its content does not match its hash" in lines[1]
     assert "FAILS" not in lines[0] + lines[2]
-    assert "1 record of" in listed.stderr and "fail verification (marked !)" in listed.stderr
+    assert "1 record of" in listed.stderr and "fails verification (marked !)" in listed.stderr
     shown = _cli("audit", "show", "2", "--audit-db", str(db))
     assert shown.exit_code == 1
     data = json.loads(shown.stdout)

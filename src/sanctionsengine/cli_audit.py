@@ -28,10 +28,8 @@ def audit_verify(audit_db: Path | None) -> None:
     where = audit_db or default_path()
     check = verify_chain(where)
     if check.intact:
-        click.echo(
-            f"ok: {plural(check.records, 'record')} in {where}, chain intact; head {check.head} "
-            f"(also kept in {head_path(where).name})"
-        )
+        kept = f" (also kept in {head_path(where).name})" if head_path(where).exists() else ""
+        click.echo(f"ok: {plural(check.records, 'record')} in {where}, chain intact; head {check.head}{kept}")
         return
     for problem in check.problems:
         click.echo(problem)
@@ -49,7 +47,8 @@ def _warn_failing(listing: object, where: Path) -> None:
         click.echo(f"warning: {where}: {problem}", err=True)
     if listing.failing:
         click.echo(
-            f"warning: {plural(listing.failing, 'record')} of {where} fail verification (marked !); "
+            f"warning: {plural(listing.failing, 'record')} of {where} "
+            f"{'fails' if listing.failing == 1 else 'fail'} verification (marked !); "
             "run `sanctionsengine audit verify`",
             err=True,
         )
