@@ -23,6 +23,9 @@ T = TypeVar("T")
 #: The exit status of a command whose output pipe was closed early (``| head``): 128 + SIGPIPE.
 BROKEN_PIPE = 141
 
+#: Set when --timeout abandoned a run still going in its thread: the process then exits at once.
+ABANDONED = False
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -74,6 +77,17 @@ class EngineGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
+            rv = self._main(args, prog_name, complete_var, **extra)
+        except SystemExit as exc:
+            if ABANDONED and args is None:  # a real process: do not wait for the abandoned run at exit
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(exc.code if isinstance(exc.code, int) else 1)
+            raise
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+    def _main(self, args: Any, prog_name: str | None, complete_var: str | None, **extra: Any) -> Any:
+        try:
             rv = super().main(args, prog_name, complete_var, False, **extra)
         except click.exceptions.UsageError as exc:
             if exc.ctx is not None:
@@ -91,7 +105,7 @@ class EngineGroup(click.Group):
         except BrokenPipeError:
             _quiet_broken_pipe()
             sys.exit(BROKEN_PIPE)
-        sys.exit(rv if isinstance(rv, int) else 0)
+        return rv
 
 
 def guard(func: F) -> F:
@@ -252,6 +266,8 @@ def within(timeout: float, work: Callable[[], T]) -> T:
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
+        global ABANDONED
+        ABANDONED = True
         raise EngineTimeout(
             f"the run did not finish within --timeout {timeout:g} s (reading, screening and the engine "
             "together); nothing was written or recorded",
