@@ -162,3 +162,10 @@ def test_the_tests_audit_folder_is_removed_at_exit() -> None:
 
     assert conftest.TEST_AUDIT_DB.parent.name.startswith("sanctionsengine-test-audit-")
     assert conftest.remove_test_audit_folder in conftest.CLEANUPS
+
+
+def test_a_bare_group_shows_its_help_not_an_error() -> None:
+    for args in ([], ["rules"], ["audit"]):
+        result = _cli(*args)
+        assert result.exit_code == 2 and "Commands:" in result.stderr and "error:" not in result.stderr, args
+    assert _cli("--version").exit_code == 0 and _cli("--help").exit_code == 0

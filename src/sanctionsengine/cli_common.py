@@ -36,12 +36,12 @@ class ExitCode(IntEnum):
 
 EXIT_HELP = """\b
 Exit codes:
-  0  no event reached the --fail-on verdict (default: no violation)
-  1  at least one event did
-  2  bad input (every problem is listed as file:line:col: code: message), including a
-     missing output folder, a missing or damaged audit log, a missing audit record
-  3  the evaluation could not be completed (engine failure, --timeout, a failed write)
-  141 the output pipe was closed early (e.g. `| head`); nothing more is printed"""
+  0    no event reached the --fail-on verdict (default: no violation)
+  1    at least one event did
+  2    bad input (every problem is listed as file:line:col: code: message), including a
+       missing output folder, a missing or damaged audit log, a missing audit record
+  3    the evaluation could not be completed (engine failure, --timeout, a failed write)
+  141  the output pipe was closed early (e.g. `| head`); nothing more is printed"""
 
 
 def error(message: str) -> None:
@@ -90,6 +90,9 @@ class EngineGroup(click.Group):
         try:
             rv = super().main(args, prog_name, complete_var, False, **extra)
         except click.exceptions.UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help, as click shows it
+                exc.show()
+                sys.exit(exc.exit_code)
             if exc.ctx is not None:
                 click.echo(exc.ctx.get_usage(), err=True)
                 if exc.ctx.command.get_help_option(exc.ctx) is not None:
