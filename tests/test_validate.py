@@ -198,3 +198,37 @@ def test_references_and_quotes_are_checked_in_the_same_pass(tmp_path: Path, sour
         assert result.exit_code == 2, command
         codes = [x.split(": ")[1] for x in result.stderr.splitlines()[:-1]]
         assert codes == ["unknown-value", "dangling-reference", "quote-not-in-source"], (command, result.stderr)
+
+
+def test_patterns_and_bounds_are_said_in_words(tmp_path: Path) -> None:
+    bad = tmp_path / "b.yaml"
+    bad.write_text(
+        """\
+scenario: {id: "bad id", title: T}
+sources:
+  - {id: s1, title: S, language: en, sha256: ABC}
+events:
+  - id: e1
+    title: E
+    kind: transfer
+    date: 2024-01-01
+    supplier: {country: KP, un_reference: KPE20}
+    value: {amount: -5, currency: EUR}
+    vessels: [{name: V, imo: "12345"}]
+    evidence: []
+""",
+        encoding="utf-8",
+    )
+    result = _cli("validate", str(bad))
+    messages = [line.split(": ", 2)[2] for line in result.stderr.splitlines()[:-1]]
+    assert messages == [
+        "scenario.id: expected an id of letters, digits, '.', '_' and '-', starting with a letter or digit; "
+        "got 'bad id'",
+        "sources[0].sha256: expected a SHA-256: 64 lower-case hexadecimal digits; got 'ABC'",
+        "event e1: supplier.un_reference: expected a UN list reference such as KPe.020 or KPi.033; got 'KPE20'",
+        "event e1: value.amount: expected a number of at least 0; got -5",
+        "event e1: value.currency: expected USD (values are compared in US dollars); got 'EUR'",
+        "event e1: vessels[0].imo: expected an IMO number: seven digits; got '12345'",
+        "event e1: evidence: expected at least 1 item; got 0",
+    ]
+    assert "should" not in result.stderr

@@ -511,7 +511,9 @@ def validation_diagnostics(
             shown = str(err.get("input"))
             shown = shown if len(shown) <= 40 else f"{shown[:20]}...({len(shown):,} characters)"
             message = f"'{shown}' is not a finite number; give the amount in ordinary digits"
-        elif etype in _SHAPE_ERRORS or message.startswith("Input should be"):
+        elif etype in _BOUNDS:
+            message = _bound_message(etype, err.get("ctx", {}), err.get("input"))
+        elif etype in _SHAPE_ERRORS:
             wanted = [describe_type(a) for a in _annotations_at(model, loc)]
             if wanted and etype not in ("int_parsing", "float_parsing", "bool_parsing"):
                 message = f"expected {' or '.join(dict.fromkeys(wanted))}; got {_got(err.get('input'))}"
@@ -524,6 +526,51 @@ def validation_diagnostics(
         prefix, inner = context(full) if context else ("", full)
         out.append(Diagnostic(doc.location(full), code, message, path=format_loc(inner), context=prefix, hint=hint))
     return out
+
+
+#: What a pattern asks for, in words (the patterns of the scenario and rule formats).
+PATTERN_WORDS = {
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$": "an id of letters, digits, '.', '_' and '-', starting with a letter or digit",
+    r"^[0-9a-f]{64}$": "a SHA-256: 64 lower-case hexadecimal digits",
+    r"^\d{7}$": "an IMO number: seven digits",
+    r"^KP[ie]\.\d{3}$": "a UN list reference such as KPe.020 or KPi.033",
+    r"^USD$": "USD (values are compared in US dollars)",
+    r"^(per-item|total)$": "per-item or total",
+}
+
+_BOUNDS = {"greater_than_equal", "greater_than", "less_than_equal", "less_than", "too_short", "too_long",
+           "string_too_short", "string_too_long", "string_pattern_mismatch"}  # fmt: skip
+
+
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
+def _bound_message(etype: str, ctx: dict[str, Any], got: Any) -> str:
+    shown = _got(got)
+    if etype == "greater_than_equal":
+        return f"expected a number of at least {_num(ctx.get('ge'))}; got {shown}"
+    if etype == "greater_than":
+        return f"expected a number above {_num(ctx.get('gt'))}; got {shown}"
+    if etype == "less_than_equal":
+        return f"expected a number of at most {_num(ctx.get('le'))}; got {shown}"
+    if etype == "less_than":
+        return f"expected a number below {_num(ctx.get('lt'))}; got {shown}"
+    if etype == "too_short":
+        n = int(ctx.get("min_length", 1))
+        return f"expected at least {n} item{'s' if n != 1 else ''}; got {ctx.get('actual_length', 'fewer')}"
+    if etype == "too_long":
+        n = int(ctx.get("max_length", 0))
+        return f"expected at most {n} item{'s' if n != 1 else ''}; got {ctx.get('actual_length', 'more')}"
+    if etype == "string_too_short":
+        n = int(ctx.get("min_length", 1))
+        return f"expected at least {n} character{'s' if n != 1 else ''}; got {shown}"
+    if etype == "string_too_long":
+        n = int(ctx.get("max_length", 0))
+        length = f"{len(got):,} characters" if isinstance(got, str) else shown
+        return f"expected at most {n:,} characters; got {length}"
+    pattern = str(ctx.get("pattern", ""))
+    return f"expected {PATTERN_WORDS.get(pattern, f'a text matching {pattern}')}; got {shown}"
 
 
 def _lower(text: str) -> str:
