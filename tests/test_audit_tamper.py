@@ -230,3 +230,17 @@ def test_screen_strict_refuses_a_broken_chain_before_reading_a_row(tmp_path: Pat
     assert not findings.exists() and verify_chain(db).records == 3
     warned = _cli(*args)
     assert "appended to a broken chain" in warned.stderr and verify_chain(db).records == 4
+
+
+def test_verify_says_when_the_audit_log_cannot_be_searched(tmp_path: Path) -> None:
+    db = tmp_path / "audit.sqlite"
+    report = tmp_path / "report.json"
+    made = _cli("evaluate", str(ARTICLE), "--format", "json", "-o", str(report), "--fail-on", "never",
+                "--no-cached-lists", "--audit-db", str(db))  # fmt: skip
+    assert made.exit_code == 0
+    found = _cli("verify", str(report), "--audit-db", str(db))
+    assert "audit: these bytes are audit record 1\n" in found.stdout
+    db.write_bytes(b"")
+    damaged = _cli("verify", str(report), "--audit-db", str(db))
+    assert damaged.exit_code == 0  # the re-run is still judged: identical
+    assert "audit: the audit log could not be searched: the audit log is empty (0 bytes)" in damaged.stdout

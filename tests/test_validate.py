@@ -232,3 +232,19 @@ events:
         "event e1: evidence: expected at least 1 item; got 0",
     ]
     assert "should" not in result.stderr
+
+
+def test_a_rule_file_problem_and_a_citation_problem_elsewhere_come_together(tmp_path: Path) -> None:
+    rules = tmp_path / "un-dprk"
+    shutil.copytree(RULES, rules)
+    oil = rules / "oil.yaml"
+    oil.write_text(oil.read_text(encoding="utf-8").replace("          paragraph: OP4\n", "", 1), encoding="utf-8")
+    labour = rules / "labour.yaml"
+    text = labour.read_text(encoding="utf-8")
+    labour.write_text(text.replace("resolution: 2397", "resolution: 2398", 1), encoding="utf-8")
+    result = _cli("validate", "--rules", str(rules))
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "2 problems in 2 files"
+    assert "labour.yaml" in lines[0] and "bad-citation" in lines[0] and "resolution 2398" in lines[0]
+    assert "oil.yaml" in lines[1] and "citation.paragraph: field required" in lines[1]

@@ -513,14 +513,21 @@ def verify_command(
     from .verify import verify
 
     result = verify(report_file, base)
+    audit_problem = ""
     try:
         recorded = find_report(hashlib.sha256(report_file.read_bytes()).hexdigest(), audit_db)
-    except SanctionsEngineError:
-        recorded = []
+    except InputError as exc:  # a damaged log: said, and the re-run is still judged
+        recorded, audit_problem = [], "; ".join(d.message for d in exc.diagnostics)
+    except SanctionsEngineError as exc:
+        recorded, audit_problem = [], str(exc)
     if fmt == "json":
         click.echo(
             json.dumps(
-                {**result.model_dump(mode="json"), "audit_records": [e.seq for e in recorded]},
+                {
+                    **result.model_dump(mode="json"),
+                    "audit_records": [e.seq for e in recorded],
+                    **({"audit_problem": audit_problem} if audit_problem else {}),
+                },
                 indent=2,
                 ensure_ascii=False,
             )
@@ -528,10 +535,14 @@ def verify_command(
     else:
         for note in result.notes:
             click.echo(f"note: {note}")
-        if recorded:
+        if audit_problem:
+            click.echo(f"audit: the audit log could not be searched: {audit_problem}")
+        elif recorded:
+            unverified = [e.seq for e in recorded if e.problems]
             click.echo(
                 f"audit: these bytes are audit record{'s' if len(recorded) > 1 else ''} "
                 + ", ".join(str(e.seq) for e in recorded)
+                + (f" (record {', '.join(map(str, unverified))} fails verification)" if unverified else "")
             )
         else:
             click.echo("audit: these bytes are not in the audit log (edited, or recorded elsewhere)")
