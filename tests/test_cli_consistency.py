@@ -169,3 +169,20 @@ def test_a_bare_group_shows_its_help_not_an_error() -> None:
         result = _cli(*args)
         assert result.exit_code == 2 and "Commands:" in result.stderr and "error:" not in result.stderr, args
     assert _cli("--version").exit_code == 0 and _cli("--help").exit_code == 0
+
+
+def test_screen_outputs_into_a_missing_folder_are_exit_2_before_any_row(tmp_path: Path) -> None:
+    data = tmp_path / "ledger.csv"
+    data.write_text("date,supplier,recipient,hs\n2024-01-01,KP,CN,2701\n", encoding="utf-8")
+    db = tmp_path / "audit.sqlite"
+    gone = tmp_path / "gone"
+    result = _cli("screen", str(data), "--findings", str(gone / "f.jsonl"), "--verdicts", str(gone / "v.csv"),
+                  "--rejects", str(tmp_path / "r.jsonl"), "--audit-db", str(db), "--no-cached-lists")  # fmt: skip
+    assert result.exit_code == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines == [
+        f"{gone / 'f.jsonl'}: file-not-found: --findings cannot be written: the folder {gone} does not exist",
+        f"{gone / 'v.csv'}: file-not-found: --verdicts cannot be written: the folder {gone} does not exist",
+        "2 problems in 2 files",
+    ]
+    assert not db.exists()

@@ -203,19 +203,26 @@ def strict_env() -> bool:
     return strict_from_env()
 
 
-def check_output_path(output: Path) -> None:
-    """Refuse, before any work, a report path that cannot be written: its folder is missing, or
-    it names a folder."""
+def output_problem(output: Path, option: str = "-o") -> Diagnostic | None:
+    """Why ``output`` cannot be written (its folder is missing, or it names a folder), or None."""
     from .yamlfile import display_path
 
     parent = output.parent if str(output.parent) else Path(".")
     problem = ""
     if output.is_dir():
-        problem = "is a folder; give a file name for the report"
+        problem = "is a folder; give a file name"
     elif not parent.is_dir():
         problem = f"cannot be written: the folder {display_path(parent)} does not exist"
-    if problem:
-        raise InputError([Diagnostic(SourceLocation(display_path(output)), "file-not-found", f"-o {problem}")])
+    return (
+        Diagnostic(SourceLocation(display_path(output)), "file-not-found", f"{option} {problem}") if problem else None
+    )
+
+
+def check_output_path(output: Path, option: str = "-o") -> None:
+    """Refuse, before any work, a report path that cannot be written."""
+    problem = output_problem(output, option)
+    if problem is not None:
+        raise InputError([problem])
 
 
 def stage_report(output: Path, data: bytes) -> Path:

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..audit import AuditRecord
+from ..errors import InputError
 from ..rulebook import bundled_rules_path, load_rulebook
 from ..screening import ScreeningList
 from .mapping import ColumnMapping
@@ -66,6 +67,15 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
     stem = target.name.rsplit(".", 1)[0]
     findings = opts.findings or Path(f"{stem}.findings.{'csv' if opts.findings_format == 'csv' else 'jsonl'}")
     rejects = opts.rejects or Path(f"{stem}.rejects.jsonl")
+    from ..cli_common import output_problem
+
+    unwritable = [
+        problem
+        for path, option in ((findings, "--findings"), (rejects, "--rejects"), (opts.verdicts, "--verdicts"))
+        if path is not None and (problem := output_problem(path, option)) is not None
+    ]
+    if unwritable:  # said before any row is screened, not after
+        raise InputError(unwritable)
     interactive = sys.stderr.isatty()
     bar = click.progressbar(length=1, label="screening", file=sys.stderr) if interactive else None
 
