@@ -23,7 +23,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from .caps import CapComputation, CapJudgement, CapLedger
-from .compile import REGIME, SEEN, CompiledRulebook, Variant
+from .compile import REGIME, SEEN, CompiledRulebook, Variant, designation_keys, key
 from .engine import Match
 from .errors import EngineFailure
 from .evidence import EvidenceCheck, QuoteStatus
@@ -233,7 +233,7 @@ def _finding(
         version=version.version,
         governs=_governs(version, as_of),
         citation=str(version.citation),
-        related=[str(c) for c in version.related],
+        related=engaged_related(book, version, event, as_of, screening),
         outcome=outcome,
         reasons=reasons,
         missing=missing,
@@ -243,6 +243,32 @@ def _finding(
         provenance=list(version.provenance),
         unverified=[f"{p.fact} {p.status.tag}" for p in version.provenance if p.status != Status.VERIFIED],
     )
+
+
+def engaged_related(
+    book: Rulebook, version: RuleVersion, event: Event, as_of: date | None, screening: EventScreening | None
+) -> list[str]:
+    """The version's related paragraphs that this event's facts engage (see :class:`RelatedCitation`):
+    in force for its conduct, the annex that names its goods, the measures its listing applies."""
+    if not version.related:
+        return []
+    goods = event.commodity
+    groups = set(book.groups.covering(goods.hs, goods.categories)) if goods else set()
+    keys = designation_keys(event, screening)
+    parties = {p for p in PartyScope if key("dsg", p.value) in keys or key("dsgp", p.value) in keys}
+    measures = {m for hit in (screening.matches if screening else ()) if hit.in_force for m in hit.measures}
+    return [
+        str(c)
+        for c in version.related
+        if c.engaged(
+            last_day=event.end,
+            as_of=as_of,
+            groups=groups,
+            event_kind=event.kind,
+            parties=parties,
+            measures=measures,
+        )
+    ]
 
 
 def _near_misses(book: Rulebook, event: Event, as_of: date | None) -> list[NearMiss]:
