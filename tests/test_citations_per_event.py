@@ -20,11 +20,14 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from sanctionsengine.evaluation import judge_scenario
 from sanctionsengine.rulebook import load_rulebook
+from sanctionsengine.rules import RelatedCitation
 from sanctionsengine.scenario import Event, load_scenario
 from sanctionsengine.screening import load_un_list, load_vessel_list
 from sanctionsengine.testing.cases import (
@@ -35,7 +38,7 @@ from sanctionsengine.testing.cases import (
     load_law_tests,
 )
 from sanctionsengine.verdicts import EventVerdict
-from sanctionsengine.vocabulary import PartyScope
+from sanctionsengine.vocabulary import EventKind, PartyScope
 
 from .conftest import DATA, RULES, SCENARIOS, VESSELS_JSON
 
@@ -209,3 +212,64 @@ def test_a_designated_vessel_cites_only_what_its_listing_applies() -> None:
     assert "S/RES/2321 (2016) OP12(d)" in cited
     assert "S/RES/2371 (2017) OP6" in cited
     assert "S/RES/1718 (2006) OP8(d)" not in cited
+
+
+def _related(**conditions: object) -> RelatedCitation:
+    return RelatedCitation.model_validate(
+        {"resolution": 2397, "year": 2017, "paragraph": "OP9", "adopted": "2017-12-22", **conditions}
+    )
+
+
+def _engaged(c: RelatedCitation, **facts: object) -> bool:
+    given: dict[str, object] = {
+        "last_day": dt.date(2018, 1, 1),
+        "as_of": None,
+        "groups": set(),
+        "event_kind": EventKind.TRANSFER,
+        "parties": set(),
+        "measures": set(),
+    }
+    given.update(facts)
+    return c.engaged(**given)  # type: ignore[arg-type]
+
+
+def test_a_related_paragraph_is_engaged_only_on_the_facts_it_names() -> None:
+    plain = _related()
+    assert _engaged(plain)
+    assert _engaged(plain, last_day=dt.date(2017, 12, 22))  # the day of adoption
+    assert not _engaged(plain, last_day=dt.date(2017, 12, 21))
+    assert not _engaged(plain, as_of=dt.date(2017, 12, 1))  # not yet law on the day judged by
+    later = _related(in_force_from="2018-03-01")
+    assert not _engaged(later) and _engaged(later, last_day=dt.date(2018, 3, 1))
+    annex = _related(commodities=["luxury-2094-annex-iv"])
+    assert not _engaged(annex) and _engaged(annex, groups={"luxury-2094-annex-iv", "luxury-automobiles"})
+    training = _related(event_kinds=["training"])
+    assert not _engaged(training) and _engaged(training, event_kind=EventKind.TRAINING)
+    vessel = _related(parties=["designated-vessel"])
+    assert not _engaged(vessel, parties={PartyScope.DESIGNATED_PARTY})
+    assert _engaged(vessel, parties={PartyScope.DESIGNATED_VESSEL})
+    listing = _related(listing=["para_12d_2321"])
+    assert not _engaged(listing, measures={"para_6_2371_and_6_2375"})
+    assert _engaged(listing, measures={"para_12d_2321"})
+
+
+def test_a_related_paragraph_cannot_bear_on_conduct_before_its_adoption() -> None:
+    with pytest.raises(ValidationError, match="before the paragraph was adopted"):
+        _related(in_force_from="2017-12-01")
+
+
+def test_the_rulebook_refuses_a_related_annex_group_it_does_not_have(tmp_path: Path) -> None:
+    import shutil
+
+    from sanctionsengine.errors import InputError
+
+    root = tmp_path / "un-dprk"
+    shutil.copytree(RULES, root, ignore=shutil.ignore_patterns("tests"))
+    luxury = root / "luxury.yaml"
+    text = luxury.read_text(encoding="utf-8")
+    luxury.write_text(text.replace("commodities: [luxury-2270-annex]}", "commodities: [luxury-2270]}", 1), "utf-8")
+    with pytest.raises(InputError) as exc:
+        load_rulebook(root)
+    message = str(exc.value)
+    assert "dangling-reference" in message and "related[1].commodities[0]" in message
+    assert "did you mean 'luxury-2270-annex'" in message
