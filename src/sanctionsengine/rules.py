@@ -34,12 +34,12 @@ class Provenance(_Strict):
 class RelatedCitation(Citation):
     """A paragraph that widens, reaffirms or defines a version, cited only where the event engages it.
 
-    A related paragraph is data about *when* it bears on an event, never a code special case:
-    it is cited only for conduct on or after ``in_force_from`` (default: its adoption) and, under the law
-    as it stood on a day, only if adopted by then; and, where given, only when the event's goods
-    fall in one of ``commodities`` (the annex that names the item), the event is one of
-    ``event_kinds``, a party or vessel of ``parties`` took part, or a matched list entry applies
-    one of the ``listing`` measures (the vessel list's columns, e.g. ``para_12d_2321``).
+    When it bears on an event is data, never a code special case. It is cited only for conduct
+    reaching ``in_force_from`` (default: its adoption) and, under the law as it stood on a day,
+    only if adopted by then. Each condition given must hold as well: the event's goods fall in
+    one of ``commodities`` (the annex that names the item); the event is one of ``event_kinds``;
+    a listed party or vessel of ``parties`` took part; a matched list entry applies one of the
+    ``listing`` measures (the vessel list's columns, e.g. ``para_12d_2321``).
     """
 
     in_force_from: date | None = Field(

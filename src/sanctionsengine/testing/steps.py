@@ -771,7 +771,8 @@ def _verdict_is(compliance: ComplianceContext, request: pytest.FixtureRequest, e
     'event "{event_id}" is flagged under "{citation}"',
     'a finding on event "{event_id}" cites "{citation}"',
     meaning="Some finding on the event cites this resolution and paragraph (as its own citation or "
-    "a related one). A paragraph without sub-letters also matches its sub-paragraphs.",
+    "a related one the event engages), or, when the goods are not stated, a measure that could apply "
+    "does. A paragraph without sub-letters also matches its sub-paragraphs.",
     example='Then event "d1" is flagged under "S/RES/2397 (2017) OP5"',
 )
 def _cites_step(compliance: ComplianceContext, request: pytest.FixtureRequest, event_id: str, citation: str) -> None:
