@@ -84,6 +84,11 @@ def _listing_paragraphs() -> dict[str, set[tuple[int, str]]]:
 
 
 LISTING = _listing_paragraphs()
+# What a column applies beyond the paragraphs its heading names: 2321 OP12(d) subjects the vessel
+# to the 1718 OP8(d) freeze; a vessel an OMM (KPe.020) resource is frozen as a designated entity's
+# economic resource (1718 OP8(d), with 2270 OP12: vessels are economic resources).
+LISTING["para_12d_2321"] |= {(1718, "OP8(d)")}
+LISTING.setdefault("omm_economic_resource_KPe020", set()).update({(1718, "OP8(d)"), (2270, "OP12")})
 LISTED_PARAGRAPHS = set().union(*LISTING.values())
 
 
@@ -199,19 +204,32 @@ def test_a_ship_to_ship_transfer_does_not_cite_the_port_states_duty_to_impound(d
 
 
 def test_a_designated_vessel_cites_only_what_its_listing_applies() -> None:
-    # CHON MA SAN (IMO 8660313): the list applies 2321 OP12(d) and 2371 OP6, not 1718 OP8(d)
-    cited = _findings(
-        kind="transfer",
-        date="2019-02-01",
-        supplier="RU",
-        recipient="KP",
-        hs=["2710"],
-        quantity={"value": 1000, "unit": "barrel"},
-        vessels=[{"name": "CHON MA SAN", "imo": "8660313"}],
-    )["dprk.designated.vessel"]
+    # CHON MA SAN (IMO 8660313): the list applies 2321 OP12(d) and 2371/2375 OP6, not 2321 OP12(a)
+    # (de-flagging) nor the 1718 OP8(d) / 2270 OP12 column
+    e = CaseEvent.model_validate(
+        {
+            "kind": "transfer",
+            "date": "2019-02-01",
+            "supplier": "RU",
+            "recipient": "KP",
+            "hs": ["2710"],
+            "quantity": {"value": 1000, "unit": "barrel"},
+            "vessels": [{"name": "CHON MA SAN", "imo": "8660313"}],
+        }
+    ).to_event("e")
+    run = evaluate_case_event(BOOK, "dprk.designated.vessel", "t", e, lists=LISTS)
+    vessel = [
+        f
+        for f in run.verdict.findings
+        if PartyScope.DESIGNATED_VESSEL in BOOK.rule(f.rule_id).version(f.version).scope.parties
+    ]
+    assert vessel, [f.rule_id for f in run.verdict.findings]
+    cited = {c for f in vessel for c in (f.citation, *f.related)}
+    related = {c for f in vessel for c in f.related}
     assert "S/RES/2321 (2016) OP12(d)" in cited
     assert "S/RES/2371 (2017) OP6" in cited
-    assert "S/RES/1718 (2006) OP8(d)" not in cited
+    assert "S/RES/2321 (2016) OP12(a)" not in cited
+    assert "S/RES/2270 (2016) OP12" not in related
 
 
 def _related(**conditions: object) -> RelatedCitation:
