@@ -291,3 +291,25 @@ def test_the_rulebook_refuses_a_related_annex_group_it_does_not_have(tmp_path: P
     message = str(exc.value)
     assert "dangling-reference" in message and "related[1].commodities[0]" in message
     assert "did you mean 'luxury-2270-annex'" in message
+
+
+@pytest.mark.parametrize(
+    ("rule", "event", "paragraph", "cited"),
+    [
+        ("dprk.technology.specialized-teaching", {"kind": "training", "categories": ["nuclear-engineering"]},
+         "S/RES/2321 (2016) OP10", False),  # a 2270 discipline: 2321's additions are not engaged
+        ("dprk.technology.specialized-teaching", {"kind": "training", "categories": ["advanced-materials-engineering"]},
+         "S/RES/2321 (2016) OP10", True),
+        ("dprk.maritime.dprk-flagged-vessels", {"kind": "service", "categories": ["marine-insurance"], "flags": ["dprk-flagged-vessel"]},
+         "S/RES/2371 (2017) OP7", False),  # 2371 OP7 speaks of chartering only
+        ("dprk.maritime.dprk-flagged-vessels", {"kind": "service", "categories": ["vessel-aircraft-leasing"], "flags": ["dprk-flagged-vessel"]},
+         "S/RES/2371 (2017) OP7", True),
+    ],
+)  # fmt: skip
+def test_a_related_paragraph_follows_the_goods_or_service_it_speaks_of(
+    rule: str, event: dict[str, object], paragraph: str, cited: bool
+) -> None:
+    e = CaseEvent.model_validate({"date": "2018-03-01", "supplier": "CN", "recipient": "KP", **event}).to_event("e")
+    run = evaluate_case_event(BOOK, rule, "t", e, lists=LISTS)
+    f = next(f for f in run.verdict.findings if f.rule_id == rule)
+    assert (paragraph in f.related) is cited, f.related
