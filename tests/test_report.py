@@ -92,7 +92,10 @@ def test_goods_not_stated_render_as_one_statement(tmp_path: Path, sources_dir: P
     data = json.loads(render(report, "json"))
     assert len(data["events"][0]["goods_not_stated"]["measures"]) == n
     md = render(report, "markdown").decode("utf-8")
-    assert md.count("- Goods not stated:") == 1 and md.count("`dprk.luxury.supply`, S/RES/1718 (2006) OP8(a)(iii)") == 1
+    assert (
+        md.count("- On the goods: the goods are not stated") == 1
+        and md.count("`dprk.luxury.supply`, S/RES/1718 (2006) OP8(a)(iii)") == 1
+    )
     html = render(report, "html").decode("utf-8")
     assert html.count("<h4>Goods not stated</h4>") == 1 and "<b>shipped</b>" not in html
     assert f"{n} measures could apply" in render(report, "junit").decode("utf-8")
