@@ -345,6 +345,11 @@ def validate(
     "--input-format", type=click.Choice(["csv", "jsonl", "parquet"]), help="File: its format, if not from its name."
 )
 @click.option(
+    "--encoding",
+    metavar="NAME",
+    help="File: the text encoding of a CSV or JSON-lines file (cp1252, latin-1, utf-16...) [default: utf-8].",
+)
+@click.option(
     "--findings",
     type=click.Path(path_type=Path),
     help="File: where the flagged rows go [default: NAME.findings.jsonl].",
@@ -387,6 +392,7 @@ def screen(
     defaults: tuple[str, ...],
     separator: str | None,
     input_format: str | None,
+    encoding: str | None,
     findings: Path | None,
     findings_format: str,
     rejects: Path | None,
@@ -421,7 +427,7 @@ def screen(
     if looks_like_file(target, input_format):
         options = BulkOptions(
             mapping_file, maps, defaults, separator, input_format, findings, findings_format, rejects, verdicts,
-            workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit,
+            workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit, encoding,
         )  # fmt: skip
         code = run_bulk(
             Path(target), options, lists, name_threshold or DEFAULT_THRESHOLD, "markdown" if fmt == "text" else fmt

@@ -42,6 +42,7 @@ class BulkOptions:
     fail_on: str
     audit_db: Path | None
     no_audit: bool
+    encoding: str | None = None
 
 
 def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], threshold: float, fmt: str) -> int:
@@ -84,6 +85,7 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
             workers=opts.workers,
             scheduler=opts.scheduler,
             progress=progress,
+            encoding=opts.encoding,
         )
     finally:
         if bar is not None:
@@ -100,6 +102,7 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
     counts = summary.by_verdict
+    click.echo(rows_line(summary), err=True)
     click.echo(
         f"screened {summary.input.rows:,} rows: "
         + ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in counts.items() if n)
@@ -117,6 +120,19 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
         if any(n and Verdict(k).rank <= worst for k, n in counts.items() if k != REJECTED):
             return 1
     return 0
+
+
+def rows_line(summary: BulkSummary) -> str:
+    """Every row accounted for, in one line: rows in the file = read + rejected (and blank lines apart)."""
+    i = summary.input
+    blank = (
+        f"; {i.blank_lines:,} blank {'line' if i.blank_lines == 1 else 'lines'} skipped (not rows)"
+        if i.blank_lines
+        else ""
+    )
+    return f"rows in the file: {i.rows:,} = {i.rows_read:,} read + {i.rows_rejected:,} rejected{blank}" + (
+        f" ({i.encoding})" if i.encoding and i.encoding != "utf-8" else ""
+    )
 
 
 def render_summary(summary: BulkSummary, fmt: str) -> bytes:

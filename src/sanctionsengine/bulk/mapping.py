@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from ..errors import Diagnostic, InputError, SourceLocation, did_you_mean
 from ..yamlfile import load_yaml, validate
@@ -38,6 +38,12 @@ class ColumnMapping(BaseModel):
     columns: dict[FieldName, str] = Field(default_factory=dict, description="field → the column that holds it")
     defaults: dict[FieldName, str] = Field(default_factory=dict, description="field → a value for every row")
     separator: str = Field(default=";", min_length=1, max_length=3, description="between items of a list field")
+    #: ("columns" or "defaults", field) → where it was given (the mapping file's line, or the command line)
+    _where: dict[tuple[str, str], SourceLocation] = PrivateAttr(default_factory=dict)
+
+    def where(self, section: str, field: str) -> SourceLocation:
+        """Where ``section.field`` was given, for a diagnostic about it."""
+        return self._where.get((section, field), SourceLocation("<command line>"))
 
     @field_validator("columns", "defaults")
     @classmethod
@@ -62,6 +68,9 @@ def load_mapping(path: Path) -> ColumnMapping:
     if problems:
         raise InputError(problems)
     assert isinstance(mapping, ColumnMapping)
+    for section in ("columns", "defaults"):
+        for name in getattr(mapping, section):
+            mapping._where[(section, name)] = doc.location([section, name])
     return mapping
 
 
@@ -94,4 +103,13 @@ def mapping_from_flags(
                 target[field] = value
     if problems:
         raise InputError(problems)
-    return ColumnMapping(columns=columns, defaults=values, separator=separator or (base.separator if base else ";"))
+    out = ColumnMapping(columns=columns, defaults=values, separator=separator or (base.separator if base else ";"))
+    if base is not None:
+        out._where.update(
+            {
+                (section, f): w
+                for (section, f), w in base._where.items()
+                if getattr(base, section)[f] == getattr(out, section).get(f)
+            }
+        )
+    return out
