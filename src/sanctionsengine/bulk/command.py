@@ -104,14 +104,14 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
     counts = summary.by_verdict
     click.echo(rows_line(summary), err=True)
     click.echo(
-        f"screened {summary.input.rows:,} rows: "
+        f"screened {plural(summary.input.rows, 'row')}: "
         + ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in counts.items() if n)
         + f"; findings in {findings}; {note}",
         err=True,
     )
     if counts.get(REJECTED):
         click.echo(
-            f"{counts[REJECTED]:,} rows could not be read: see {rejects} (row, line, what is wrong, the record)",
+            f"{plural(counts[REJECTED], 'row')} could not be read: see {rejects} (row, line, what is wrong, the record)",
             err=True,
         )
         return 2
@@ -120,6 +120,10 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
         if any(n and Verdict(k).rank <= worst for k, n in counts.items() if k != REJECTED):
             return 1
     return 0
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def rows_line(summary: BulkSummary) -> str:

@@ -182,7 +182,12 @@ def plan(path: Path, fmt: str, rows: int, shown: str | None = None) -> tuple[lis
         if carry:
             _check_text(carry, where, line)
             if fmt == "csv" and carry.count(b'"') % 2:
-                raise _unclosed_quote(where, carry, line, "before the end of the file")
+                raise _unclosed_quote(
+                    where,
+                    carry,
+                    line,
+                    "does not close before the end of the file: every line after it would be one field",
+                )
             if carry.strip():
                 in_part += 1
             else:
@@ -272,7 +277,7 @@ def _unclosed_quote(where: str, record: bytes, line: int, how: str) -> InputErro
             Diagnostic(
                 SourceLocation(where, line, col),
                 "bad-file",
-                f"a quote opened here does not close {how}: every line after it would be one field",
+                f"a quote opened here {how}; the file is refused so that no row is lost",
                 hint='close the quote, or double a quote that is part of the text ("")',
             )
         ]
@@ -282,10 +287,6 @@ def _unclosed_quote(where: str, record: bytes, line: int, how: str) -> InputErro
 def _parquet_problem(where: str, exc: BaseException) -> InputError:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return InputError([Diagnostic(SourceLocation(where), "bad-file", f"not a readable Parquet file: {text}")])
-
-
-def _problem(path: str, message: str) -> InputError:
-    return InputError([Diagnostic(SourceLocation(display_path(path)), "bad-file", message)])
 
 
 def read_partition(part: Partition, columns: list[str]) -> RawRows:
@@ -435,13 +436,22 @@ def _csv(data: bytes, part: Partition) -> RawRows:
     rows[records] = np.arange(part.first_row, part.first_row + len(records))
     broken: list[tuple[int, int, str, str]] = []
     for i in np.flatnonzero(~blank & (fields != width)):
-        why = f"{fields[i]} fields where the header has {width}"
-        if last[i] > first[i]:
-            why += (
-                f"; a quoted field runs from line {first[i]} to line {last[i]}: "
-                "a quote that is not closed where it should be swallows the lines after it"
+        if last[i] > first[i]:  # a quote swallowed lines: refuse rather than lose them in one field
+            raise _unclosed_quote(
+                part.shown or display_path(part.path),
+                data[starts[i] : ends[i]],
+                int(first[i]),
+                f"closes only on line {last[i]}, so lines {first[i]}-{last[i]} would be one record of "
+                f"{fields[i]} fields where the header has {width}",
             )
-        broken.append((int(rows[i]), int(first[i]), why, _raw(data[starts[i] : ends[i]])))
+        broken.append(
+            (
+                int(rows[i]),
+                int(first[i]),
+                f"{fields[i]} fields where the header has {width}",
+                _raw(data[starts[i] : ends[i]]),
+            )
+        )
     keep = np.flatnonzero(~blank & (fields == width))
     if len(keep) == len(ends):
         body = part.header + data + (b"" if data.endswith(b"\n") else b"\n")

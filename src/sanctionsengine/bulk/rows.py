@@ -316,14 +316,16 @@ def default_problems(mapping: ColumnMapping, book: Rulebook) -> list[Diagnostic]
         )
         _, rejects = check(frame, ColumnMapping(separator=mapping.separator), book)
         if rejects.height:
+            reason = str(rejects["_reason"][0])
             valid = sorted(book.groups.groups) if field == "category" else _CLOSED.get(field, [])
+            valid = valid if "unknown" in reason else []
             items = [v.strip() for v in value.replace(mapping.separator, ",").split(",")] if valid else []
             hints = [h for h in (did_you_mean(i.lower(), valid) for i in items if i.lower() not in valid) if h]
             problems.append(
                 Diagnostic(
                     mapping.where("defaults", field),
                     "unknown-value" if valid else "bad-value",
-                    f"defaults.{field}: {rejects['_reason'][0]}; it would be given to every row",
+                    f"defaults.{field}: {reason}; it would be given to every row",
                     hint="; ".join(hints),
                 )
             )

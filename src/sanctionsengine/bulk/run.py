@@ -422,9 +422,13 @@ def summary_markdown(s: BulkSummary) -> str:
 
     out = [
         f"# Bulk screening: {md_cell(s.input.path)}\n",
-        f"- Input: {md_cell(s.input.path)} ({s.input.format}, {s.input.rows:,} rows in {s.input.partitions} partitions, sha256 `{s.input.sha256}`)",
+        f"- Input: {md_cell(s.input.path)} ({s.input.format}, {s.input.rows:,} {'row' if s.input.rows == 1 else 'rows'} in {s.input.partitions} {'partition' if s.input.partitions == 1 else 'partitions'}, sha256 `{s.input.sha256}`)",
         f"- Rows: {s.input.rows:,} in the file = {s.input.rows_read:,} read + {s.input.rows_rejected:,} rejected"
-        + (f"; {s.input.blank_lines:,} blank lines skipped (not rows)" if s.input.blank_lines else "")
+        + (
+            f"; {s.input.blank_lines:,} blank {'line' if s.input.blank_lines == 1 else 'lines'} skipped (not rows)"
+            if s.input.blank_lines
+            else ""
+        )
         + (f"; read as {s.input.encoding}" if s.input.encoding not in ("", "utf-8") else ""),
         f"- Rulebook: {s.rulebook['rules']} rules, `{s.rulebook['hash']}`",
         "- Law applied: " + (f"the law as it stood on {s.as_of}" if s.as_of else "the law in force on each row's date"),
