@@ -360,7 +360,7 @@ def test_mapping_problems_are_all_named_at_their_place_in_the_mapping_with_sugge
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text(
         "columns:\n  date: ship_dte\n  supplier: exporter_country\n  recipient: importer_cuntry\n"
-        "  hs: hs_code\ndefaults:\n  kind: transfr\n  flags: new;ship-to-shp\n",
+        "  hs: hs_code\n  quantiti: qty\ndefaults:\n  kind: transfr\n  flags: new;ship-to-shp\n",
         encoding="utf-8",
     )
     result = _screen(data, "--mapping", mapping.name)
@@ -375,15 +375,17 @@ def test_mapping_problems_are_all_named_at_their_place_in_the_mapping_with_sugge
         for x in lines
     )
     assert any(
-        x.startswith("mapping.yaml:7:3: unknown-value: defaults.kind: unknown kind 'transfr'")
+        x.startswith("mapping.yaml:8:3: unknown-value: defaults.kind: unknown kind 'transfr'")
         and "did you mean 'transfer'?" in x
         for x in lines
     )
     assert any(
-        x.startswith("mapping.yaml:8:3: unknown-value: defaults.flags: unknown flag 'ship-to-shp'")
+        x.startswith("mapping.yaml:9:3: unknown-value: defaults.flags: unknown flag 'ship-to-shp'")
         and "'ship-to-ship'" in x
         for x in lines
     )
+    assert any(x.startswith("mapping.yaml:6:3: unknown-value: columns.quantiti: ") and "'quantity'" in x for x in lines)
+    assert lines[-1] == "5 problems in 1 file"  # the field name and the rest, in one run
     assert not (tmp_path / "r.jsonl").exists()  # refused up front: no row rejected one by one
 
 

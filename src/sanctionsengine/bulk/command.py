@@ -11,9 +11,10 @@ from pathlib import Path
 import click
 
 from ..audit import AuditRecord
+from ..errors import Diagnostic, InputError
 from ..rulebook import bundled_rules_path, load_rulebook
 from ..screening import ScreeningList
-from .mapping import ColumnMapping, load_mapping, mapping_from_flags
+from .mapping import ColumnMapping, load_mapping, mapping_from_flags, partial_mapping
 from .read import FORMATS
 from .run import REJECTED, BulkSummary, screen_file, summary_markdown
 
@@ -49,7 +50,10 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
     """Screen the file, write the outputs, print the summary; return the exit code."""
     from ..vocabulary import Verdict
 
-    base = load_mapping(opts.mapping_file) if opts.mapping_file else None
+    try:
+        base = load_mapping(opts.mapping_file) if opts.mapping_file else None
+    except InputError as exc:  # then check what is valid of it against the file too: all problems in one run
+        raise InputError(list(exc.diagnostics) + _more_problems(target, opts)) from None
     mapping = (
         mapping_from_flags(base, opts.maps, opts.defaults, opts.separator)
         if (base is None or opts.maps or opts.defaults or opts.separator)
@@ -120,6 +124,23 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
         if any(n and Verdict(k).rank <= worst for k, n in counts.items() if k != REJECTED):
             return 1
     return 0
+
+
+def _more_problems(target: Path, opts: BulkOptions) -> list[Diagnostic]:
+    """What the valid part of a broken mapping file gets wrong about the data file."""
+    from .read import detect_format
+    from .run import _check_mapping
+
+    assert opts.mapping_file is not None
+    partial = partial_mapping(opts.mapping_file)
+    if partial is None or not target.is_file():
+        return []
+    try:
+        book = load_rulebook(opts.rules_dir if opts.rules_dir is not None else bundled_rules_path())
+        _check_mapping(target, detect_format(target, opts.input_format), partial, book)
+    except InputError as exc:
+        return [d for d in exc.diagnostics if d.code != "missing"]  # a required field may be the broken entry
+    return []
 
 
 def plural(n: int, word: str) -> str:

@@ -74,6 +74,33 @@ def load_mapping(path: Path) -> ColumnMapping:
     return mapping
 
 
+def partial_mapping(path: Path) -> ColumnMapping | None:
+    """The entries of a mapping file that are valid on their own (a known field, a text value),
+    with their places; for checking them against the data file even when others are wrong, so
+    that every problem is reported in one run. None when the file is not a YAML mapping at all."""
+    try:
+        doc = load_yaml(path)
+    except InputError:
+        return None
+    data = doc.data if isinstance(doc.data, dict) else {}
+    kept: dict[str, dict[str, str]] = {}
+    for section in ("columns", "defaults"):
+        entries = data.get(section)
+        if isinstance(entries, dict):
+            kept[section] = {k: v for k, v in entries.items() if k in FIELDS and isinstance(v, str)}
+    separator = data.get("separator")
+    try:
+        mapping = ColumnMapping(
+            **kept, **({"separator": separator} if isinstance(separator, str) and 0 < len(separator) <= 3 else {})
+        )
+    except ValueError:
+        return None
+    for section, entries in kept.items():
+        for name in entries:
+            mapping._where[(section, name)] = doc.location([section, name])
+    return mapping
+
+
 def mapping_from_flags(
     base: ColumnMapping | None, maps: tuple[str, ...], defaults: tuple[str, ...], separator: str | None
 ) -> ColumnMapping:
