@@ -406,3 +406,33 @@ def test_valid_defaults_and_a_mapping_file_with_flags_over_it_still_screen(tmp_p
     result = _screen(_csv(tmp_path, ROWS[:5]), "--mapping", str(mapping), "--default", "quantity=10")
     assert result.exit_code in (0, 1), result.stderr
     assert _counts(result) == (5, 5, 0, 0)
+
+
+def test_a_row_past_the_fact_bound_keeps_its_record_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sanctionsengine import compile as compile_module
+
+    monkeypatch.setattr(compile_module, "MAX_FACT_PROPERTIES", 40)
+    monkeypatch.setattr(pipeline, "MAX_FACT_PROPERTIES", 40)
+    tested = compile_module.compile_rulebook(BOOK).fact_keys
+    codes = "; ".join(sorted(k[3:] for k in tested if k.startswith("hs_")))
+    line = f't1,2024-03-01,RU,KP," {codes} "'
+    result = _screen(_csv(tmp_path, [line, ROWS[1]]))
+    assert result.exit_code == 2, result.stderr
+    [reject] = _rejects(tmp_path / "in.csv")
+    assert "MAX_FACT_PROPERTIES" in str(reject["reason"]) and reject["record"] == line
+    assert _counts(result) == (2, 1, 1, 0)
+
+
+@pytest.mark.parametrize("fmt", ["html", "junit", "json"])
+def test_every_summary_format_carries_the_row_counts(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text(HEADER + "\n" + ROWS[0] + "\n\n" + "t1,2024-02-30,RU,KP,2710\n", encoding="utf-8")
+    out = _screen(path, "--format", fmt).stdout
+    if fmt == "html":
+        assert "<li>Rows: 2 in the file = 1 read + 1 rejected; 1 blank lines skipped (not rows)</li>" in out
+    elif fmt == "junit":
+        assert '<property name="input.rows_read" value="1" />' in out
+        assert '<property name="input.blank_lines" value="1" />' in out
+    else:
+        i = json.loads(out)["input"]
+        assert (i["rows"], i["rows_read"], i["rows_rejected"], i["blank_lines"], i["encoding"]) == (2, 1, 1, 1, "utf-8")

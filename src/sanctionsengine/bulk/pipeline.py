@@ -163,6 +163,11 @@ def map_partition(
     good = good.with_columns(nexus.alias("_nexus"))
     candidates = good.filter(pl.col("_nexus")).drop("_nexus")
     candidates, oversized = split_oversized(candidates, book)
+    for r in oversized:  # its record as it was in the file, where the file has text
+        if raw.texts is not None:
+            r["record"] = raw.texts.of(int(r["row"]))
+        elif "_raw" in raw.frame.columns:
+            r["record"] = raw.frame.filter(pl.col("_row") == r["row"])["_raw"][0]
     rejects += oversized
     others_file = None
     others = good.filter(~pl.col("_nexus")).select("_row", "_line", "id")

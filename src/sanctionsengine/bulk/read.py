@@ -346,17 +346,14 @@ def _jsonl(data: bytes, part: Partition, columns: list[str]) -> RawRows:
     )
 
 
-_OPENS = np.zeros(256, dtype=np.int64)
-_OPENS[[ord("{"), ord("[")]] = 1
-
-
 def _may_nest_deeper(data: bytes) -> bool:
     """Whether any line has more opening brackets than :data:`MAX_DEPTH` (so could be nested deeper)."""
     arr = np.frombuffer(data, dtype=np.uint8)
-    opens = np.cumsum(_OPENS[arr])
-    cuts = np.flatnonzero(arr == ord("\n"))
-    at = np.concatenate(([0], opens[cuts], [opens[-1]])) if len(arr) else np.zeros(1, dtype=np.int64)
-    return bool(len(at) > 1 and np.diff(at).max() > MAX_DEPTH)
+    opens = np.flatnonzero((arr == ord("{")) | (arr == ord("[")))
+    if len(opens) <= MAX_DEPTH:
+        return False
+    bounds = np.concatenate(([0], np.flatnonzero(arr == ord("\n")), [len(arr)]))
+    return bool(np.diff(np.searchsorted(opens, bounds)).max() > MAX_DEPTH)
 
 
 def _json_object(text: bytes) -> str | None:
