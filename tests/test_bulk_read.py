@@ -436,3 +436,16 @@ def test_every_summary_format_carries_the_row_counts(tmp_path: Path, fmt: str) -
     else:
         i = json.loads(out)["input"]
         assert (i["rows"], i["rows_read"], i["rows_rejected"], i["blank_lines"], i["encoding"]) == (2, 1, 1, 1, "utf-8")
+
+
+def test_mapping_problems_lists_everything_for_validate_and_nothing_for_a_good_pair(tmp_path: Path) -> None:
+    from sanctionsengine.bulk.command import mapping_problems
+
+    data = _csv(tmp_path, ROWS[:2])
+    good = tmp_path / "good.yaml"
+    good.write_text("columns:\n  hs: hs\ndefaults:\n  kind: transfer\n", encoding="utf-8")
+    assert mapping_problems(good, data) == []
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("columns:\n  hs: hs_cod\n  dat: date\ndefaults:\n  unit: barels\n", encoding="utf-8")
+    found = [str(d) for d in mapping_problems(bad, data)]
+    assert [x.split(": ")[0] for x in found] == ["bad.yaml:3:3", "bad.yaml:2:3", "bad.yaml:5:3"], found

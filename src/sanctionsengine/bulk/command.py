@@ -53,7 +53,10 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
     try:
         base = load_mapping(opts.mapping_file) if opts.mapping_file else None
     except InputError as exc:  # then check what is valid of it against the file too: all problems in one run
-        raise InputError(list(exc.diagnostics) + _more_problems(target, opts)) from None
+        raise InputError(
+            mapping_problems(Path(str(opts.mapping_file)), target, opts.input_format, opts.rules_dir, opts.encoding)
+            or exc.diagnostics
+        ) from None
     mapping = (
         mapping_from_flags(base, opts.maps, opts.defaults, opts.separator)
         if (base is None or opts.maps or opts.defaults or opts.separator)
@@ -126,21 +129,33 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
     return 0
 
 
-def _more_problems(target: Path, opts: BulkOptions) -> list[Diagnostic]:
-    """What the valid part of a broken mapping file gets wrong about the data file."""
+def mapping_problems(
+    mapping_file: Path,
+    target: Path,
+    input_format: str | None = None,
+    rules_dir: Path | None = None,
+    encoding: str | None = None,
+) -> list[Diagnostic]:
+    """Every problem of a mapping file, and of it against a data file, in one list: its own
+    (unknown fields, wrong shapes) and, for its valid entries, columns the file lacks and
+    defaults no row could have. Empty when ``screen`` would accept the pair (for ``validate``)."""
     from .read import detect_format
     from .run import _check_mapping
 
-    assert opts.mapping_file is not None
-    partial = partial_mapping(opts.mapping_file)
-    if partial is None or not target.is_file():
-        return []
+    broken = False
     try:
-        book = load_rulebook(opts.rules_dir if opts.rules_dir is not None else bundled_rules_path())
-        _check_mapping(target, detect_format(target, opts.input_format), partial, book)
+        mapping: ColumnMapping | None = load_mapping(mapping_file)
+        problems: list[Diagnostic] = []
     except InputError as exc:
-        return [d for d in exc.diagnostics if d.code != "missing"]  # a required field may be the broken entry
-    return []
+        problems, mapping, broken = list(exc.diagnostics), partial_mapping(mapping_file), True
+    if mapping is None or encoding or not target.is_file():
+        return problems
+    try:
+        book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
+        _check_mapping(target, detect_format(target, input_format), mapping, book)
+    except InputError as exc:  # with a broken file, a required field may be the broken entry itself
+        problems += [d for d in exc.diagnostics if not (broken and d.code == "missing")]
+    return problems
 
 
 def plural(n: int, word: str) -> str:
