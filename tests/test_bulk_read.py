@@ -122,6 +122,8 @@ def test_a_reader_that_loses_a_row_is_an_internal_error_never_a_short_count(
     monkeypatch.setattr(pipeline, "read_partition", losing)
     with pytest.raises(RowsUnaccounted, match="400 records in the file, 399 read and 0 rejected"):
         screen_file(_csv(tmp_path, ROWS), ColumnMapping(), BOOK, [], threshold=90)
+    result = _screen(tmp_path / "in.csv")
+    assert result.exit_code == 3 and "internal error: RowsUnaccounted: " in result.stderr
 
 
 FRAGMENTS = [
