@@ -451,3 +451,24 @@ def test_mapping_problems_lists_everything_for_validate_and_nothing_for_a_good_p
     bad.write_text("columns:\n  hs: hs_cod\n  dat: date\ndefaults:\n  unit: barels\n", encoding="utf-8")
     found = [str(d) for d in mapping_problems(bad, data)]
     assert [x.split(": ")[0] for x in found] == ["bad.yaml:3:3", "bad.yaml:2:3", "bad.yaml:5:3"], found
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_record_past_the_record_bound_is_refused_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """A quote that never closes in a large file is refused once the record passes the bound,
+    without reading the rest into one field (and a JSON line that long is a limit)."""
+    monkeypatch.setattr(read, "MAX_RECORD_BYTES", 300)
+    monkeypatch.setattr(read, "BLOCK", 64)
+    if fmt == "csv":
+        lines = ROWS[:]
+        lines[2] = 't2,2024-03-03,"RU,KP,2710'
+        path = _csv(tmp_path, lines)
+        expected = "in.csv:4:15: bad-file: a quote opened here does not close within the 300 bytes a record may hold"
+    else:
+        path = tmp_path / "in.jsonl"
+        path.write_text('{"date": "2024-03-01"}\n{"date": "' + "x" * 400 + '"}\n', encoding="utf-8")
+        expected = "in.jsonl:2: limit: a record of more than MAX_RECORD_BYTES (300) bytes"
+    result = _screen(path)
+    assert result.exit_code == 2 and result.stderr.startswith(expected), result.stderr

@@ -151,7 +151,10 @@ def plan(path: Path, fmt: str, rows: int, shown: str | None = None) -> tuple[lis
                 if len(block) > MAX_RECORD_BYTES:
                     if fmt == "csv" and block.count(b"\n"):
                         raise _unclosed_quote(
-                            where, block, line, f"within the {MAX_RECORD_BYTES:,} bytes a record may hold"
+                            where,
+                            block,
+                            line,
+                            f"does not close within the {MAX_RECORD_BYTES:,} bytes a record may hold",
                         )
                     raise InputError(
                         [
