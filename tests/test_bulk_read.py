@@ -472,3 +472,24 @@ def test_a_record_past_the_record_bound_is_refused_at_its_line(
         expected = "in.jsonl:2: limit: a record of more than MAX_RECORD_BYTES (300) bytes"
     result = _screen(path)
     assert result.exit_code == 2 and result.stderr.startswith(expected), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        ("1e400", "not a JSON object: the number 1e400 is out of range"),
+        ("NaN", "not a JSON object: NaN is not a JSON number"),
+        ("9" * 400, "not readable as JSON: "),  # Python reads it, polars does not: found line by line
+    ],
+)
+def test_a_json_number_out_of_range_is_a_reject_not_an_internal_error(tmp_path: Path, number: str, reason: str) -> None:
+    good = '{"date": "2024-03-01", "supplier": "RU", "recipient": "KP"}'
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        f'{good}\n{{"date": "2024-03-01", "supplier": "RU", "quantity": {number}, "unit": "tonne"}}\n{good}\n'
+    )
+    result = _screen(path)
+    assert result.exit_code == 2, result.stderr
+    assert _counts(result) == (3, 2, 1, 0)
+    [reject] = _rejects(path)
+    assert reject["line"] == 2 and str(reject["reason"]).startswith(reason), reject

@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -359,10 +360,21 @@ def _may_nest_deeper(data: bytes) -> bool:
     return bool(np.diff(np.searchsorted(opens, bounds)).max() > MAX_DEPTH)
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text} is out of range")
+    return value
+
+
+def _no_constant(text: str) -> float:
+    raise ValueError(f"{text} is not a JSON number")
+
+
 def _json_object(text: bytes) -> str | None:
     """Why ``text`` is not a JSON object within the nesting bound, or None."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
     except RecursionError:
         return f"nested deeper than MAX_DEPTH ({MAX_DEPTH}) levels"
     except ValueError as exc:
@@ -398,7 +410,22 @@ def _jsonl_slowly(data: bytes, part: Partition, columns: list[str]) -> RawRows:
             broken.append((row, line, why, _raw(text)))
         row += 1
     schema = dict.fromkeys(columns, pl.String)
-    frame = pl.read_ndjson(io.BytesIO(b"\n".join(good)), schema=schema) if good else pl.DataFrame(schema=schema)
+    try:
+        frame = pl.read_ndjson(io.BytesIO(b"\n".join(good)), schema=schema) if good else pl.DataFrame(schema=schema)
+    except pl.exceptions.PolarsError:  # a line Python reads and polars does not: find it, set it aside
+        frames, kept_lines, kept_rows, kept = [], [], [], []
+        for text, line, row in zip(good, good_lines, good_rows, strict=True):
+            try:
+                frames.append(pl.read_ndjson(io.BytesIO(text), schema=schema))
+            except pl.exceptions.PolarsError as exc:
+                broken.append((row, line, f"not readable as JSON: {str(exc).splitlines()[0]}", _raw(text)))
+                continue
+            kept.append(text)
+            kept_lines.append(line)
+            kept_rows.append(row)
+        frame = pl.concat(frames) if frames else pl.DataFrame(schema=schema)
+        good, good_lines, good_rows = kept, kept_lines, kept_rows
+        broken.sort()
     frame = frame.with_columns(
         pl.Series("_row", good_rows, dtype=pl.Int64),
         pl.Series("_line", good_lines, dtype=pl.Int64),
