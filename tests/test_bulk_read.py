@@ -431,7 +431,7 @@ def test_every_summary_format_carries_the_row_counts(tmp_path: Path, fmt: str) -
     path.write_text(HEADER + "\n" + ROWS[0] + "\n\n" + "t1,2024-02-30,RU,KP,2710\n", encoding="utf-8")
     out = _screen(path, "--format", fmt).stdout
     if fmt == "html":
-        assert "<li>Rows: 2 in the file = 1 read + 1 rejected; 1 blank lines skipped (not rows)</li>" in out
+        assert "<li>Rows: 2 in the file = 1 read + 1 rejected; 1 blank line skipped (not rows)</li>" in out
     elif fmt == "junit":
         assert '<property name="input.rows_read" value="1" />' in out
         assert '<property name="input.blank_lines" value="1" />' in out
