@@ -493,3 +493,21 @@ def test_a_json_number_out_of_range_is_a_reject_not_an_internal_error(tmp_path: 
     assert _counts(result) == (3, 2, 1, 0)
     [reject] = _rejects(path)
     assert reject["line"] == 2 and str(reject["reason"]).startswith(reason), reject
+
+
+def test_validate_checks_a_mapping_alone_and_against_its_data_file(tmp_path: Path) -> None:
+    data = _csv(tmp_path, ROWS[:2])
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("columns:\n  hs: hs_cod\ndefaults:\n  kind: transfr\n", encoding="utf-8")
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(main, ["validate", *args], catch_exceptions=False)
+
+    alone = run("--mapping", "mapping.yaml")
+    assert alone.exit_code == 2 and alone.stderr.startswith("mapping.yaml:4:3: unknown-value: defaults.kind: ")
+    paired = run("--mapping", "mapping.yaml", "--data", data.name)
+    assert paired.exit_code == 2
+    assert [x.split(": ")[0] for x in paired.stderr.splitlines()[:-1]] == ["mapping.yaml:2:3", "mapping.yaml:4:3"]
+    mapping.write_text("columns:\n  hs: hs\ndefaults:\n  kind: transfer\n", encoding="utf-8")
+    ok = run("--mapping", "mapping.yaml", "--data", data.name)
+    assert ok.exit_code == 0 and ok.stdout.rstrip().endswith("; mapping mapping.yaml against in.csv"), ok.stdout

@@ -288,10 +288,22 @@ def evaluate(
 @click.argument("scenarios", nargs=-1, type=click.Path(path_type=Path))
 @rules_option
 @click.option("--sources", type=click.Path(path_type=Path), help="Also check evidence quotes against these texts.")
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(path_type=Path),
+    help="Also check this bulk column mapping (with --data: against that file's columns), as `screen` would.",
+)
+@click.option("--data", "data_file", type=click.Path(path_type=Path), help="The trade file --mapping is for.")
 @diag_option
 @_guard
 def validate(
-    scenarios: tuple[Path, ...], rules_dir: Path | None, sources: Path | None, diagnostics_format: str
+    scenarios: tuple[Path, ...],
+    rules_dir: Path | None,
+    sources: Path | None,
+    mapping_file: Path | None,
+    data_file: Path | None,
+    diagnostics_format: str,
 ) -> None:
     """Check the rulebook and any SCENARIOS; list every problem as file:line:col, exit 2 if any."""
     from .errors import Diagnostics
@@ -311,10 +323,15 @@ def validate(
         events += len(loaded.scenario.events)
         _, diags = check_evidence(loaded, sources)
         problems.extend(diags)
+    if mapping_file is not None:
+        from .bulk.command import mapping_problems
+
+        problems.extend(mapping_problems(mapping_file, data_file, rules_dir=rules_dir))
     problems.raise_if_any()
     click.echo(
         f"ok: {len(book.rules)} rules in {len(book.files)} files ({book.hash})"
         + (f"; {len(scenarios)} scenario{'s' if len(scenarios) != 1 else ''}, {events} events" if scenarios else "")
+        + (f"; mapping {mapping_file}" + (f" against {data_file}" if data_file else "") if mapping_file else "")
     )
 
 

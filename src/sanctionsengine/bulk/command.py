@@ -16,6 +16,7 @@ from ..rulebook import bundled_rules_path, load_rulebook
 from ..screening import ScreeningList
 from .mapping import ColumnMapping, load_mapping, mapping_from_flags, partial_mapping
 from .read import FORMATS
+from .rows import default_problems
 from .run import REJECTED, BulkSummary, screen_file, summary_markdown
 
 
@@ -131,7 +132,7 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
 
 def mapping_problems(
     mapping_file: Path,
-    target: Path,
+    target: Path | None,
     input_format: str | None = None,
     rules_dir: Path | None = None,
     encoding: str | None = None,
@@ -148,10 +149,14 @@ def mapping_problems(
         problems: list[Diagnostic] = []
     except InputError as exc:
         problems, mapping, broken = list(exc.diagnostics), partial_mapping(mapping_file), True
-    if mapping is None or encoding or not target.is_file():
+    if mapping is None:
+        return problems
+    book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
+    if target is None:  # the mapping alone: its defaults
+        return problems + default_problems(mapping, book)
+    if encoding or not target.is_file():
         return problems
     try:
-        book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
         _check_mapping(target, detect_format(target, input_format), mapping, book)
     except InputError as exc:  # with a broken file, a required field may be the broken entry itself
         problems += [d for d in exc.diagnostics if not (broken and d.code == "missing")]
