@@ -511,3 +511,49 @@ def test_validate_checks_a_mapping_alone_and_against_its_data_file(tmp_path: Pat
     mapping.write_text("columns:\n  hs: hs\ndefaults:\n  kind: transfer\n", encoding="utf-8")
     ok = run("--mapping", "mapping.yaml", "--data", data.name)
     assert ok.exit_code == 0 and ok.stdout.rstrip().endswith("; mapping mapping.yaml against in.csv"), ok.stdout
+
+
+def _hostile_bulk_inputs(tmp_path: Path) -> dict[str, Path]:
+    good = pl.DataFrame({"date": ["2024-03-01"], "supplier": ["RU"], "recipient": ["KP"]})
+    good.write_parquet(tmp_path / "good.parquet")
+    whole = (tmp_path / "good.parquet").read_bytes()
+    texts: dict[str, bytes] = {
+        "unclosed.csv": (HEADER + '\nt1,2024-03-01,"RU,KP,2710\nt2,2024-03-01,RU,KP,2710\n').encode(),
+        "ragged.csv": (HEADER + "\nt1,2024-03-01\nt2,2024-03-01,RU,KP,2710,1,2,3\n").encode(),
+        "duplicate.csv": b"date,supplier,date\n2024-03-01,RU,2024-03-02\n",
+        "latin1.csv": (HEADER + "\nt1,2024-03-01,RU,KP,2710\nt\xe9,2024-03-01,RU,KP,2710\n").encode("latin-1"),
+        "utf16.csv": (HEADER + "\nt1,2024-03-01,RU,KP,2710\n").encode("utf-16"),
+        "nul.jsonl": b'{"date": "2024-03-01"\x00}\n',
+        "empty.csv": b"",
+        "header-only.csv": HEADER.encode(),
+        "blank-only.jsonl": b"\n \n\r\n",
+        "garbage.jsonl": b'{"date": "2024-03-01", "supplier": "RU", "recipient": "KP"}\n{{{{\n[]\n"x"\n'
+        + b"[" * 5000
+        + b"\n",
+        "truncated.parquet": whole[: len(whole) // 3],
+        "not.parquet": b"PAR1 this is not parquet PAR1",
+    }
+    out = {}
+    for name, data in texts.items():
+        (tmp_path / name).write_bytes(data)
+        out[name] = tmp_path / name
+    pl.DataFrame({"date": ["2024-03-01"], "supplier": [["RU"]], "recipient": [{"a": 1}]}).write_parquet(
+        tmp_path / "nested.parquet"
+    )
+    out["nested.parquet"] = tmp_path / "nested.parquet"
+    return out
+
+
+def test_no_hostile_bulk_input_reaches_exit_3(tmp_path: Path) -> None:
+    """Exit 3 is for internal faults: each of these is bad input (exit 2, located) or a valid result."""
+    for name, path in _hostile_bulk_inputs(tmp_path).items():
+        result = _screen(path)
+        assert result.exit_code in (0, 1, 2), (name, result.exit_code, result.stderr)
+        assert "internal error" not in result.stderr and "Traceback" not in result.stderr, (name, result.stderr)
+        assert result.exit_code != 2 or result.stderr.startswith(name) or "rows in the file" in result.stderr, (
+            name,
+            result.stderr,
+        )
+        if "rows in the file" in result.stderr:
+            rows, read_, rejected, _ = _counts(result)
+            assert rows == read_ + rejected, (name, result.stderr)
