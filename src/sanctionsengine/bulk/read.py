@@ -282,7 +282,7 @@ def _unclosed_quote(where: str, record: bytes, line: int, how: str) -> InputErro
                 SourceLocation(where, line, col),
                 "bad-file",
                 f"a quote opened here {how}; the file is refused so that no row is lost",
-                hint='close the quote, or double a quote that is part of the text ("")',
+                hint='close the quote; a quote that is part of a text is doubled, in a quoted field: "5"" pipe"',
             )
         ]
     )
