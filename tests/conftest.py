@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import subprocess as subprocess_module
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,13 @@ CONSOLIDATED = DATA / "un-1718" / "consolidated.xml"
 VESSELS_JSON = DATA / "un-1718" / "dprk-1718-vessels.json"
 MAIN_FILE = Path(sanctionsengine.__file__).parent / "__main__.py"
 VESSELS_CSV = DATA / "un-1718" / "dprk-1718-vessels.csv"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_the_test_audit_log() -> Iterator[None]:
+    """The audit log the tests wrote goes when the session ends (no folder left behind in /tmp)."""
+    yield
+    shutil.rmtree(TEST_AUDIT_DB.parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
