@@ -244,22 +244,12 @@ def evaluate(
 @rules_option
 @click.option("--sources", type=click.Path(path_type=Path), help="Also check evidence quotes against these texts.")
 @click.option(
-    "--mapping", "mapping_file", type=click.Path(path_type=Path), help="Also check this column mapping (YAML)."
-)
-@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="A mapping flag to check, as for screen.")
-@click.option("--default", "defaults", multiple=True, metavar="FIELD=VALUE", help="A default to check, as for screen.")
-@click.option("--separator", help="Between items of a list field in one cell, as for screen [default: ;].")
-@click.option(
-    "--data",
-    "data_file",
+    "--mapping",
+    "mapping_file",
     type=click.Path(path_type=Path),
-    help="The trade file the mapping is for: its columns are checked against the file's header.",
+    help="Also check this bulk column mapping (with --data: against that file's columns), as `screen` would.",
 )
-@click.option(
-    "--input-format",
-    type=click.Choice(["csv", "jsonl", "parquet"]),
-    help="The --data file's format, if not from its name.",
-)
+@click.option("--data", "data_file", type=click.Path(path_type=Path), help="The trade file --mapping is for.")
 @diag_option
 @_guard
 def validate(
@@ -267,20 +257,14 @@ def validate(
     rules_dir: Path | None,
     sources: Path | None,
     mapping_file: Path | None,
-    maps: tuple[str, ...],
-    defaults: tuple[str, ...],
-    separator: str | None,
     data_file: Path | None,
-    input_format: str | None,
     diagnostics_format: str,
 ) -> None:
     """Check the rulebook, any SCENARIOS and a column mapping, with every check `evaluate` and
     `screen` make; list every problem of every file as file:line:col in one run; exit 2 if any."""
     from .validation import validate_all
 
-    result = validate_all(
-        rules_dir, scenarios, sources, mapping_file, maps, defaults, separator, data_file, input_format
-    )
+    result = validate_all(rules_dir, scenarios, sources, mapping_file, data_file)
     result.problems.raise_if_any()
     parts = [f"ok: {plural(result.rules, 'rule')} in {plural(result.rule_files, 'file')} ({result.rulebook_hash})"]
     if scenarios:
@@ -315,6 +299,11 @@ def validate(
 @click.option("--separator", help="File: between items of a list field in one cell [default: ;].")
 @click.option(
     "--input-format", type=click.Choice(["csv", "jsonl", "parquet"]), help="File: its format, if not from its name."
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="File: the text encoding of a CSV or JSON-lines file (cp1252, latin-1, utf-16...) [default: utf-8].",
 )
 @click.option(
     "--findings",
@@ -372,6 +361,7 @@ def screen(
     defaults: tuple[str, ...],
     separator: str | None,
     input_format: str | None,
+    encoding: str | None,
     findings: Path | None,
     findings_format: str,
     rejects: Path | None,
@@ -407,7 +397,8 @@ def screen(
     if looks_like_file(target, input_format):
         options = BulkOptions(
             mapping_file, maps, defaults, separator, input_format, findings, findings_format, rejects, verdicts,
-            workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit, audit_strict,
+            workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit, encoding,
+            audit_strict,
         )  # fmt: skip
         code = run_bulk(
             Path(target), options, lists, name_threshold or DEFAULT_THRESHOLD, "markdown" if fmt == "text" else fmt

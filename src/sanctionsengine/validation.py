@@ -1,8 +1,9 @@
 """``validate``: every check ``evaluate`` and ``screen --mapping`` make, on every file, in one pass.
 
 The rulebook, each scenario (shape, references, exemption ids, categories, sources and their
-quotes) and a column mapping (defaults, and columns against the data file's header) are each
-checked even when another has failed, and all their problems are gathered into one list.
+quotes) and a column mapping (``bulk.command.mapping_problems``: fields, defaults, and columns
+against the data file's header) are each checked even when another has failed, and all their
+problems are gathered into one list.
 """
 
 from __future__ import annotations
@@ -29,11 +30,7 @@ def validate_all(
     scenarios: tuple[Path, ...] | list[Path] = (),
     sources: Path | None = None,
     mapping_file: Path | None = None,
-    maps: tuple[str, ...] = (),
-    defaults: tuple[str, ...] = (),
-    separator: str | None = None,
     data_file: Path | None = None,
-    input_format: str | None = None,
 ) -> Validation:
     from .evidence import check_evidence
     from .rulebook import RulebookProblems, bundled_rules_path, load_rulebook
@@ -61,31 +58,9 @@ def validate_all(
         out.events += len(loaded.scenario.events)
         _, diags = check_evidence(loaded, sources)
         out.problems.extend(diags)
-    if mapping_file is not None or maps or defaults or separator or data_file is not None:
-        from .bulk.mapcheck import header_of, load_checked_mapping
-        from .yamlfile import display_path
+    if mapping_file is not None:  # the checks screen makes of a mapping (and, with data_file, its columns)
+        from .bulk.command import mapping_problems
 
-        header: list[str] | None = None
-        if data_file is not None:
-            try:
-                header, _ = header_of(data_file, input_format)
-            except InputError as exc:
-                out.problems.extend(exc.diagnostics)
-        try:
-            mapping = load_checked_mapping(
-                mapping_file,
-                maps,
-                defaults,
-                separator,
-                header,
-                display_path(data_file) if data_file else "",
-                groups,
-            )
-        except InputError as exc:
-            out.problems.extend(exc.diagnostics)
-        else:
-            fields = len(mapping.columns) + len(mapping.defaults)
-            out.mapping = f"mapping of {fields} field{'s' if fields != 1 else ''}" + (
-                f" fits {display_path(data_file)}" if header is not None and data_file is not None else ""
-            )
+        out.problems.extend(mapping_problems(mapping_file, data_file, rules_dir=rules_dir))
+        out.mapping = f"mapping {mapping_file}" + (f" against {data_file}" if data_file else "")
     return out
