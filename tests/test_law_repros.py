@@ -4,11 +4,15 @@ list), and the test checks the event's verdict and the paragraph its deciding fi
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from sanctionsengine.errors import InputError
+from sanctionsengine.generate import coverage_matrix
 from sanctionsengine.rulebook import load_rulebook
 from sanctionsengine.screening import load_un_list, load_vessel_list
 from sanctionsengine.testing.cases import CaseEvent, evaluate_case_event
@@ -209,3 +213,31 @@ def test_without_the_claims_the_same_events_are_not_cleared() -> None:
         event = {k: v for k, v in repro.event.items() if k != "exemptions"}
         verdict = judge(event)
         assert verdict.verdict == Verdict.VIOLATION, (repro.name, verdict.summary)
+
+
+def test_a_paragraph_cited_only_as_related_is_not_covered(tmp_path: Path) -> None:
+    """Covered means a rule's own citation: a related-only paragraph must say what the rules take from it."""
+    root = tmp_path / "rules"
+    shutil.copytree(RULES, root)
+    path = root / "coverage.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("- paragraph: 2397 OP9\n")
+    reason = text.index("  reason:", start)
+    end = text.index("- paragraph:", reason)
+    path.write_text(text[:reason] + text[end:], encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_rulebook(root)
+    lines = "\n".join(exc.value.diagnostics.lines())
+    assert "2397 OP9 is cited only as related by dprk.maritime.ship-to-ship" in lines
+
+
+def test_the_matrix_marks_related_only_paragraphs_and_counts_them_apart() -> None:
+    text = coverage_matrix(BOOK)
+    row = next(line for line in text.splitlines() if line.startswith("| OP9 | seizing, inspecting"))
+    assert "*related only*: " in row
+    header = next(line for line in text.splitlines() if " paragraphs: " in line)
+    assert "covered (a rule's own citation)" in header and "cited only as related" in header
+    # the paragraphs this work encodes are covered, not related only
+    for subject in ("| OP26 | the Committee's case-by-case exemption power, with", "| OP15 | crude oil"):
+        line = next(x for x in text.splitlines() if x.startswith(subject))
+        assert "*related only*" not in line, line
