@@ -241,3 +241,17 @@ def test_the_matrix_marks_related_only_paragraphs_and_counts_them_apart() -> Non
     for subject in ("| OP26 | the Committee's case-by-case exemption power, with", "| OP15 | crude oil"):
         line = next(x for x in text.splitlines() if x.startswith(subject))
         assert "*related only*" not in line, line
+
+
+def test_goods_only_a_national_luxury_list_names_are_a_potential_violation_that_says_so() -> None:
+    verdict = judge(
+        {"kind": "transfer", "date": date(2019, 5, 1), "supplier": "FR", "recipient": "KP", "hs": ["220421"]}
+    )
+    assert verdict.verdict == Verdict.POTENTIAL_VIOLATION
+    f = finding(verdict, "dprk.luxury.national-lists")
+    assert f.citation == "S/RES/1718 (2006) OP8(a)(iii)"
+    assert any("national lists" in m for m in f.missing), f.missing
+    # a car in 2019 is named by a UN list: the UN rule decides, the national-list rule is silent
+    car = judge({"kind": "transfer", "date": date(2019, 5, 1), "supplier": "DE", "recipient": "KP", "hs": ["870323"]})
+    assert "dprk.luxury.national-lists" not in {g.rule_id for g in car.findings}
+    assert finding(car, "dprk.luxury.supply").outcome == Verdict.VIOLATION
