@@ -67,11 +67,11 @@ REPROS = [
         "S/RES/2397 (2017) OP7",
     ),
     Repro(
-        "SALW ammunition (HS 9306.30) in 2012, no notification on record",
+        "SALW ammunition (HS 9306.30) in 2012",
         {"kind": "transfer", "date": date(2012, 5, 1), "supplier": "RU", "recipient": "KP", "hs": ["930630"]},
-        Verdict.POTENTIAL_VIOLATION,
-        "dprk.arms.salw-notification",
-        "S/RES/1874 (2009) OP10",
+        Verdict.NOT_PROHIBITED,
+        None,
+        None,
     ),
     Repro(
         "sporting cartridges (HS 9306.21) in 2008",
@@ -255,3 +255,14 @@ def test_goods_only_a_national_luxury_list_names_are_a_potential_violation_that_
     car = judge({"kind": "transfer", "date": date(2019, 5, 1), "supplier": "DE", "recipient": "KP", "hs": ["870323"]})
     assert "dprk.luxury.national-lists" not in {g.rule_id for g in car.findings}
     assert finding(car, "dprk.luxury.supply").outcome == Verdict.VIOLATION
+
+
+def test_small_arms_themselves_still_needed_notice_in_2012() -> None:
+    """The related-materiel scope does not reach the weapons: pistols in 2012 still need five days' notice."""
+    verdict = judge({"kind": "transfer", "date": date(2012, 5, 1), "supplier": "RU", "recipient": "KP", "hs": ["9302"]})
+    assert verdict.verdict == Verdict.POTENTIAL_VIOLATION
+    assert finding(verdict, "dprk.arms.salw-notification").citation == "S/RES/1874 (2009) OP10"
+    shells = judge(
+        {"kind": "transfer", "date": date(2012, 5, 1), "supplier": "RU", "recipient": "KP", "hs": ["930690"]}
+    )
+    assert finding(shells, "dprk.arms.supply").outcome == Verdict.VIOLATION

@@ -51,7 +51,8 @@ Feature: Arms and related materiel, both directions
       | date       | hs     | verdict               |
       | 2008-05-01 | 930621 | not prohibited        |
       | 2008-05-01 | 930690 | a violation           |
-      | 2012-05-01 | 930630 | a potential violation |
+      | 2012-05-01 | 930630 | not prohibited        |
+      | 2012-05-01 | 930690 | a violation           |
       | 2016-03-02 | 930630 | a violation           |
 
   Scenario: Hosting DPRK police trainers breaches 2270 OP9
