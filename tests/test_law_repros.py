@@ -266,3 +266,36 @@ def test_small_arms_themselves_still_needed_notice_in_2012() -> None:
         {"kind": "transfer", "date": date(2012, 5, 1), "supplier": "RU", "recipient": "KP", "hs": ["930690"]}
     )
     assert finding(shells, "dprk.arms.supply").outcome == Verdict.VIOLATION
+
+
+def test_the_explanation_names_the_listings_an_exemption_is_limited_to() -> None:
+    from sanctionsengine.explain import explain
+    from sanctionsengine.screening import EntryKind, EventScreening, ListMatch
+
+    rule = BOOK.rule("dprk.exemption.ftb-knic-missions")
+    version = rule.versions[0]
+    event = CaseEvent.model_validate(
+        {"kind": "financial", "date": date(2019, 5, 1), "supplier": "SE", "recipient": "KP", "recipient_ref": "KPe.021"}
+    ).to_event("x")
+
+    def hit(reference: str) -> EventScreening:
+        match = ListMatch(
+            query=reference,
+            role="recipient",
+            reference=reference,
+            kind=EntryKind.ENTITY,
+            matched=reference,
+            method="un-reference",
+            score=100.0,
+            definite=True,
+            listed_on=date(2016, 3, 2),
+            in_force=True,
+            listing="test",
+            explanation="test",
+        )
+        return EventScreening(matches=(match,))
+
+    [other] = [c for c in explain(BOOK.groups, rule, version, event, None, hit("KPe.021")) if c.name == "listed party"]
+    assert not other.holds and "KPe.047" in other.expected and other.fact == "KPe.021"
+    [ftb] = [c for c in explain(BOOK.groups, rule, version, event, None, hit("KPe.047")) if c.name == "listed party"]
+    assert ftb.holds
