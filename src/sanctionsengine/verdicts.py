@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -28,6 +28,7 @@ from .engine import Match
 from .errors import EngineFailure
 from .evidence import EvidenceCheck, QuoteStatus
 from .explain import Condition, explain
+from .knowledge import caveats, combine_over_window
 from .obligations import judge_duty
 from .quantities import format_number
 from .rulebook import Rulebook
@@ -135,6 +136,11 @@ class EventVerdict(_Model):
     note: str | None
     screening: list[ListMatch] = Field(
         default_factory=list, description="Every list match, in force on the date or not"
+    )
+    caveats: list[str] = Field(
+        default_factory=list,
+        description="What the report leaves open (unknown country, unnamed vessel, suspected goods, uncertain "
+        "date, bounded quantity) and what that does to the verdict",
     )
 
 
@@ -416,11 +422,96 @@ def rule_outcome(
         outcome = Verdict.POTENTIAL_VIOLATION
         missing.append(version.needs)
         reasons.append(f"this measure reaches only dealings with {version.needs}, which the report does not establish")
-    partly = None if version.continuing else _partly_before(version, event, as_of)
+    goods = event.commodity
+    turns_on_goods = bool(version.scope.commodities or version.scope.exclude_commodities)
+    if goods is not None and goods.suspected and turns_on_goods and outcome == Verdict.VIOLATION:
+        outcome = Verdict.POTENTIAL_VIOLATION
+        missing.append("that the goods are what they are suspected to be")
+        reasons.append(
+            f"the goods are suspected, not established ({goods.description}): this measure is breached only if they are"
+        )
+    # an uncertain date is weighed over its whole window by the caller (see _over_window)
+    partly = None if version.continuing or event.date_uncertain else _partly_before(version, event, as_of)
     if partly and outcome == Verdict.VIOLATION:
         outcome = Verdict.POTENTIAL_VIOLATION
         reasons.append(partly)
     return Outcome(outcome, reasons, missing, computation, records)
+
+
+def _over_window(
+    book: Rulebook,
+    rule: Rule,
+    chosen: RuleVersion,
+    matched: dict[str, dict[Variant, set[int | None]]],
+    event: Event,
+    scenario: Scenario,
+    screening: EventScreening,
+    cap: CapJudgement | None,
+    as_of: date | None,
+) -> Outcome:
+    """A rule judged over an uncertain date's window: every version in force on some day of it.
+
+    Each version that matched is judged as if the event fell in its days; days of the window that
+    no matched version governs count as "not prohibited"; :func:`.knowledge.combine_over_window`
+    keeps what holds whatever the day. Caps and duties are judged by the version in force at the
+    window's end (their ledgers and deadlines need one day), and weighed against the rest.
+    """
+    judged: list[tuple[str, Verdict]] = []
+    base: Outcome | None = None
+    spans: list[tuple[date, date]] = []
+    for version in rule.versions:
+        if version.version not in matched:
+            continue
+        window = version.window(as_of)
+        if window is None:
+            continue
+        start, end = max(window[0], event.start), min(window[1] or event.end, event.end)
+        if start > end:
+            continue
+        spans.append((start, end))
+        if version is not chosen and (rule.kind == RuleKind.CAP or version.duty is not None):
+            continue  # judged by the chosen version only
+        o = rule_outcome(
+            book,
+            rule,
+            version,
+            matched[version.version],
+            event,
+            scenario,
+            screening,
+            cap if version is chosen else None,
+            None,
+            as_of,
+        )
+        judged.append((f"version {version.version} ({start} to {end})", o.verdict))
+        if version is chosen:
+            base = o
+    if base is None:  # pragma: no cover - the chosen version is always among those matched
+        raise EngineFailure(f"no version of {rule.id} judged for event {event.id}", event_id=event.id)
+    day = event.start
+    for start, end in sorted(spans):
+        if start > day:
+            judged.append(
+                (
+                    f"{day} to {start - timedelta(days=1)} (no version of this measure reaches it then)",
+                    Verdict.NOT_PROHIBITED,
+                )
+            )
+        day = max(day, end + timedelta(days=1))
+    if day <= event.end:
+        judged.append((f"{day} to {event.end} (no version of this measure reaches it then)", Verdict.NOT_PROHIBITED))
+    outcome, mixed = combine_over_window(judged)
+    detail = "; ".join(f"{what}: {v.label}" for what, v in judged)
+    if mixed:
+        reason = (
+            f"the date is known only as {event.when}, and the outcome depends on the day ({detail}); "
+            f"what holds whatever the day is: {outcome.label}"
+        )
+        missing = [*base.missing, "the exact date"]
+    else:
+        reason = f"the date is known only as {event.when}; every day of it gives the same outcome ({detail})"
+        missing = list(base.missing)
+    return Outcome(outcome, [*base.reasons, reason], missing, base.computation, base.records)
 
 
 def event_findings(
@@ -444,9 +535,14 @@ def event_findings(
             if Variant.MATCH in variants:
                 exemptions.append((rule, version))
             continue
-        o = rule_outcome(
-            book, rule, version, variants, event, scenario, screening, caps.get((i, rid)), span_note, as_of
-        )
+        if event.date_uncertain:
+            o = _over_window(
+                book, rule, version, table.matched[i][rid], event, scenario, screening, caps.get((i, rid)), as_of
+            )
+        else:
+            o = rule_outcome(
+                book, rule, version, variants, event, scenario, screening, caps.get((i, rid)), span_note, as_of
+            )
         findings.append(
             _finding(
                 book, rule, version, event, as_of, o.verdict, o.reasons, o.missing, o.computation, o.records, screening
@@ -527,6 +623,7 @@ def judge(
                 evidence=ev_items,
                 corrections=[CorrectionItem(**c.model_dump()) for c in event.corrections],
                 screening=list(screened[i].matches),
+                caveats=caveats(event, screened[i]),
                 note=event.note,
             )
         )
@@ -684,7 +781,17 @@ def _summary(
                 r
                 for f in relevant
                 for r in f.reasons
-                if r.startswith(("an offer", "the quantity", "the value", "quantity", "the reported period"))
+                if r.startswith(
+                    (
+                        "an offer",
+                        "the quantity",
+                        "the value",
+                        "quantity",
+                        "the reported period",
+                        "the goods are suspected",
+                        "the date is known only",
+                    )
+                )
             }
         )
         lead = why[0] if why else "a fact the verdict needs is missing"
@@ -720,7 +827,9 @@ def _scope_reason(book: Rulebook, event: Event) -> str:
     target = regime.target_country
     if target not in event.countries:
         parties = " → ".join(country_name(p.country) for p in (event.supplier, event.recipient) if p) or "no parties"
-        return f"no {country_name(target)} party or subject ({parties})"
+        unknown = [p for p in (event.supplier, event.recipient) if p and not p.country_known]
+        tail = "; a party whose country is unknown is not taken for the DPRK" if unknown else ""
+        return f"no {country_name(target)} party or subject ({parties}){tail}"
     if event.end < regime.in_force_from:
         return f"before the regime's first measures ({regime.in_force_from}, {regime.citation.symbol})"
     if event.kind not in regime.in_scope_kinds:
