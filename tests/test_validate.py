@@ -166,7 +166,13 @@ def test_screen_refuses_a_misspelt_default_up_front_not_row_by_row(tmp_path: Pat
 def test_validate_ok_names_what_it_checked() -> None:
     result = _cli("validate", str(ARTICLE))
     assert result.exit_code == 0
-    assert result.stdout.startswith("ok: 96 rules in ") and "; 1 scenario, " in result.stdout
+    from sanctionsengine.rulebook import load_rulebook
+    from sanctionsengine.scenario import load_scenario
+
+    book = load_rulebook(RULES)
+    events = len(load_scenario(ARTICLE).scenario.events)
+    assert result.stdout.startswith(f"ok: {len(book.rules)} rules in {len(book.files)} files ({book.hash})")
+    assert f"; 1 scenario, {events} events" in result.stdout
     assert "1 scenarios" not in result.stdout and result.stdout.rstrip().endswith(" events")
 
 
