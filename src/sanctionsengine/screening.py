@@ -96,6 +96,9 @@ class ListMatch(BaseModel):
     listed_on: date | None
     in_force: bool = Field(description="Listed on or before the event's date")
     listing: str
+    measures: tuple[str, ...] = Field(
+        default=(), description="For vessels: the measures the listing applies (the list's columns)"
+    )
     explanation: str
 
 
@@ -351,6 +354,7 @@ def _name_match(
         listed_on=entry.listed_on,
         in_force=in_force,
         listing=entry.listing,
+        measures=entry.measures,
         explanation=f"{role} '{query}' resembles the listed {entry.kind.value} "
         f"{'alias' if c.method != 'name' else 'name'} '{c.matched}' (score {c.score:.0f} of 100, threshold "
         f"{threshold:g}); a name match needs its identity confirmed",
@@ -399,6 +403,7 @@ def screen_identifier(value: str, lists: list[ScreeningList], *, role: str, on: 
                     listed_on=entry.listed_on,
                     in_force=in_force,
                     listing=entry.listing,
+                    measures=entry.measures,
                     explanation=f"{role} {'IMO' if method == 'imo' else 'UN reference'} {value} is listed: {entry.listing}",
                 )
             )

@@ -23,7 +23,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from .caps import CapComputation, CapJudgement, CapLedger
-from .compile import REGIME, SEEN, CompiledRulebook, Variant
+from .compile import REGIME, SEEN, CompiledRulebook, Variant, designation_keys, key
 from .engine import Match
 from .errors import EngineFailure
 from .evidence import EvidenceCheck, QuoteStatus
@@ -45,6 +45,7 @@ from .vocabulary import (
     Status,
     Verdict,
 )
+from .wording import a
 
 
 class _Model(BaseModel):
@@ -83,6 +84,60 @@ class Finding(_Model):
     summary: str
     provenance: list[Provenance]
     unverified: list[str] = Field(description="Facts of this rule the reference tags [B] or [?]")
+
+
+class PossibleMeasure(_Model):
+    """A measure that could apply to an event whose goods are not stated."""
+
+    rule_id: str
+    title: str
+    family: str
+    version: str
+    governs: str = Field(description="Conduct dates the version covers")
+    citation: str
+    related: list[str]
+
+
+class GoodsNotStated(_Model):
+    """One statement for an event whose goods are not stated, instead of one finding per goods
+    measure: which measures could apply, each with its citation. The event is undecidable on them
+    until an HS code or category is given."""
+
+    statement: str
+    missing: list[str] = Field(default_factory=lambda: ["commodity"])
+    measures: list[PossibleMeasure]
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return [m.rule_id for m in self.measures]
+
+
+def goods_not_stated(findings: Sequence[Finding]) -> tuple[list[Finding], GoodsNotStated | None]:
+    """Fold the findings undecidable only because the goods are not stated into one statement."""
+    undecided = [f for f in findings if f.outcome == Verdict.UNDECIDABLE and "commodity" in f.missing]
+    if not undecided:
+        return list(findings), None
+    rest = [f for f in findings if f not in undecided]
+    n = len(undecided)
+    statement = GoodsNotStated(
+        statement=(
+            f"the goods are not stated (no HS code or category), so {n} measure{'s' if n > 1 else ''} "
+            f"that turn{'' if n > 1 else 's'} on the goods could apply; give an HS code or category to decide"
+        ),
+        measures=[
+            PossibleMeasure(
+                rule_id=f.rule_id,
+                title=f.title,
+                family=f.family,
+                version=f.version,
+                governs=f.governs,
+                citation=f.citation,
+                related=f.related,
+            )
+            for f in undecided
+        ],
+    )
+    return rest, statement
 
 
 class NearMiss(_Model):
@@ -130,6 +185,9 @@ class EventVerdict(_Model):
     claimed_by: list[str]
     attribution: str = Field(description="Who claims it and how sure, e.g. 'alleged by the United States'")
     findings: list[Finding]
+    goods_not_stated: GoodsNotStated | None = Field(
+        default=None, description="The goods are not stated: one statement naming the measures that could apply"
+    )
     near_misses: list[NearMiss]
     evidence: list[EvidenceItem]
     corrections: list[CorrectionItem]
@@ -239,7 +297,7 @@ def _finding(
         version=version.version,
         governs=_governs(version, as_of),
         citation=str(version.citation),
-        related=[str(c) for c in version.related],
+        related=engaged_related(book, version, event, as_of, screening),
         outcome=outcome,
         reasons=reasons,
         missing=missing,
@@ -249,6 +307,32 @@ def _finding(
         provenance=list(version.provenance),
         unverified=[f"{p.fact} {p.status.tag}" for p in version.provenance if p.status != Status.VERIFIED],
     )
+
+
+def engaged_related(
+    book: Rulebook, version: RuleVersion, event: Event, as_of: date | None, screening: EventScreening | None
+) -> list[str]:
+    """The version's related paragraphs that this event's facts engage (see :class:`RelatedCitation`):
+    in force for its conduct, the annex that names its goods, the measures its listing applies."""
+    if not version.related:
+        return []
+    goods = event.commodity
+    groups = set(book.groups.covering(goods.hs, goods.categories)) if goods else set()
+    keys = designation_keys(event, screening)
+    parties = {p for p in PartyScope if key("dsg", p.value) in keys or key("dsgp", p.value) in keys}
+    measures = {m for hit in (screening.matches if screening else ()) if hit.in_force for m in hit.measures}
+    return [
+        str(c)
+        for c in version.related
+        if c.engaged(
+            last_day=event.end,
+            as_of=as_of,
+            groups=groups,
+            event_kind=event.kind,
+            parties=parties,
+            measures=measures,
+        )
+    ]
 
 
 def _near_misses(book: Rulebook, event: Event, as_of: date | None) -> list[NearMiss]:
@@ -577,7 +661,8 @@ def judge(
         findings = _apply_exemptions(findings, exemptions, event, as_of, governs(table, i, as_of))
         if not in_regime:
             findings = []
-        verdict = decide(in_regime, [f.outcome for f in findings])
+        findings, undecided = goods_not_stated(findings)
+        verdict = decide(in_regime, [f.outcome for f in findings] + ([Verdict.UNDECIDABLE] if undecided else []))
         near = (
             _near_misses(book, event, as_of)
             if verdict == Verdict.NOT_PROHIBITED
@@ -614,11 +699,12 @@ def judge(
                 hs=hs,
                 quantity=str(event.quantity) if event.quantity else None,
                 verdict=verdict,
-                summary=_summary(book, event, verdict, findings, near, in_regime),
+                summary=_summary(book, event, verdict, findings, near, in_regime, undecided),
                 confidence=event.confidence,
                 claimed_by=sorted({e.claimed_by for e in event.evidence}),
                 attribution=confidence_phrase(event.evidence),
                 findings=findings,
+                goods_not_stated=undecided,
                 near_misses=near,
                 evidence=ev_items,
                 corrections=[CorrectionItem(**c.model_dump()) for c in event.corrections],
@@ -766,7 +852,13 @@ def _soften(
 
 
 def _summary(
-    book: Rulebook, event: Event, verdict: Verdict, findings: list[Finding], near: list[NearMiss], in_regime: bool
+    book: Rulebook,
+    event: Event,
+    verdict: Verdict,
+    findings: list[Finding],
+    near: list[NearMiss],
+    in_regime: bool,
+    undecided: GoodsNotStated | None = None,
 ) -> str:
     confidence = confidence_phrase(event.evidence)
     relevant = [f for f in findings if f.outcome == verdict]
@@ -797,9 +889,10 @@ def _summary(
         lead = why[0] if why else "a fact the verdict needs is missing"
         return f"Potential violation ({lead}): {cites}; {confidence}."
     if verdict == Verdict.UNDECIDABLE:
+        could = undecided.measures if undecided else []
         return (
-            f"Undecidable: the goods are not stated, and {len(relevant)} measure"
-            f"{'s' if len(relevant) > 1 else ''} could apply; give an HS code or category; {confidence}."
+            f"Undecidable: the goods are not stated, and {len(could)} measure"
+            f"{'s' if len(could) > 1 else ''} could apply; give an HS code or category; {confidence}."
         )
     if verdict == Verdict.EXEMPT:
         grounds = sorted({f.exemption.rule_id for f in relevant if f.exemption})
@@ -833,8 +926,18 @@ def _scope_reason(book: Rulebook, event: Event) -> str:
     if event.end < regime.in_force_from:
         return f"before the regime's first measures ({regime.in_force_from}, {regime.citation.symbol})"
     if event.kind not in regime.in_scope_kinds:
-        return f"a {event.kind.value} is not a dealing the {regime.title} governs"
+        return f"{a(event.kind.value)} is not a dealing the {regime.title} governs"
     return "outside the regime"
 
 
-__all__ = ["EventVerdict", "Finding", "NearMiss", "decide", "format_number", "judge"]
+__all__ = [
+    "EventVerdict",
+    "Finding",
+    "GoodsNotStated",
+    "NearMiss",
+    "PossibleMeasure",
+    "decide",
+    "format_number",
+    "goods_not_stated",
+    "judge",
+]
