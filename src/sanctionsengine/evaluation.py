@@ -44,6 +44,7 @@ def prepared_rulesets(book: Rulebook, as_of: date | None = None) -> tuple[Compil
 
     def build() -> tuple[CompiledRulebook, list[list[str]]]:
         compiled = compile_rulebook(book, as_of)
+        compiled.fact_keys  # noqa: B018 - computed now, so that the cache keeps it too
         return compiled, split(compiled.conditions)
 
     return rulecache.cached("compiled", (book.hash, str(as_of)), build, check=tuple)
