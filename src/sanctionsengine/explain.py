@@ -160,16 +160,17 @@ def _scope_conditions(
 
 
 def _date_condition(version: RuleVersion, event: Event, as_of: date | None) -> Condition:
+    # built from our own text and a bool, once per finding and near miss: constructed, not validated
     window = version.window(as_of)
     if window is None:
         expected = f"the law as of {as_of}" if as_of else "a version that was ever the law"
-        return Condition(name="date", expected=expected, fact="not the law then", holds=False)
+        return Condition.model_construct(name="date", expected=expected, fact="not the law then", holds=False)
     start, end = window
     expected = f"conduct from {start} to {end}" if end else f"conduct from {start}"
     if as_of is not None:
         expected += f" (the law as of {as_of})"
-    holds = event.end >= start and (end is None or event.start <= end)
-    return Condition(name="date", expected=expected, fact=event.when, holds=holds)
+    holds = bool(event.end >= start and (end is None or event.start <= end))
+    return Condition.model_construct(name="date", expected=expected, fact=str(event.when), holds=holds)
 
 
 def _explain_scope(
