@@ -8,10 +8,11 @@ the list, SHA-256), or says that none was loaded.
 Matching, in order of weight (as yente and the screening tools users trust do it):
 
 - an IMO number (vessels) or a UN reference number (``KPe.020``) given on the event decides;
-- names and aliases are compared after folding case, accents, apostrophes and hyphens, with
-  rapidfuzz, as the better of two scores: the names written without spaces (so that
-  "Chonmasan" meets "CHON MA SAN", a common transliteration variant) and the word-order-free
-  token score. A name match is only ever a *possible* match: names are not identities;
+- names and aliases are compared as written in trade documents (quotes, punctuation and legal
+  forms removed with rigour, see :mod:`.lookup`), with rapidfuzz, as the better of two scores:
+  the names written without spaces (so that "Chonmasan" meets "CHON MA SAN", a common
+  transliteration variant) and the word-order-free token score. A name match is only ever a
+  *possible* match: names are not identities;
 - a low-quality alias ("Low" in the UN list) never matches alone: it counts only when exact,
   and then only as a possible match.
 
@@ -23,8 +24,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import Diagnostic, InputError, SourceLocation
 from .limits import MAX_JSON_BYTES, MAX_LIST_BYTES, parse_json, read_limited
+from .lookup import acronym, compared, comparison_form, name_score
 from .yamlfile import display_path
 
 DEFAULT_THRESHOLD = 90.0
@@ -89,7 +89,16 @@ class ListMatch(BaseModel):
     reference: str
     kind: EntryKind
     matched: str = Field(description="The listed name, alias or identifier that matched")
-    method: str = Field(description="imo, un-reference, name, alias or weak-alias")
+    method: str = Field(description="imo, un-reference, name, alias, weak-alias or acronym")
+    listed_name: str = Field(
+        default="", description="The entry's listed name (for an identifier match: whom it matched)"
+    )
+    compared: str | None = Field(
+        default=None, description="For a name match: the two normalised forms that were scored"
+    )
+    measures: tuple[str, ...] = Field(
+        default=(), description="For a vessel: the measure columns its listing marks (empty: the list gives none)"
+    )
     score: float
     definite: bool = Field(description="True for identifiers; names are only ever possible matches")
     listed_on: date | None
@@ -100,26 +109,10 @@ class ListMatch(BaseModel):
 
 # --- names ---------------------------------------------------------------------------------------
 
-_APOSTROPHES = re.compile(r"[’'`´ʼʻ‘\-‐‑–—.,()/]")
-
 
 def normalize(name: str) -> str:
-    """Lower case, accents folded, apostrophes and hyphens dropped, spaces collapsed."""
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = _APOSTROPHES.sub(" ", folded.lower())
-    return " ".join(folded.split())
-
-
-def name_score(a: str, b: str) -> float:
-    from rapidfuzz import fuzz
-
-    na, nb = normalize(a), normalize(b)
-    if not na or not nb:
-        return 0.0
-    compact = float(fuzz.ratio(na.replace(" ", ""), nb.replace(" ", "")))
-    tokens = float(fuzz.token_sort_ratio(na, nb))
-    return max(compact, tokens)
+    """The form a name is scored on (see :func:`.lookup.comparison_form`)."""
+    return comparison_form(name)
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -310,6 +303,19 @@ class _Candidate:
     method: str
 
 
+def entry_names(entry: ListEntry) -> list[tuple[str, str]]:
+    """The names an entry is known by, with how each may match: name, alias, weak-alias, acronym."""
+    out = [(entry.name, "name")] + [(a.name, "weak-alias" if a.quality == "weak" else "alias") for a in entry.aliases]
+    short = acronym(entry.name)
+    if short:
+        out.append((short, "acronym"))
+    return out
+
+
+#: Methods that count only when the compared forms are equal (a resemblance alone is not enough).
+EXACT_ONLY = frozenset({"weak-alias", "acronym"})
+
+
 def _name_candidates(
     query: str, lists: list[ScreeningList], threshold: float, kinds: frozenset[EntryKind] | None
 ) -> list[_Candidate]:
@@ -319,12 +325,10 @@ def _name_candidates(
             if kinds and entry.kind not in kinds:
                 continue
             best: tuple[float, str, str] | None = None
-            for candidate, method in [(entry.name, "name")] + [
-                (a.name, "weak-alias" if a.quality == "weak" else "alias") for a in entry.aliases
-            ]:
+            for candidate, method in entry_names(entry):
                 score = name_score(query, candidate)
-                if method == "weak-alias" and score < 100.0:
-                    continue  # a weak alias never matches on resemblance alone
+                if method in EXACT_ONLY and score < 100.0:
+                    continue  # a weak alias or a bare acronym never matches on resemblance alone
                 if score >= threshold and (best is None or score > best[0]):
                     best = (score, candidate, method)
             if best is not None:
@@ -337,6 +341,7 @@ def _name_match(
 ) -> ListMatch:
     entry = lists[c.list_index].entries[c.entry_index]
     in_force = entry.listed_on is None or on is None or entry.listed_on <= on
+    what = {"name": "name", "acronym": "acronym"}.get(c.method, "alias")
     return ListMatch(
         query=query,
         role=role,
@@ -344,13 +349,16 @@ def _name_match(
         kind=entry.kind,
         matched=c.matched,
         method=c.method,
+        listed_name=entry.name,
+        compared=compared(query, c.matched),
+        measures=entry.measures,
         score=round(c.score, 1),
         definite=False,
         listed_on=entry.listed_on,
         in_force=in_force,
         listing=entry.listing,
         explanation=f"{role} '{query}' resembles the listed {entry.kind.value} "
-        f"{'alias' if c.method != 'name' else 'name'} '{c.matched}' (score {c.score:.0f} of 100, threshold "
+        f"{what} '{c.matched}' (score {c.score:.0f} of 100 on {compared(query, c.matched)}, threshold "
         f"{threshold:g}); a name match needs its identity confirmed",
     )
 
@@ -392,12 +400,15 @@ def screen_identifier(value: str, lists: list[ScreeningList], *, role: str, on: 
                     kind=entry.kind,
                     matched=value,
                     method=method,
+                    listed_name=entry.name,
+                    measures=entry.measures,
                     score=100.0,
                     definite=True,
                     listed_on=entry.listed_on,
                     in_force=in_force,
                     listing=entry.listing,
-                    explanation=f"{role} {'IMO' if method == 'imo' else 'UN reference'} {value} is listed: {entry.listing}",
+                    explanation=f"{role} {'IMO' if method == 'imo' else 'UN reference'} {value} is listed: "
+                    f"{entry.listing}" + (f", {entry.name}" if entry.name not in entry.listing else ""),
                 )
             )
     return out
@@ -445,8 +456,7 @@ class Screener:
         targets: list[str] = []
         for lst in self.lists:
             for entry in lst.entries:
-                targets.append(normalize(entry.name))
-                targets.extend(normalize(a.name) for a in entry.aliases)
+                targets.extend(normalize(n) for n, _ in entry_names(entry))
         known = {q for q, _ in self._cache}
         unique = sorted({n for n in names if n and n not in known})
         if not unique or not targets:
