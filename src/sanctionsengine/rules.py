@@ -14,6 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .citations import Citation
+from .vessel_measures import ALLOWED as LISTING_MEASURES
 from .vocabulary import Direction, EventKind, Flag, PartyScope, RuleKind, Severity, Status, Unit
 
 RULE_ID = r"^[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$"
@@ -49,7 +50,23 @@ class Scope(_Strict):
     flags_all: tuple[Flag, ...] = ()
     flags_none: tuple[Flag, ...] = ()
     parties: tuple[PartyScope, ...] = Field(default=(), description="Listed parties the rule is about (any of)")
+    listing_measures: tuple[str, ...] = Field(
+        default=(),
+        description="For designated-vessel rules: the vessels list's measure columns this rule implements (any "
+        "of); a vessel counts only if its listing marks one; 'none' = a vessel whose list entry gives no measures",
+    )
     requires: tuple[RequiredFact, ...] = ()
+
+    @model_validator(mode="after")
+    def _measures(self) -> Scope:
+        if self.listing_measures and PartyScope.DESIGNATED_VESSEL not in self.parties:
+            raise ValueError("listing_measures is for rules whose parties include designated-vessel")
+        unknown = sorted(set(self.listing_measures) - LISTING_MEASURES)
+        if unknown:
+            raise ValueError(
+                f"unknown listing measure {', '.join(unknown)}; expected one of {', '.join(sorted(LISTING_MEASURES))}"
+            )
+        return self
 
 
 class Duty(_Strict):

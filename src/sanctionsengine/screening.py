@@ -54,6 +54,15 @@ class Alias(BaseModel):
     quality: str = Field(description="good, weak (the list's 'Low') or former")
 
 
+class ListedMeasure(BaseModel):
+    """A measure a vessel's listing imposes: a column of the vessels list, from its designation's date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    column: str = Field(description="The vessels list's measure column, e.g. para_6_2371_and_6_2375")
+    since: date | None = Field(description="The date of the first designation that marks it")
+
+
 class ListEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -63,7 +72,9 @@ class ListEntry(BaseModel):
     aliases: tuple[Alias, ...] = ()
     listed_on: date | None
     imo: str | None = None
-    measures: tuple[str, ...] = Field(default=(), description="For vessels: the paragraphs the listing applies")
+    measures: tuple[ListedMeasure, ...] = Field(
+        default=(), description="For vessels: the measures the listing imposes (empty: the list gives none)"
+    )
     listing: str = Field(description="Where the entry is in its list, for the report")
 
 
@@ -96,8 +107,8 @@ class ListMatch(BaseModel):
     compared: str | None = Field(
         default=None, description="For a name match: the two normalised forms that were scored"
     )
-    measures: tuple[str, ...] = Field(
-        default=(), description="For a vessel: the measure columns its listing marks (empty: the list gives none)"
+    measures: tuple[ListedMeasure, ...] = Field(
+        default=(), description="For a vessel: the measures its listing imposes (empty: the list gives none)"
     )
     score: float
     definite: bool = Field(description="True for identifiers; names are only ever possible matches")
@@ -217,6 +228,9 @@ def _vessel_rows(data: Any, path: Path) -> list[dict[str, object]]:
     return rows
 
 
+_MEASURE = ("para_", "omm_")
+
+
 def load_vessel_list(path: Path) -> ScreeningList:
     """The 1718 Designated Vessels List as JSON (``{"meta": ..., "vessels": [...]}``) or CSV."""
     display = display_path(path)
@@ -249,20 +263,35 @@ def load_vessel_list(path: Path) -> ScreeningList:
             continue
         imo = str(row.get("imo_number") or "").strip() or None
         designations = row.get("designations")
+        # each designation's date, and the measure columns it marks "Yes"
+        marks: list[tuple[date | None, list[str]]] = []
         if isinstance(designations, list):
             dates = [d.get("date_of_designation_iso") for d in designations if isinstance(d, dict)]
-            measures = sorted(
-                {
-                    k
-                    for d in designations
-                    if isinstance(d, dict)
-                    for k, v in d.items()
-                    if k.startswith(("para_", "omm_")) and str(v).strip().lower() == "yes"
-                }
-            )
-        else:
-            dates = [str(row.get("date_of_designation") or "").split(";")[0]]
-            measures = sorted(k for k, v in row.items() if k.startswith(("para_", "omm_")) and "Yes" in str(v))
+            for d in designations:
+                if isinstance(d, dict):
+                    marks.append(
+                        (
+                            _date(str(d.get("date_of_designation_iso") or "")),
+                            [k for k, v in d.items() if k.startswith(_MEASURE) and str(v).strip().lower() == "yes"],
+                        )
+                    )
+        else:  # CSV: several designations are "; "-separated, column by column in the same order
+            dates = [p.strip() for p in str(row.get("date_of_designation") or "").split(";")]
+            cells = {k: str(v or "").split(";") for k, v in row.items() if k.startswith(_MEASURE)}
+            for n, when in enumerate(dates):
+                marks.append(
+                    (
+                        _date(str(when or "")),
+                        [k for k, c in cells.items() if n < len(c) and c[n].strip().lower() == "yes"],
+                    )
+                )
+        since: dict[str, date | None] = {}
+        for when, columns in marks:
+            for k in columns:
+                known = since.get(k)
+                if k not in since or (when is not None and (known is None or when < known)):
+                    since[k] = when
+        measures = [ListedMeasure(column=k, since=since[k]) for k in sorted(since)]
         listed = min((d for d in (_date(str(x or "")) for x in dates) if d is not None), default=None)
         ref = f"IMO {imo}" if imo else f"row {row.get('row_number')}"
         entries.append(
