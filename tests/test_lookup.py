@@ -57,7 +57,9 @@ def test_legal_forms_and_quotes_are_removed_before_scoring() -> None:
     assert comparison_form("OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)") == "ocean maritime management"
     assert comparison_form("Korea Ryonbong General Corp.") == "korea ryonbong general"
     assert comparison_form("OOO Romashka") == "romashka"  # a Russian legal form, from rigour's table
-    assert comparison_form("Company Limited") == "company limited"  # nothing but legal forms: kept
+    assert comparison_form("Company Limited") == "company"  # nothing but legal forms: the last word kept
+    assert comparison_form("KIM SE GON") == "kim se gon"  # "SE" is a Korean syllable here, not a legal form
+    assert comparison_form("Korea Daesong General Trading Coropration") == "korea daesong general trading"
 
 
 def test_a_different_company_with_the_same_legal_form_does_not_match() -> None:

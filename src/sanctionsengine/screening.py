@@ -35,7 +35,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import Diagnostic, InputError, SourceLocation
 from .limits import MAX_JSON_BYTES, MAX_LIST_BYTES, parse_json, read_limited
-from .lookup import acronym, compared, comparison_form, name_score
+from .lookup import acronym, batch_scores, compared, comparison_form
+from .lookup import name_score as name_score
 from .yamlfile import display_path
 
 DEFAULT_THRESHOLD = 90.0
@@ -341,6 +342,9 @@ def entry_names(entry: ListEntry) -> list[tuple[str, str]]:
     return out
 
 
+#: Names scored at once when prefiltering a ledger (bounds the score matrices' memory).
+_BLOCK = 2000
+
 #: Methods that count only when the compared forms are equal (a resemblance alone is not enough).
 EXACT_ONLY = frozenset({"weak-alias", "acronym"})
 
@@ -348,21 +352,25 @@ EXACT_ONLY = frozenset({"weak-alias", "acronym"})
 def _name_candidates(
     query: str, lists: list[ScreeningList], threshold: float, kinds: frozenset[EntryKind] | None
 ) -> list[_Candidate]:
-    out: list[_Candidate] = []
-    for li, lst in enumerate(lists):
-        for ei, entry in enumerate(lst.entries):
-            if kinds and entry.kind not in kinds:
-                continue
-            best: tuple[float, str, str] | None = None
-            for candidate, method in entry_names(entry):
-                score = name_score(query, candidate)
-                if method in EXACT_ONLY and score < 100.0:
-                    continue  # a weak alias or a bare acronym never matches on resemblance alone
-                if score >= threshold and (best is None or score > best[0]):
-                    best = (score, candidate, method)
-            if best is not None:
-                out.append(_Candidate(li, ei, *best))
-    return out
+    names: list[tuple[int, int, str, str]] = [
+        (li, ei, candidate, method)
+        for li, lst in enumerate(lists)
+        for ei, entry in enumerate(lst.entries)
+        if not kinds or entry.kind in kinds
+        for candidate, method in entry_names(entry)
+    ]
+    if not names:
+        return []
+    scores = batch_scores([query], [n[2] for n in names])[0]
+    best: dict[tuple[int, int], tuple[float, str, str]] = {}
+    for (li, ei, candidate, method), raw in zip(names, scores, strict=True):
+        score = float(raw)
+        if method in EXACT_ONLY and score < 100.0:
+            continue  # a weak alias or a bare acronym never matches on resemblance alone
+        known = best.get((li, ei))
+        if score >= threshold and (known is None or score > known[0]):
+            best[(li, ei)] = (score, candidate, method)
+    return [_Candidate(li, ei, *found) for (li, ei), found in sorted(best.items())]
 
 
 def _name_match(
@@ -480,30 +488,21 @@ class Screener:
 
     def prefilter(self, names: Iterable[str]) -> set[str]:
         """Look many names up at once; return those that resemble some listed name or alias."""
-        from rapidfuzz import fuzz, process
-
-        targets: list[str] = []
-        for lst in self.lists:
-            for entry in lst.entries:
-                targets.extend(normalize(n) for n, _ in entry_names(entry))
+        targets = [n for lst in self.lists for entry in lst.entries for n, _ in entry_names(entry)]
         known = {q for q, _ in self._cache}
         unique = sorted({n for n in names if n and n not in known})
         if not unique or not targets:
             return set()
-        normalized = [normalize(n) for n in unique]
-        compact_q = [n.replace(" ", "") for n in normalized]
-        compact_t = [t.replace(" ", "") for t in targets]
-        ratio = process.cdist(compact_q, compact_t, scorer=fuzz.ratio, workers=-1, score_cutoff=self.threshold)
-        tokens = process.cdist(
-            normalized, targets, scorer=fuzz.token_sort_ratio, workers=-1, score_cutoff=self.threshold
-        )
         hits = set()
-        for i, name in enumerate(unique):
-            if not normalized[i] or (ratio[i].max() < self.threshold and tokens[i].max() < self.threshold):
-                for kinds in (frozenset(PARTY_KINDS), frozenset({EntryKind.VESSEL})):
-                    self._cache[(name, kinds)] = []
-            else:
-                hits.add(name)
+        for start in range(0, len(unique), _BLOCK):
+            block = unique[start : start + _BLOCK]
+            best = batch_scores(block, targets, workers=-1).max(axis=1)
+            for name, score in zip(block, best, strict=True):
+                if score < self.threshold:
+                    for kinds in (frozenset(PARTY_KINDS), frozenset({EntryKind.VESSEL})):
+                        self._cache[(name, kinds)] = []
+                else:
+                    hits.add(name)
         return hits
 
     def screen_event(self, event: object) -> EventScreening:
