@@ -100,11 +100,16 @@ def test_name_option_looks_up_a_name_that_looks_like_a_file() -> None:
     assert result.exit_code == 0 and "no match for 'ledgr.csv'" in result.output
 
 
+def test_name_option_and_a_target_together_are_refused() -> None:
+    result = screen("KOMID", "--name", "KOMID", *BOTH)
+    assert result.exit_code == 2 and "both a TARGET" in result.output
+
+
 def test_classify() -> None:
     assert classify("KPe.020", file_options=False, explicit_name=None).kind == "un-reference"
     assert classify("IMO 9191773", file_options=False, explicit_name=None).kind == "imo"
     assert classify("Chonmasan", file_options=False, explicit_name=None).kind == "name"
-    assert classify("x", file_options=False, explicit_name="a.csv").kind == "name"
+    assert classify("", file_options=False, explicit_name="a.csv").kind == "name"
     assert classify(str(VESSELS_CSV), file_options=False, explicit_name=None).kind == "file"
 
 

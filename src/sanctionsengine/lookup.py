@@ -294,6 +294,8 @@ def classify(target: str, *, file_options: bool, explicit_name: str | None) -> T
     ``--input-format``...). ``explicit_name``: the value of ``--name``, which is always a name.
     """
     if explicit_name is not None:
+        if target.strip():
+            raise _command_line("bad-value", f"both a TARGET ({target}) and --name were given", hint="give one of them")
         if not explicit_name.strip():
             raise _command_line("bad-value", "the name to look up is blank", hint="give the name to screen")
         return Target("name", explicit_name.strip())
