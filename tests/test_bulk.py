@@ -409,3 +409,25 @@ def test_distributed_screening_matches_the_single_machine_run(tmp_path: Path) ->
         outs.append(((d / "f.jsonl").read_bytes(), (d / "v.csv").read_bytes(), summary.model_dump(exclude={"outputs"})))
     assert outs[0] == outs[1]
     assert outs[0][0]  # something was flagged
+
+
+def test_a_row_whose_goods_are_not_stated_gets_one_findings_line(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        '{"id": "no-goods", "date": "2024-01-02", "supplier": "CN", "recipient": "KP"}\n'
+        '{"id": "car", "date": "2024-01-02", "supplier": "CN", "recipient": "KP", "hs": "8703"}\n',
+        encoding="utf-8",
+    )
+    findings, verdicts = tmp_path / "f.csv", tmp_path / "v.csv"
+    screen_file(
+        rows, ColumnMapping(), BOOK, LISTS, threshold=90.0, findings=findings, findings_format="csv", verdicts=verdicts,
+    )  # fmt: skip
+    lines = list(csv.DictReader(findings.read_text(encoding="utf-8").splitlines()))
+    no_goods = [r for r in lines if r["id"] == "no-goods"]
+    assert len(no_goods) == 1, no_goods
+    assert no_goods[0]["verdict"] == no_goods[0]["outcome"] == "undecidable"
+    assert "dprk.luxury.supply" in no_goods[0]["rule_id"] and no_goods[0]["missing"] == "commodity"
+    assert len(no_goods[0]["rule_id"].split("; ")) == len(no_goods[0]["citation"].split("; ")) > 5
+    assert any(r["id"] == "car" and r["rule_id"] == "dprk.luxury.supply" for r in lines)
+    reasons = {r["id"]: r["reason"] for r in csv.DictReader(verdicts.read_text(encoding="utf-8").splitlines())}
+    assert "dprk.supply.industrial-machinery" in reasons["no-goods"]

@@ -30,7 +30,7 @@ def test_json_to_a_file(tmp_path: Path, sources_dir: Path) -> None:
     assert result.stdout == ""
     assert "wrote" in result.stderr and "4 violation" in result.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert len(data["events"]) == 20
+    assert len(data["events"]) == 23
 
 
 def test_as_of_changes_the_law_applied(sources_dir: Path) -> None:
@@ -46,7 +46,7 @@ def test_as_of_changes_the_law_applied(sources_dir: Path) -> None:
 def test_validate_is_quiet_but_confirms(sources_dir: Path) -> None:
     result = run_cli("validate", str(ARTICLE), "--sources", str(sources_dir))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: ") and "20 events" in result.stdout
+    assert result.stdout.startswith("ok: ") and "23 events" in result.stdout
 
 
 def test_rules_list_and_show() -> None:

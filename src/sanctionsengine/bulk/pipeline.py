@@ -34,10 +34,12 @@ from ..rulebook import Rulebook, load_rulebook
 from ..scenario import Event, Scenario, ScenarioInfo, Source
 from ..screening import EventScreening, Screener, ScreeningList
 from ..verdicts import (
+    GoodsNotStated,
     MatchTable,
     _apply_exemptions,
     decide,
     event_findings,
+    goods_not_stated,
     governs,
     judge_caps,
     match_table,
@@ -84,6 +86,9 @@ class RowVerdict(BaseModel):
     id: str
     verdict: Verdict
     findings: list[RowFinding]
+    goods_not_stated: GoodsNotStated | None = Field(
+        default=None, description="The goods are not stated: the measures that could apply"
+    )
     matches: list[RowMatch]
 
 
@@ -216,6 +221,10 @@ def split_oversized(candidates: pl.DataFrame, book: Rulebook) -> tuple[pl.DataFr
 _SOURCE = Source(id="input", title="bulk input", language="en", url="about:bulk")
 
 
+def _decide(in_regime: bool, findings: list[Any], undecided: GoodsNotStated | None) -> Verdict:
+    return decide(in_regime, [f.outcome for f in findings] + ([Verdict.UNDECIDABLE] if undecided else []))
+
+
 def _row_finding(f: object) -> RowFinding:
     from ..verdicts import Finding
 
@@ -304,7 +313,7 @@ def judge_rows(
     scenario = Scenario(scenario=ScenarioInfo(id="bulk", title="bulk"), sources=(_SOURCE,), events=tuple(rep_events))
     rep_caps = judge_caps(book, rep_events, table)
     pre: list[tuple[list, list]] = []  # type: ignore[type-arg]
-    rep_verdicts: list[tuple[Verdict, list[RowFinding]]] = []
+    rep_verdicts: list[tuple[Verdict, list[RowFinding], GoodsNotStated | None]] = []
     has_cap: list[list[str]] = []
     for s, e in enumerate(rep_events):
         findings, exemptions = event_findings(book, table, s, e, scenario, rep_screenings[s], rep_caps, as_of)
@@ -313,7 +322,8 @@ def judge_rows(
         in_regime = table.in_regime[s]
         if not in_regime:
             post = []
-        rep_verdicts.append((decide(in_regime, [f.outcome for f in post]), [_row_finding(f) for f in post]))
+        post, undecided = goods_not_stated(post)
+        rep_verdicts.append((_decide(in_regime, post, undecided), [_row_finding(f) for f in post], undecided))
         caps = []
         for rid in table.matched[s]:
             if book.rule(rid).kind == RuleKind.CAP:
@@ -334,7 +344,7 @@ def judge_rows(
     out: list[RowVerdict] = []
     for i, r in enumerate(rows):
         s = signature_of[i]
-        verdict, row_findings = rep_verdicts[s]
+        verdict, row_findings, undecided = rep_verdicts[s]
         if has_cap[s]:
             rep_findings, exemptions = pre[s]
             replaced = []
@@ -368,7 +378,8 @@ def judge_rows(
             in_regime = table.in_regime[s]
             if not in_regime:
                 post = []
-            verdict, row_findings = decide(in_regime, [f.outcome for f in post]), [_row_finding(f) for f in post]
+            post, undecided = goods_not_stated(post)
+            verdict, row_findings = _decide(in_regime, post, undecided), [_row_finding(f) for f in post]
         out.append(
             RowVerdict(
                 row=int(r["_row"]),
@@ -376,6 +387,7 @@ def judge_rows(
                 id=str(r["id"]),
                 verdict=verdict,
                 findings=row_findings,
+                goods_not_stated=undecided,
                 matches=_matches(screenings[i]),
             )
         )

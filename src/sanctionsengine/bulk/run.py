@@ -166,6 +166,8 @@ def screen_file(
         for v in judged:
             for f in v.findings:
                 by_rule.setdefault(f.rule_id, Counter())[f.outcome.value] += 1
+            for m in v.goods_not_stated.measures if v.goods_not_stated else []:
+                by_rule.setdefault(m.rule_id, Counter())[Verdict.UNDECIDABLE.value] += 1
         flagged = [v for v in judged if v.verdict in FLAGGED]
         if findings is not None:
             _write_findings(findings, flagged, findings_format)
@@ -254,6 +256,23 @@ def _write_findings(path: Path, rows: list[RowVerdict], fmt: str) -> None:
                     matches,
                 ]
             )
+        if v.goods_not_stated:  # one line: the goods are not stated, these measures could apply
+            could = v.goods_not_stated.measures
+            writer.writerow(
+                [
+                    v.row,
+                    v.line or "",
+                    v.id,
+                    v.verdict.value,
+                    "; ".join(m.rule_id for m in could),
+                    Verdict.UNDECIDABLE.value,
+                    "; ".join(m.citation for m in could),
+                    "; ".join(m.version for m in could),
+                    "; ".join(v.goods_not_stated.missing),
+                    "",
+                    matches,
+                ]
+            )
     path.write_text(buf.getvalue(), encoding="utf-8", newline="")
 
 
@@ -273,13 +292,18 @@ def _write_verdicts(path: Path, results: list[MapResult], judged: list[RowVerdic
                 lines.append(
                     (
                         row,
-                        [row, v.line or "", v.id, v.verdict.value, "; ".join(sorted({f.rule_id for f in v.findings}))],
+                        [row, v.line or "", v.id, v.verdict.value, "; ".join(_rule_ids(v))],
                     )
                 )
             for rj in r.rejects:
                 lines.append((int(rj["row"]), [rj["row"], rj["line"] or "", "", REJECTED, rj["reason"]]))  # type: ignore[call-overload]
             for _, values in sorted(lines, key=lambda t: t[0]):
                 writer.writerow(values)
+
+
+def _rule_ids(v: RowVerdict) -> list[str]:
+    could = v.goods_not_stated.rule_ids if v.goods_not_stated else []
+    return sorted({f.rule_id for f in v.findings} | set(could))
 
 
 def _outcomes(counts: dict[str, int]) -> str:
