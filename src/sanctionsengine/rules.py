@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .citations import Citation
 from .vessel_measures import ALLOWED as LISTING_MEASURES
@@ -109,6 +110,10 @@ class Scope(_Strict):
         default=(),
         description="For designated-vessel rules: the vessels list's measure columns this rule implements (any "
         "of); a vessel counts only if its listing marks one; 'none' = a vessel whose list entry gives no measures",
+    )
+    listed: tuple[Annotated[str, StringConstraints(pattern=r"^KP[ie]\.\d{3}$")], ...] = Field(
+        default=(),
+        description="UN reference numbers (KPe.047): only a party definitely matched to one of these (any of)",
     )
     requires: tuple[RequiredFact, ...] = ()
 
