@@ -145,6 +145,21 @@ list_options = [
         type=click.IntRange(min=0),
         help="Refuse (exit 2) a list older than this many days, by the date inside it.",
     ),
+    click.option(
+        "--warn-list-age",
+        "warn_list_age",
+        type=click.IntRange(min=0),
+        default=30,
+        show_default=True,
+        help="Warn on stderr when a list is older than this many days.",
+    ),
+    click.option(
+        "--no-lists",
+        "no_lists",
+        is_flag=True,
+        help="Run without the lists the input needs (no cache either; --list/--vessels still used): "
+        "whatever no loaded list could match is reported as not screened. Default: exit 2.",
+    ),
 ]
 
 
@@ -155,16 +170,26 @@ def with_list_options(func: F) -> F:
 
 
 def _load_lists(
-    un_lists: tuple[Path, ...], vessel_lists: tuple[Path, ...], no_cache: bool, max_age: int | None
+    un_lists: tuple[Path, ...],
+    vessel_lists: tuple[Path, ...],
+    no_cache: bool,
+    max_age: int | None,
+    warn_age: int | None = 30,
 ) -> list[Any]:
-    """The lists named on the command line, or else the cached ones (unless --no-cached-lists)."""
+    """The lists named on the command line, or else the cached ones (unless --no-cached-lists or
+    --no-lists); a warning on stderr for each list older than ``warn_age`` days."""
     from .evaluation import load_lists
     from .listcache import cached_paths
+    from .listcoverage import check_ages
 
     if not un_lists and not vessel_lists and not no_cache:
         cached_un, cached_vessels = cached_paths()
-        return load_lists(cached_un, cached_vessels, max_age)
-    return load_lists(list(un_lists), list(vessel_lists), max_age)
+        lists = load_lists(cached_un, cached_vessels, max_age)
+    else:
+        lists = load_lists(list(un_lists), list(vessel_lists), max_age)
+    for warning in check_ages(lists, max_age=max_age, warn_age=warn_age):
+        click.echo(warning, err=True)
+    return lists
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}, epilog=EXIT_HELP)
@@ -233,6 +258,8 @@ def evaluate(
     no_cache: bool,
     name_threshold: float | None,
     max_list_age: int | None,
+    warn_list_age: int,
+    no_lists: bool,
     audit_db: Path | None,
     no_audit: bool,
     diagnostics_format: str,
@@ -240,13 +267,15 @@ def evaluate(
     """Evaluate SCENARIO (a scenario YAML file) and print the report.
 
     Parties and vessels are screened against the lists given with --list and --vessels, or the
-    cached ones; the report names every list screened (date, SHA-256) or says none was.
+    cached ones; the report names every list screened (date, age, SHA-256). When the scenario
+    names parties, vessels or identifiers that no loaded list could match, exit 2 (unless
+    --no-lists: those events then say "parties not screened").
     """
     from .evaluation import evaluate as run_evaluation
     from .render import render
     from .screening import DEFAULT_THRESHOLD
 
-    lists = _load_lists(un_lists, vessel_lists, no_cache, max_list_age)
+    lists = _load_lists(un_lists, vessel_lists, no_cache or no_lists, max_list_age, warn_list_age)
     report = run_evaluation(
         scenario,
         rules=rules_dir,
@@ -255,7 +284,10 @@ def evaluate(
         timeout=timeout,
         lists=lists,
         threshold=name_threshold or DEFAULT_THRESHOLD,
+        require_lists=not no_lists,
     )
+    if report.summary.not_screened:
+        click.echo(f"warning: {report.summary.not_screened} (--no-lists)", err=True)
     data = render(report, fmt)
     if not no_audit:  # recorded before anything is shown: no report leaves without its record
         from .audit import append, record_for
@@ -379,6 +411,8 @@ def screen(
     no_cache: bool,
     name_threshold: float | None,
     max_list_age: int | None,
+    warn_list_age: int,
+    no_lists: bool,
     on: date | None,
     kinds: tuple[str, ...],
     fmt: str,
@@ -415,13 +449,14 @@ def screen(
 
     from .bulk.command import BulkOptions, looks_like_file, run_bulk
     from .errors import Diagnostic, SourceLocation
+    from .listcoverage import name_lookup_gate, today
     from .screening import DEFAULT_THRESHOLD, EntryKind, screen_identifier, screen_name
 
-    lists = _load_lists(un_lists, vessel_lists, no_cache, max_list_age)
+    lists = _load_lists(un_lists, vessel_lists, no_cache or no_lists, max_list_age, warn_list_age)
     if looks_like_file(target, input_format):
         options = BulkOptions(
             mapping_file, maps, defaults, separator, input_format, findings, findings_format, rejects, verdicts,
-            workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit,
+            workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit, no_lists,
         )  # fmt: skip
         code = run_bulk(
             Path(target), options, lists, name_threshold or DEFAULT_THRESHOLD, "markdown" if fmt == "text" else fmt
@@ -440,20 +475,10 @@ def screen(
                 )
             ]
         )
-    if not lists:
-        raise InputError(
-            [
-                Diagnostic(
-                    SourceLocation("<command line>"),
-                    "file-not-found",
-                    "no list to screen against",
-                    hint="give --list FILE or --vessels FILE, or fill the cache with `sanctionsengine lists fetch`",
-                )
-            ]
-        )
     threshold = name_threshold or DEFAULT_THRESHOLD
     wanted = {EntryKind(k) for k in kinds} or None
     identifier = re.fullmatch(r"(IMO\s*)?\d{7}|KP[ie]\.\d{3}", target.strip(), flags=re.IGNORECASE)
+    unscreened = name_lookup_gate(target, identifier is not None, wanted, lists, no_lists)
     if identifier:
         matches = screen_identifier(target, lists, role="query", on=on)
     else:
@@ -466,7 +491,8 @@ def screen(
                 {
                     "query": target,
                     "threshold": threshold,
-                    "lists": [lst.describe() for lst in lists],
+                    "lists": [lst.describe(today()) for lst in lists],
+                    "not_screened": unscreened,
                     "matches": [m.model_dump(mode="json") for m in matches],
                 },
                 indent=2,
@@ -475,7 +501,9 @@ def screen(
         )
     else:
         for lst in lists:
-            click.echo(f"screened against: {lst.describe()}")
+            click.echo(f"screened against: {lst.describe(today())}")
+        if unscreened:
+            click.echo(f"not screened: {unscreened} (--no-lists)")
         for m in matches:
             state = "definite" if m.definite else "possible"
             when = f"listed {m.listed_on}" if m.listed_on else "listing date unknown"
@@ -489,8 +517,16 @@ def screen(
                 f"{len(matches)} match{'es' if len(matches) != 1 else ''}"
                 + ("" if identifier else "; a name match is not an identity: confirm with an identifier")
             )
+        elif unscreened and not lists:
+            click.echo(f"'{target}' was not screened: {unscreened}")
         else:
-            click.echo(f"no match for '{target}'" + ("" if identifier else f" at threshold {threshold:g}"))
+            click.echo(
+                f"no match for '{target}'"
+                + ("" if identifier else f" at threshold {threshold:g}")
+                + (f" on the lists loaded; {unscreened}" if unscreened else "")
+            )
+    if unscreened:
+        click.echo(f"warning: '{target}': {unscreened} (--no-lists)", err=True)
     if matches:
         sys.exit(ExitCode.FINDINGS)
 

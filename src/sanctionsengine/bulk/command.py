@@ -42,6 +42,7 @@ class BulkOptions:
     fail_on: str
     audit_db: Path | None
     no_audit: bool
+    no_lists: bool = False
 
 
 def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], threshold: float, fmt: str) -> int:
@@ -84,6 +85,7 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
             workers=opts.workers,
             scheduler=opts.scheduler,
             progress=progress,
+            require_lists=not opts.no_lists,
         )
     finally:
         if bar is not None:
@@ -106,6 +108,8 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
         + f"; findings in {findings}; {note}",
         err=True,
     )
+    if summary.not_screened:
+        click.echo(f"warning: {summary.not_screened:,} rows: {summary.not_screened_note} (--no-lists)", err=True)
     if counts.get(REJECTED):
         click.echo(
             f"{counts[REJECTED]:,} rows could not be read: see {rejects} (row, line, what is wrong, the record)",
