@@ -519,12 +519,10 @@ def screen(
             )
         elif unscreened and not lists:
             click.echo(f"'{target}' was not screened: {unscreened}")
+        elif unscreened:  # never "no match" for what a missing list might hold
+            click.echo(f"'{target}' is not on the lists loaded, but {unscreened}")
         else:
-            click.echo(
-                f"no match for '{target}'"
-                + ("" if identifier else f" at threshold {threshold:g}")
-                + (f" on the lists loaded; {unscreened}" if unscreened else "")
-            )
+            click.echo(f"no match for '{target}'" + ("" if identifier else f" at threshold {threshold:g}"))
     if unscreened:
         click.echo(f"warning: '{target}': {unscreened} (--no-lists)", err=True)
     if matches:
