@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -110,7 +111,7 @@ def test_evaluate_without_lists_exits_2_with_one_line_naming_both_lists(env: dic
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, lines
     line = lines[0]
-    assert ": list-missing: " in line and line.startswith(f"{scenario.name}:") or str(scenario) in line
+    assert re.match(r".*asia-bridge\.yaml:\d+:\d+: list-missing: ", line), line  # points at the first event
     for needed in ("consolidated list", "designated vessels list", "--list", "--vessels", "lists add", "--no-lists"):
         assert needed in line, needed
     assert result.stdout == ""
@@ -224,7 +225,9 @@ def _ledger(path: Path, rows: list[list[str]] = LEDGER) -> Path:
     return path
 
 
-def test_screen_file_without_lists_exits_2_and_with_no_lists_marks_the_rows(tmp_path: Path, env: dict[str, str]) -> None:
+def test_screen_file_without_lists_exits_2_and_with_no_lists_marks_the_rows(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
     ledger = _ledger(tmp_path / "ledger.csv")
     refused = _cli(env, "screen", str(ledger), "--no-audit")
     assert refused.exit_code == 2
@@ -420,7 +423,7 @@ def _loaded(events: list[Event]) -> LoadedScenario:
 FLAGGED = {"violation", "potential_violation", "undecidable"}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(event_parts, min_size=1, max_size=6), present=st.sets(st.sampled_from(["un", "vessels"])))
 @example(  # the reproduction: a designated vessel, with no list at all and with the UN list only
     parts=[{"supplier_country": "CN", "recipient_country": "SG", "supplier_name": LISTED_ENTITY,

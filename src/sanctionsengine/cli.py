@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, date
+from datetime import date
 from enum import IntEnum
 from functools import wraps
 from pathlib import Path
@@ -685,23 +685,19 @@ def lists_add(path: Path, kind: str | None) -> None:
 @_guard
 def lists_show() -> None:
     """Show the cached lists: date inside each list, age, entries, origin and SHA-256."""
-    from datetime import datetime
-
     from .evaluation import load_lists
     from .listcache import cache_dir, read_index
+    from .listcoverage import today
 
     index = read_index()
     if not index.lists:
         click.echo(f"no lists cached in {cache_dir() / 'lists'}; run `sanctionsengine lists fetch` or `lists add FILE`")
         return
     root = cache_dir() / "lists"
-    today = datetime.now(UTC).date()
+    on = today()
     for entry in index.lists:
         lst = (load_lists([root / entry.file]) if entry.kind == "un" else load_lists([], [root / entry.file]))[0]
-        try:
-            age = f"{(today - date.fromisoformat(lst.generated[:10])).days} days old"
-        except ValueError:
-            age = "age unknown"
+        age = lst.age_text(on)
         click.echo(f"{entry.kind:<8} {lst.title}, {lst.generated} ({age}), {len(lst.entries)} entries")
         click.echo(f"         from {entry.origin}, stored {entry.stored_at.isoformat()}, sha256 {entry.sha256}")
 

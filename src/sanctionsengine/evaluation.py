@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .compile import CompiledRulebook, compile_rulebook, fact_overflow, scenario_facts
 from .engine import DEFAULT_TIMEOUT, Engine
-from .errors import Diagnostic, InputError, SourceLocation
+from .errors import Diagnostic, InputError
 from .evidence import EvidenceCheck, check_evidence
 from .listcoverage import HOLDS, check_ages, items_of_event, with_coverage
 from .listcoverage import require_lists as refuse_missing_lists

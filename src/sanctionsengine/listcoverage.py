@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -143,7 +144,9 @@ def coverage_of(event: object, lists: Sequence[object], screening: object) -> Co
             state = CoverageState.NOT_SCREENED
         else:
             state = CoverageState.SCREENED_CLEAR
-        items.append(ScreenedItem(role=role, what=what, value=value, state=state, screened_against=against, needs=needs))
+        items.append(
+            ScreenedItem(role=role, what=what, value=value, state=state, screened_against=against, needs=needs)
+        )
     return summarise(items, [identity(lst) for lst in loaded])
 
 
@@ -226,7 +229,7 @@ def require_lists(
 
 
 def name_lookup_gate(
-    target: str, identifier: bool, kinds: set[object] | None, lists: Sequence[object], no_lists: bool
+    target: str, identifier: bool, kinds: set[Any] | None, lists: Sequence[object], no_lists: bool
 ) -> str | None:
     """``screen NAME``: refuse (``list-missing``) a look-up no loaded list could answer; with
     --no-lists, the note saying what was not screened (None when nothing is missing).
@@ -251,9 +254,7 @@ def name_lookup_gate(
     missing = require_lists(needed, lists, no_lists=no_lists)
     if not missing:
         return None
-    return "cannot be screened: " + " and ".join(
-        f"{LIST_TITLES[k]} is not loaded ({needed[k]})" for k in missing
-    )
+    return "cannot be screened: " + " and ".join(f"{LIST_TITLES[k]} is not loaded ({needed[k]})" for k in missing)
 
 
 #: Bulk fields → what they name (see :data:`HOLDS`).
@@ -330,7 +331,11 @@ def age_days(dated: date | None, on: date) -> int | None:
 
 
 def check_ages(
-    lists: Sequence[object], *, max_age: int | None = None, warn_age: int | None = DEFAULT_WARN_AGE, on: date | None = None
+    lists: Sequence[object],
+    *,
+    max_age: int | None = None,
+    warn_age: int | None = DEFAULT_WARN_AGE,
+    on: date | None = None,
 ) -> list[str]:
     """Refuse a list dated in the future (``list-date``) or older than ``max_age`` (``list-age``);
     return one warning per list older than ``warn_age`` days."""
@@ -345,10 +350,14 @@ def check_ages(
         if lst.dated is None:
             if max_age is not None:
                 problems.append(
-                    Diagnostic(where, "list-date", f"the list's date '{lst.generated}' cannot be read, so its age is unknown")
+                    Diagnostic(
+                        where, "list-date", f"the list's date '{lst.generated}' cannot be read, so its age is unknown"
+                    )
                 )
             else:
-                warnings.append(f"warning: {lst.path}: the list's date '{lst.generated}' cannot be read; its age is unknown")
+                warnings.append(
+                    f"warning: {lst.path}: the list's date '{lst.generated}' cannot be read; its age is unknown"
+                )
             continue
         age = (on - lst.dated).days
         if age < 0:
@@ -383,7 +392,7 @@ def check_ages(
 
 
 def list_age(lst: object) -> str:
-    """"208 days old" (or "at most ..." for a list dated by its latest designation) of a ListInput."""
+    """ "208 days old" (or "at most ..." for a list dated by its latest designation) of a ListInput."""
     age = getattr(lst, "age_days", None)
     if age is None:
         return "age unknown"

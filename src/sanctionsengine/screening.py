@@ -35,8 +35,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import Diagnostic, InputError, SourceLocation
-from .listcoverage import parse_list_date
 from .limits import MAX_JSON_BYTES, MAX_LIST_BYTES, parse_json, read_limited
+from .listcoverage import parse_list_date
 from .yamlfile import display_path
 
 DEFAULT_THRESHOLD = 90.0
@@ -98,9 +98,7 @@ class ScreeningList(BaseModel):
 
     def describe(self, on: date | None = None) -> str:
         age = f"{self.age_text(on)}; " if on is not None else ""
-        return (
-            f"{self.title}, {self.generated} ({age}{self.path}, sha256 {self.sha256[:16]}…, {len(self.entries)} entries)"
-        )
+        return f"{self.title}, {self.generated} ({age}{self.path}, sha256 {self.sha256[:16]}…, {len(self.entries)} entries)"
 
 
 class ListMatch(BaseModel):

@@ -182,9 +182,9 @@ def unscreened_expr(lists: list[ScreeningList]) -> pl.Expr:
     """True for a row that names a party, vessel or identifier no loaded list could match."""
     have = {lst.kind for lst in lists}
     cond = pl.lit(False)
-    for field, what in BULK_FIELDS.items():
+    for name, what in BULK_FIELDS.items():
         if HOLDS[what] not in have:
-            cond = cond | (pl.col(field).is_not_null() & (pl.col(field).cast(pl.String).str.strip_chars() != ""))
+            cond = cond | (pl.col(name).is_not_null() & (pl.col(name).cast(pl.String).str.strip_chars() != ""))
     return cond.fill_null(False)
 
 

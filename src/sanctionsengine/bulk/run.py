@@ -325,7 +325,9 @@ def summary_markdown(s: BulkSummary) -> str:
             or "none loaded: names and vessels were not screened"
         ),
         *(
-            [f"- Not screened: {s.not_screened:,} rows name a party, vessel or identifier no loaded list could match ({md_cell(s.not_screened_note)})"]
+            [
+                f"- Not screened: {s.not_screened:,} rows name a party, vessel or identifier no loaded list could match ({md_cell(s.not_screened_note)})"
+            ]
             if s.not_screened
             else []
         ),

@@ -58,7 +58,9 @@ def render_bulk_junit(s: BulkSummary) -> bytes:
         error = ET.SubElement(read, "error", message=f"{rejected:,} rows could not be read")
         error.text = f"see {s.outputs.rejects or 'the rejects file'} (row, line, what is wrong, the record)"
     cases.append(read)
-    screened = ET.Element("testcase", classname="input", name="every row was screened against a list that could match it")
+    screened = ET.Element(
+        "testcase", classname="input", name="every row was screened against a list that could match it"
+    )
     if s.not_screened:
         errors += 1
         error = ET.SubElement(

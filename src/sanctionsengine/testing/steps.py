@@ -876,15 +876,20 @@ def _require_screened(ctx: ComplianceContext) -> None:
                 needed[item.needs].append(labels[item.what])
     try:
         require_lists(
-            {k: f"the {' and '.join(w)} of event{'s' if len(unscreened) > 1 else ''} "
-             f"{', '.join(chr(34) + v.id + chr(34) for v in unscreened)}" for k, w in needed.items()},
+            {
+                k: f"the {' and '.join(w)} of event{'s' if len(unscreened) > 1 else ''} "
+                f"{', '.join(chr(34) + v.id + chr(34) for v in unscreened)}"
+                for k, w in needed.items()
+            },
             ctx.lists,
             no_lists=False,
             where=str(ctx.where),
         )
     except InputError as exc:
         raise ComplianceFailure(
-            "\n".join(exc.diagnostics.lines()) + "\n  (say 'Given no screening lists are used' to accept it)"
+            "\n".join(exc.diagnostics.lines())
+            + "\n  in a feature: load it with 'Given the UN 1718 list in \"...\"' or 'Given the designated "
+            "vessels list in \"...\"', or say 'Given no screening lists are used' to accept it"
         ) from None
 
 
