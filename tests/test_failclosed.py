@@ -244,6 +244,8 @@ def test_screen_file_without_lists_exits_2_and_with_no_lists_marks_the_rows(
     reasons = {r["id"]: r["reason"] for r in csv.DictReader(verdicts.read_text(encoding="utf-8").splitlines())}
     assert "parties not screened" in reasons["r1"] and "parties not screened" in reasons["r2"]
     assert "not screened" not in reasons["r3"]
+    states = {r["id"]: r["screening"] for r in csv.DictReader(verdicts.read_text(encoding="utf-8").splitlines())}
+    assert states == {"r1": "not-screened", "r2": "not-screened", "r3": "nothing-to-screen"}
     junit = _cli(env, "screen", str(ledger), "--no-audit", "--no-lists", "--format", "junit",
                  "--findings", str(tmp_path / "f2.jsonl"), "--rejects", str(tmp_path / "r2.jsonl"))  # fmt: skip
     suite = ET.fromstring(junit.stdout).find("testsuite")
@@ -263,6 +265,19 @@ def test_bulk_junit_with_the_lists_is_not_in_error_and_names_each_list(tmp_path:
     assert suite is not None and not any(e.get("type") == "not-screened" for e in suite.iter("error"))
     props = {p.get("name"): p.get("value") for p in suite.iter("property")}
     assert props["list.1.sha256"] == UN.sha256 and props["list.1.age_days"] == "12"
+    verdicts = tmp_path / "v.csv"
+    _cli(
+        env, "screen", str(ledger), "--no-audit", *_lists("un", "vessels"), "--verdicts", str(verdicts),
+        "--findings", str(tmp_path / "f3.jsonl"), "--rejects", str(tmp_path / "r3.jsonl"),
+    )  # fmt: skip
+    rows = {r["id"]: r for r in csv.DictReader(verdicts.read_text(encoding="utf-8").splitlines())}
+    assert {k: r["screening"] for k, r in rows.items()} == {
+        "r1": "matched",
+        "r2": "screened-clear",
+        "r3": "nothing-to-screen",
+    }
+    flagged = [json.loads(line) for line in (tmp_path / "f3.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(f["id"], f["screening"], f["not_screened"]) for f in flagged] == [("r1", "matched", None)]
     assert props["list.2.date"] == "2020-06-04"
 
 

@@ -162,7 +162,9 @@ def map_partition(
     candidates, oversized = split_oversized(candidates, book)
     rejects += oversized
     others_file = None
-    others = good.filter(~pl.col("_nexus")).select("_row", "_line", "id", unscreened_expr(lists).alias("_unscreened"))
+    others = good.filter(~pl.col("_nexus")).select(
+        "_row", "_line", "id", unscreened_expr(lists).alias("_unscreened"), named_expr().alias("_named")
+    )
     if settings.others_dir is not None:
         others_file = str(Path(settings.others_dir) / f"part-{part.index:06d}.parquet")
         others.write_parquet(others_file)
@@ -185,6 +187,14 @@ def unscreened_expr(lists: list[ScreeningList]) -> pl.Expr:
     for name, what in BULK_FIELDS.items():
         if HOLDS[what] not in have:
             cond = cond | (pl.col(name).is_not_null() & (pl.col(name).cast(pl.String).str.strip_chars() != ""))
+    return cond.fill_null(False)
+
+
+def named_expr() -> pl.Expr:
+    """True for a row that names a party, vessel or identifier (something a list could hold)."""
+    cond = pl.lit(False)
+    for name in BULK_FIELDS:
+        cond = cond | (pl.col(name).is_not_null() & (pl.col(name).cast(pl.String).str.strip_chars() != ""))
     return cond.fill_null(False)
 
 

@@ -242,6 +242,7 @@ FINDING_COLUMNS = [
     "missing",
     "computation",
     "list_matches",
+    "screening",
 ]
 
 
@@ -270,6 +271,7 @@ def _write_findings(path: Path, rows: list[RowVerdict], fmt: str) -> None:
                     "; ".join(f.missing),
                     f.computation or "",
                     matches,
+                    v.screening.value,
                 ]
             )
     path.write_text(buf.getvalue(), encoding="utf-8", newline="")
@@ -280,21 +282,28 @@ def _write_verdicts(path: Path, results: list[MapResult], judged: list[RowVerdic
     by_row = {v.row: v for v in judged}
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["row", "line", "id", "verdict", "reason"])
+        writer.writerow(["row", "line", "id", "verdict", "reason", "screening"])
         for r in results:
             lines: list[tuple[int, list[object]]] = []
             if r.others_file:
-                for row, line, rid, unscreened in pl.read_parquet(r.others_file).iter_rows():
+                for row, line, rid, unscreened, named in pl.read_parquet(r.others_file).iter_rows():
                     reason = "no DPRK nexus" + (f"; {NOT_SCREENED_NOTE}" if unscreened else "")
-                    lines.append((row, [row, line or "", rid, Verdict.OUT_OF_SCOPE.value, reason]))
+                    state = (
+                        CoverageState.NOT_SCREENED
+                        if unscreened
+                        else CoverageState.SCREENED_CLEAR
+                        if named
+                        else CoverageState.NOTHING_TO_SCREEN
+                    )
+                    lines.append((row, [row, line or "", rid, Verdict.OUT_OF_SCOPE.value, reason, state.value]))
             for row in r.candidates["_row"].to_list():
                 v = by_row[row]
                 reason = "; ".join(sorted({f.rule_id for f in v.findings}))
                 if v.screening == CoverageState.NOT_SCREENED:
                     reason = f"{reason}; {NOT_SCREENED_NOTE}" if reason else NOT_SCREENED_NOTE
-                lines.append((row, [row, v.line or "", v.id, v.verdict.value, reason]))
+                lines.append((row, [row, v.line or "", v.id, v.verdict.value, reason, v.screening.value]))
             for rj in r.rejects:
-                lines.append((int(rj["row"]), [rj["row"], rj["line"] or "", "", REJECTED, rj["reason"]]))  # type: ignore[call-overload]
+                lines.append((int(rj["row"]), [rj["row"], rj["line"] or "", "", REJECTED, rj["reason"], ""]))  # type: ignore[call-overload]
             for _, values in sorted(lines, key=lambda t: t[0]):
                 writer.writerow(values)
 
