@@ -12,13 +12,12 @@ import csv
 import datetime as dt
 import json
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sanctionsengine.bulk.mapping import ColumnMapping
@@ -27,17 +26,18 @@ from sanctionsengine.cli import main
 from sanctionsengine.errors import InputError
 from sanctionsengine.evaluation import evaluate, judge_scenario, load_lists
 from sanctionsengine.listcoverage import CoverageState, check_ages, parse_list_date
-from sanctionsengine.rulebook import Rulebook
+from sanctionsengine.rulebook import Rulebook, load_rulebook
 from sanctionsengine.scenario import Event, LoadedScenario, Scenario, ScenarioInfo, Source
 from sanctionsengine.screening import load_un_list, load_vessel_list
 from sanctionsengine.verify import verify
 from sanctionsengine.yamlfile import YamlDocument
 
-from .conftest import UN_LIST, VESSELS_CSV, VESSELS_JSON
+from .conftest import RULES, UN_LIST, VESSELS_CSV, VESSELS_JSON
 
 UN = load_un_list(UN_LIST)
 VESSELS = load_vessel_list(VESSELS_JSON)
 LISTS = {"un": UN, "vessels": VESSELS}
+BOOK = load_rulebook(RULES)
 
 ASIA_BRIDGE = """\
 scenario: {id: asia-bridge, title: Machinery on ASIA BRIDGE 1}
@@ -167,8 +167,12 @@ def test_with_the_lists_the_same_event_is_a_violation_and_the_clean_one_screened
 def test_the_library_reports_coverage_and_refuses_only_when_asked(scenario: Path) -> None:
     report = evaluate(scenario, lists=[VESSELS])
     cov = {e.id: e.coverage for e in report.events}
-    assert cov["machinery"].state == CoverageState.MATCHED  # the IMO matched; the supplier was not screened
-    assert "un" in cov["machinery"].missing
+    # the IMO matched, the supplier was not screened: incomplete comes first, each item keeps its own state
+    assert cov["machinery"].state == CoverageState.NOT_SCREENED and cov["machinery"].missing == ["un"]
+    assert {(i.what, i.state) for i in cov["machinery"].items} >= {
+        ("imo", CoverageState.MATCHED),
+        ("name", CoverageState.NOT_SCREENED),
+    }
     assert cov["clean"].state == CoverageState.NOT_SCREENED
     with pytest.raises(InputError) as exc:
         evaluate(scenario, lists=[VESSELS], require_lists=True)
@@ -438,7 +442,73 @@ def _loaded(events: list[Event]) -> LoadedScenario:
 FLAGGED = {"violation", "potential_violation", "undecidable"}
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SUBSETS = [set(), {"un"}, {"vessels"}]
+GRID = [
+    {"supplier_country": c, "recipient_country": "SG", "supplier_name": n, "supplier_ref": r, "vessel": v, "hs": h,
+     "year": y}
+    for c in ("CN", "KP")
+    for n in (None, LISTED_ENTITY, "Lotus Blossom Machinery Works")
+    for r in (None, LISTED_REF)
+    for v in (None, LISTED_VESSEL, ("GOLDEN SWAN", None), ("CHON MA SAN", None))
+    for h in ("8429", "2710")
+    for y in (2017, 2019)
+]  # fmt: skip
+
+
+def _check_events(book: Rulebook, events: list[Event], present: set[str]) -> int:
+    """The property on the scenario path; returns how many designation findings it weighed."""
+    loaded = _loaded(events)
+    full = judge_scenario(book, loaded, lists=[UN, VESSELS])
+    partial = judge_scenario(book, loaded, lists=[LISTS[k] for k in sorted(present)])
+    weighed = 0
+    for f, p in zip(full, partial, strict=True):
+        on_designation = any(fd.list_matches for fd in f.findings)
+        if f.verdict.value in FLAGGED and on_designation:
+            weighed += 1
+            if p.verdict.value not in FLAGGED:
+                assert p.coverage.state == CoverageState.NOT_SCREENED, (f.id, present, p.summary)
+                assert "parties not screened" in p.summary
+    return weighed
+
+
+def _rows(events: list[Event]) -> list[list[str]]:
+    rows = [["id", "date", "kind", "supplier", "recipient", "supplier_name", "supplier_ref", "hs", "vessel", "imo"]]
+    for e in events:
+        v = e.vessels[0] if e.vessels else None
+        rows.append(
+            [e.id, str(e.end), "transfer", e.supplier.country if e.supplier else "",
+             e.recipient.country if e.recipient else "", (e.supplier.name or "") if e.supplier else "",
+             (e.supplier.un_reference or "") if e.supplier else "", e.commodity.hs[0] if e.commodity else "",
+             v.name if v else "", (v.imo or "") if v else ""]
+        )  # fmt: skip
+    return rows
+
+
+@pytest.mark.parametrize("present", SUBSETS, ids=lambda p: "+".join(sorted(p)) or "none")
+def test_every_combination_flagged_on_a_designation_stays_flagged_or_says_not_screened(
+    book: Rulebook, tmp_path: Path, present: set[str]
+) -> None:
+    """Exhaustive over the grid (listed and unlisted names, references, vessels, IMO numbers), for
+    each proper subset of the lists: the scenario path and the bulk path."""
+    events = [_event(i, p) for i, p in enumerate(GRID)]
+    assert _check_events(book, events, present) > 20  # the grid does reach designations
+    ledger = _ledger(tmp_path / "rows.csv", _rows(events))
+    outcome = {}
+    for label, lists in (("full", [UN, VESSELS]), ("partial", [LISTS[k] for k in sorted(present)])):
+        out = tmp_path / f"{label}.csv"
+        _, flagged = screen_file(ledger, ColumnMapping(), book, lists, threshold=90.0, verdicts=out)
+        by_id = {r["id"]: r for r in csv.DictReader(out.read_text(encoding="utf-8").splitlines())}
+        outcome[label] = (by_id, {v.id for v in flagged if any(m.in_force for m in v.matches)})
+    full_rows, designated = outcome["full"]
+    partial_rows, _ = outcome["partial"]
+    assert len(designated) > 20
+    for rid in designated:
+        if full_rows[rid]["verdict"] in FLAGGED and partial_rows[rid]["verdict"] not in FLAGGED:
+            assert "parties not screened" in partial_rows[rid]["reason"], (rid, present, partial_rows[rid])
+            assert partial_rows[rid]["screening"] == "not-screened"
+
+
+@settings(max_examples=25, deadline=None)
 @given(parts=st.lists(event_parts, min_size=1, max_size=6), present=st.sets(st.sampled_from(["un", "vessels"])))
 @example(  # the issue's reproduction: a designated vessel, with no list at all and with the UN list only
     parts=[{"supplier_country": "CN", "recipient_country": "SG", "supplier_name": LISTED_ENTITY,
@@ -451,38 +521,21 @@ FLAGGED = {"violation", "potential_violation", "undecidable"}
     present={"un"},
 )  # fmt: skip
 def test_a_missing_list_never_turns_a_designation_into_an_unqualified_clear(
-    book: Rulebook, parts: list[dict[str, object]], present: set[str]
+    parts: list[dict[str, object]], present: set[str]
 ) -> None:
-    events = [_event(i, p) for i, p in enumerate(parts)]
-    loaded = _loaded(events)
-    full = judge_scenario(book, loaded, lists=[UN, VESSELS])
-    partial = judge_scenario(book, loaded, lists=[LISTS[k] for k in sorted(present)])
-    for f, p in zip(full, partial, strict=True):
-        on_designation = any(fd.list_matches for fd in f.findings)
-        if f.verdict.value in FLAGGED and on_designation and p.verdict.value not in FLAGGED:
-            assert p.coverage.state == CoverageState.NOT_SCREENED, (f.id, present, p.summary)
-            assert "parties not screened" in p.summary
-    # the same property for bulk rows: with a list missing, a row flagged on a designation is
-    # flagged still, or its verdict line says it was not screened
-    with tempfile.TemporaryDirectory() as tmp:
-        rows = [["id", "date", "kind", "supplier", "recipient", "supplier_name", "supplier_ref", "hs", "vessel", "imo"]]
-        for e in events:
-            v = e.vessels[0] if e.vessels else None
-            rows.append(
-                [e.id, str(e.end), "transfer", e.supplier.country if e.supplier else "",
-                 e.recipient.country if e.recipient else "", (e.supplier.name or "") if e.supplier else "",
-                 (e.supplier.un_reference or "") if e.supplier else "", e.commodity.hs[0] if e.commodity else "",
-                 v.name if v else "", (v.imo or "") if v else ""]
-            )  # fmt: skip
-        ledger = _ledger(Path(tmp) / "rows.csv", rows)
-        outcome = {}
-        for label, lists in (("full", [UN, VESSELS]), ("partial", [LISTS[k] for k in sorted(present)])):
-            out = Path(tmp) / f"{label}.csv"
-            _, flagged = screen_file(ledger, ColumnMapping(), book, lists, threshold=90.0, verdicts=out)
-            by_id = {r["id"]: r for r in csv.DictReader(out.read_text(encoding="utf-8").splitlines())}
-            outcome[label] = (by_id, {v.id for v in flagged if any(m.in_force for m in v.matches)})
-        full_rows, designated = outcome["full"]
-        partial_rows, _ = outcome["partial"]
-        for rid in designated:
-            if full_rows[rid]["verdict"] in FLAGGED and partial_rows[rid]["verdict"] not in FLAGGED:
-                assert "parties not screened" in partial_rows[rid]["reason"], (rid, present, partial_rows[rid])
+    """Random scenarios (dates from 2017 to 2024, oil caps shared between events, any subset of lists).
+    The rulebook is a module constant, not a fixture argument: hypothesis would print it in full."""
+    _check_events(BOOK, [_event(i, p) for i, p in enumerate(parts)], present)
+
+
+def test_the_readme_documents_the_options_the_codes_and_the_fixed_today() -> None:
+    from .conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Screening lists")[1].split("\n## ")[0]
+    for text in ("--no-lists", "--warn-list-age", "--max-list-age", "$SANCTIONSENGINE_TODAY", "`list-missing`"):
+        assert text in section, text
+    for code in ("`list-date`", "`list-age`"):
+        assert code in section, code
+    errors = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert all(code in errors for code in ("list-missing", "list-date", "list-age"))

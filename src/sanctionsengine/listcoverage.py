@@ -5,9 +5,10 @@ screened against. This module states, for every event (and bulk row), *what* cou
 (party names, vessel names, IMO numbers, UN reference numbers), *against which* loaded list
 (title, date, SHA-256) each was screened, and the result:
 
-- ``matched``: a list entry matched (in force on the event's date or not);
+- ``not-screened``: some item could only be screened against a list that is not loaded (this
+  comes first: a match on one item does not vouch for the others; each item has its own state);
+- ``matched``: every item was screened, and a list entry matched one (in force on the date or not);
 - ``screened-clear``: every item was screened against a list that could hold it, and none matched;
-- ``not-screened``: some item could only be screened against a list that is not loaded;
 - ``nothing-to-screen``: the event names no party, vessel or identifier.
 
 Which list can hold what: party names and UN references are on the UN consolidated list (its
@@ -152,10 +153,10 @@ def coverage_of(event: object, lists: Sequence[object], screening: object) -> Co
 
 def summarise(items: list[ScreenedItem], lists: list[ListIdentity]) -> Coverage:
     missing = sorted({i.needs for i in items if i.state == CoverageState.NOT_SCREENED})
-    if any(i.state == CoverageState.MATCHED for i in items):
-        state = CoverageState.MATCHED
-    elif missing:
+    if missing:  # incomplete first: a match on one item does not vouch for the others
         state = CoverageState.NOT_SCREENED
+    elif any(i.state == CoverageState.MATCHED for i in items):
+        state = CoverageState.MATCHED
     elif items:
         state = CoverageState.SCREENED_CLEAR
     else:
