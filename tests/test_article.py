@@ -94,7 +94,9 @@ def test_the_failed_satellite_launch_breaches_the_launch_ban(report: Report) -> 
     assert ev.findings[0].citation == "S/RES/2094 (2013) OP2"
 
 
-@pytest.mark.parametrize("event_id", ["partnership-treaty", "vostochny-visit", "panel-of-experts-veto"])
+@pytest.mark.parametrize(
+    "event_id", ["partnership-treaty", "vostochny-visit", "panel-of-experts-veto", "putin-visit-june-2024"]
+)
 def test_treaty_visit_and_veto_are_not_transactions(report: Report, event_id: str) -> None:
     ev = _event(report, event_id)
     assert ev.verdict == Verdict.NOT_PROHIBITED
@@ -112,6 +114,8 @@ def test_treaty_visit_and_veto_are_not_transactions(report: Report, event_id: st
         "dmz-crossing",
         "landmine-explosion",
         "putin-first-visit-2000",
+        "rok-economic-aid-to-ukraine",
+        "yoon-kyiv-visit",
     ],
 )
 def test_context_without_a_dprk_dealing_is_out_of_scope(report: Report, event_id: str) -> None:
@@ -127,15 +131,15 @@ def test_the_article_s_wrong_veto_month_is_corrected_with_its_source(report: Rep
 
 
 def test_every_event_gets_exactly_one_verdict(report: Report) -> None:
-    assert report.summary.events == len(report.events) == 20
-    assert sum(report.summary.by_verdict.values()) == 20
+    assert report.summary.events == len(report.events) == 23
+    assert sum(report.summary.by_verdict.values()) == 23
     assert report.summary.by_verdict == {
         "violation": 4,
         "potential_violation": 2,
         "undecidable": 0,
         "exempt": 0,
-        "not_prohibited": 6,
-        "out_of_scope": 8,
+        "not_prohibited": 7,
+        "out_of_scope": 10,
     }
 
 
@@ -143,3 +147,28 @@ def test_quotes_are_kept_in_their_original_script_and_marked_checked(report: Rep
     ev = _event(report, "munitions-to-russia")
     assert ev.evidence[0].quote.startswith("فتح الزعيم")
     assert {e.quote_check.value for e in ev.evidence} == {"verified"}
+
+
+def test_the_vostochny_visit_is_the_four_days_of_the_tour(report: Report) -> None:
+    ev = _event(report, "vostochny-visit")
+    assert ev.when == "2023-09-13 to 2023-09-16"
+    assert "Komsomolsk-on-Amur" in (ev.date_note or "") and "Knevichi" in (ev.date_note or "")
+
+
+def test_the_security_agreement_is_dated_13_june_with_the_article_s_d_day_kept_beside_it(report: Report) -> None:
+    ev = _event(report, "us-ukraine-security-agreement")
+    assert ev.when == "2024-06-13"
+    [fix] = ev.corrections
+    assert fix.field == "date" and "D-Day" in fix.reported and fix.corrected.startswith("2024-06-13")
+    assert fix.source == "kyiv-independent-bsa"
+
+
+def test_the_article_s_missiles_are_short_range_not_ballistic(report: Report) -> None:
+    ev = _event(report, "munitions-to-russia")
+    assert "short-range missiles" in (ev.commodity or "") and "short-range ballistic" not in (ev.commodity or "")
+
+
+def test_yoon_s_visit_last_month_is_corrected_to_15_july_2023(report: Report) -> None:
+    ev = _event(report, "yoon-kyiv-visit")
+    assert ev.when == "2023-07-15"
+    assert ev.corrections[0].reported.startswith("last month")

@@ -479,7 +479,7 @@ def _rows(events: list[Event]) -> list[list[str]]:
             [e.id, str(e.end), "transfer", e.supplier.country if e.supplier else "",
              e.recipient.country if e.recipient else "", (e.supplier.name or "") if e.supplier else "",
              (e.supplier.un_reference or "") if e.supplier else "", e.commodity.hs[0] if e.commodity else "",
-             v.name if v else "", (v.imo or "") if v else ""]
+             (v.name or "") if v else "", (v.imo or "") if v else ""]
         )  # fmt: skip
     return rows
 

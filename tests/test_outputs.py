@@ -104,7 +104,7 @@ def test_the_article_report_renders_in_chromium_without_errors(article_report: R
     assert facts["problems"] == []
     assert facts["requests"] == []  # self-contained: nothing fetched
     assert facts["sections"] == ["summary", "events", "inputs"]
-    assert facts["events"] == 20
+    assert facts["events"] == 23
     assert facts["chart"] == 6
     assert facts["rtl"] and set(facts["rtl"]) == {"rtl"}  # Arabic quotes set right to left
     text = str(facts["text"])
@@ -139,13 +139,13 @@ def test_junit_parses_with_one_case_per_event_and_violations_as_failures(article
     xml = JUnitXml.fromfile(str(path))
     suites = list(xml)
     cases = [c for s in suites for c in s]
-    assert len(cases) == 20
+    assert len(cases) == 23
     failed = {c.name.split(":")[0] for c in cases if any(isinstance(r, Failure) for r in c.result)}
     expected = {ev.id for ev in article_report.events if ev.verdict.value == "violation"}
     assert failed == expected and len(failed) == 4
     failure = next(r for c in cases for r in c.result if isinstance(r, Failure))
     assert "S/RES/" in (failure.message or "") and "evidence:" in (failure.text or "")
-    assert suites[0].failures == 4 and suites[0].tests == 20
+    assert suites[0].failures == 4 and suites[0].tests == 23
 
 
 def test_json_reports_validate_against_the_published_schema(article_report: Report, hostile_report: Report) -> None:

@@ -66,3 +66,36 @@ def test_user_text_cannot_break_the_markdown(tmp_path: Path, sources_dir: Path) 
     md = render(evaluate(scenario, rules=RULES, sources=sources_dir), "markdown").decode("utf-8")
     assert "Grain \\| and \\*food\\* \\<b\\>aid\\</b\\>" in md
     assert "<b>aid</b>" not in md
+
+
+def test_goods_not_stated_render_as_one_statement(tmp_path: Path, sources_dir: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "scenario: {id: s, title: Goods not stated}\n"
+        "sources:\n"
+        "  - {id: article, title: The article, language: ar, "
+        "sha256: 50c3e04b3bda0e8491350985d2c92c734e4893254ab1ca177a8732a296775b1f}\n"
+        "events:\n"
+        "  - id: e1\n"
+        "    title: Something <b>shipped</b>\n"
+        "    kind: transfer\n"
+        "    date: 2024-01-01\n"
+        "    supplier: {country: RU}\n"
+        "    recipient: {country: KP}\n"
+        "    evidence: [{source: article, quote: كيم, claimed_by: the article, confidence: reported}]\n",
+        encoding="utf-8",
+    )
+    report = evaluate(scenario, rules=RULES, sources=sources_dir)
+    (ev,) = report.events
+    assert ev.goods_not_stated is not None and not ev.findings
+    n = len(ev.goods_not_stated.measures)
+    data = json.loads(render(report, "json"))
+    assert len(data["events"][0]["goods_not_stated"]["measures"]) == n
+    md = render(report, "markdown").decode("utf-8")
+    assert (
+        md.count("- On the goods: the goods are not stated") == 1
+        and md.count("`dprk.luxury.supply`, S/RES/1718 (2006) OP8(a)(iii)") == 1
+    )
+    html = render(report, "html").decode("utf-8")
+    assert html.count("<h4>Goods not stated</h4>") == 1 and "<b>shipped</b>" not in html
+    assert f"{n} measures could apply" in render(report, "junit").decode("utf-8")

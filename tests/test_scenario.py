@@ -97,6 +97,9 @@ def test_article_scenario_covers_every_event_of_the_sources_outline(book: Rulebo
         "landmine-explosion",
         "putin-first-visit-2000",
         "earlier-sanctions-votes",
+        "rok-economic-aid-to-ukraine",
+        "yoon-kyiv-visit",
+        "putin-visit-june-2024",
     }
     assert outline <= ids
 

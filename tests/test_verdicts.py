@@ -58,9 +58,35 @@ def test_goods_not_stated_make_the_event_undecidable(book: Rulebook) -> None:
     run = _run(
         book, "dprk.supply.industrial-machinery", kind="transfer", date="2024-03-01", supplier="CN", recipient="KP"
     )
-    assert run.verdict.verdict == Verdict.UNDECIDABLE  # type: ignore[attr-defined]
-    assert all(f.missing == ["commodity"] for f in run.verdict.findings)  # type: ignore[attr-defined]
-    assert "give an HS code or category" in run.verdict.summary  # type: ignore[attr-defined]
+    v = run.verdict  # type: ignore[attr-defined]
+    assert v.verdict == Verdict.UNDECIDABLE
+    assert "give an HS code or category" in v.summary
+    # one statement naming the measures that could apply, not one undecidable finding per measure
+    assert v.findings == []
+    assert v.goods_not_stated is not None
+    ids = v.goods_not_stated.rule_ids
+    assert len(ids) == len(set(ids)) > 5
+    assert {"dprk.supply.industrial-machinery", "dprk.luxury.supply", "dprk.oil.refined-petroleum"} <= set(ids)
+    assert all(m.citation.startswith("S/RES/") for m in v.goods_not_stated.measures)
+    assert f"{len(ids)} measures could apply" in v.summary
+    assert v.goods_not_stated.missing == ["commodity"]
+    assert run.outcome == Verdict.UNDECIDABLE  # type: ignore[attr-defined]  # the rule is among them
+
+
+def test_goods_not_stated_leave_the_findings_on_other_facts_alone(book: Rulebook) -> None:
+    run = _run(
+        book,
+        "dprk.designated.asset-freeze",
+        kind="transfer",
+        date="2024-03-01",
+        supplier="CN",
+        recipient="KP",
+        flags=["designated-party"],
+    )
+    v = run.verdict  # type: ignore[attr-defined]
+    assert v.verdict == Verdict.VIOLATION
+    assert [f.rule_id for f in v.findings] == ["dprk.designated.asset-freeze"]
+    assert v.goods_not_stated is not None and "dprk.luxury.supply" in v.goods_not_stated.rule_ids
 
 
 def test_a_period_that_begins_before_a_measure_is_only_potential(book: Rulebook) -> None:

@@ -146,6 +146,7 @@ class _Window:
     confirmed: dict[Unit, float] = field(default_factory=dict)  # the Committee's own count: notified figures
     unknown: int = 0
     uncertain: bool = False
+    suspected: dict[Unit, float] = field(default_factory=dict)  # deliveries whose goods are only suspected
 
 
 def _pct(value: float) -> str:
@@ -176,7 +177,9 @@ class CapLedger:
         reported = str(q) if q is not None else "not reported"
         judged = cap.limits[0]
         amounts: dict[Unit, tuple[float, Conversion | None]] = {}
-        if q is not None and q.known and q.unit is not None and q.value is not None:
+        if q is not None and q.known and q.times_cap is not None:  # "several times the cap": in the cap's units
+            amounts = {lim.unit: (q.times_cap * lim.amount, None) for lim in cap.limits}
+        elif q is not None and q.known and q.unit is not None and q.value is not None:
             judged = next((lim for lim in cap.limits if lim.unit == q.unit), cap.limits[0])
             for lim in cap.limits:
                 converted = _to_unit(q.value, q.unit, lim, cap, self.tables, groups_of_event)
@@ -225,6 +228,8 @@ class CapLedger:
                 acc.totals[unit] = acc.totals.get(unit, 0.0) + amount
                 if event.confidence == Confidence.CONFIRMED:
                     acc.confirmed[unit] = acc.confirmed.get(unit, 0.0) + amount
+                if event.commodity is not None and event.commodity.suspected:
+                    acc.suspected[unit] = acc.suspected.get(unit, 0.0) + amount
             quantity, conversion = amounts[limit.unit]
             after = acc.totals[limit.unit]
             if q is not None and q.qualifier in (Qualifier.AT_LEAST, Qualifier.AT_MOST):
@@ -249,10 +254,24 @@ class CapLedger:
                         f"({total_text}, {_pct(pct_after)}); the order to stop binds once the Committee Secretary "
                         "notifies States, on notified figures, and those did not reach it"
                     )
+            stopped = outcome == Verdict.VIOLATION  # the stop order, on notified figures
             if pct_after > 100.0:
                 outcome = Verdict.VIOLATION
                 verb = "takes" if pct_before <= 100.0 else "adds to"
                 reasons.append(f"{verb} the {label} total past the cap: {total_text} ({_pct(pct_after)})")
+            on_suspected = acc.suspected.get(limit.unit, 0.0)
+            own_goods_established = event.commodity is None or not event.commodity.suspected
+            if (
+                outcome == Verdict.VIOLATION
+                and not stopped
+                and own_goods_established
+                and after - on_suspected <= limit.amount
+            ):
+                outcome = Verdict.POTENTIAL_VIOLATION
+                reasons.append(
+                    f"the excess rests on deliveries whose goods are only suspected ({format_number(round(on_suspected))} "
+                    f"{unit_name}); without them the total is within the cap"
+                )
             if q is not None and q.qualifier == Qualifier.AT_MOST and outcome == Verdict.VIOLATION:
                 outcome = Verdict.POTENTIAL_VIOLATION
                 reasons.append("the quantity is reported only as a maximum, so the excess is not established")
@@ -276,6 +295,11 @@ class CapLedger:
                     )
                 else:
                     reasons.append(f"within the {label} cap: {total_text} ({_pct(pct_after)})")
+            if q is not None and q.times_cap is not None:
+                reasons.append(
+                    f"the report gives the quantity only as {q}: {q.prefix}"
+                    f"{format_number(round(quantity or 0))} {unit_name}"
+                )
             if conversion is not None:
                 reasons.append(
                     f"converted {reported} at {conversion.factor:g} {limit.unit.value} per "

@@ -39,6 +39,17 @@ def check_group_references(book: Rulebook) -> Iterator[Diagnostic]:
                             f"no commodity group '{gid}'",
                             did_you_mean(gid, known),
                         )
+            for ri, related in enumerate(version.related):
+                for gi, gid in enumerate(related.commodities):
+                    if gid not in book.groups:
+                        yield _rule_diag(
+                            book,
+                            rule,
+                            ("versions", vi, "related", ri, "commodities", gi),
+                            "dangling-reference",
+                            f"no commodity group '{gid}'",
+                            did_you_mean(gid, known),
+                        )
         for i, gid in enumerate(rule.near_commodities):
             if gid not in book.groups:
                 yield _rule_diag(

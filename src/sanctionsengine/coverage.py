@@ -58,20 +58,26 @@ class Citing:
     version: RuleVersion
     main: bool
     paragraph: str
+    from_day: date | None = None
 
     @property
     def in_force(self) -> tuple[date, date | None]:
-        return self.version.in_force_from, self.version.in_force_until
+        start = max(self.version.in_force_from, self.from_day or self.version.in_force_from)
+        return start, self.version.in_force_until
 
 
 def citing(rules: tuple[Rule, ...]) -> dict[tuple[int, int], list[Citing]]:
     out: dict[tuple[int, int], list[Citing]] = {}
     for rule in rules:
         for version in rule.versions:
-            for n, c in enumerate([version.citation, *version.related]):
+            k = paragraph_key(version.citation.resolution, version.citation.paragraph)
+            if k is not None:
+                out.setdefault(k, []).append(Citing(rule, version, True, version.citation.paragraph))
+            for c in version.related:
                 k = paragraph_key(c.resolution, c.paragraph)
-                if k is not None:
-                    out.setdefault(k, []).append(Citing(rule, version, n == 0, c.paragraph))
+                until = version.in_force_until
+                if k is not None and (until is None or c.first_day <= until):  # a later paragraph it never engages
+                    out.setdefault(k, []).append(Citing(rule, version, False, c.paragraph, c.first_day))
     return out
 
 

@@ -6,7 +6,10 @@ when a committed copy differs from what the code would write now.
 - ``docs/steps.md``: the Gherkin step guide, from the step registry;
 - ``docs/errors.md``: every diagnostic code, from :data:`sanctionsengine.errors.CODES`;
 - ``docs/report.schema.json``: the JSON Schema of the report, from the pydantic model;
-- ``docs/coverage.md``: the coverage matrix, from the rules and ``coverage.yaml``.
+- ``docs/coverage.md``: the coverage matrix, from the rules and ``coverage.yaml``;
+- ``docs/scenario.md``: the scenario format reference, from the scenario models (``schemas.py``);
+- ``docs/scenario.schema.json`` and ``docs/rule.schema.json``: JSON Schemas of scenario and rule
+  files, for editors (yaml-language-server), from the same models.
 """
 
 from __future__ import annotations
@@ -151,7 +154,28 @@ def documents(book: Rulebook) -> dict[str, Callable[[], str]]:
         "coverage.md": lambda: coverage_matrix(book),
         "errors.md": errors_reference,
         "report.schema.json": report_schema,
+        "scenario.md": _scenario_reference,
+        "scenario.schema.json": _scenario_schema,
+        "rule.schema.json": _rule_schema,
     }
+
+
+def _scenario_reference() -> str:
+    from .schemas import scenario_reference
+
+    return scenario_reference()
+
+
+def _scenario_schema() -> str:
+    from .schemas import scenario_schema
+
+    return scenario_schema()
+
+
+def _rule_schema() -> str:
+    from .schemas import rule_schema
+
+    return rule_schema()
 
 
 def generate(out_dir: Path, check: bool = False, book: Rulebook | None = None) -> list[str]:

@@ -118,7 +118,7 @@ def items_of_event(event: object) -> list[tuple[str, str, str]]:
         if party.un_reference:
             out.append((role, "un-reference", party.un_reference))
     for vessel in event.vessels:
-        if vessel.name.strip():
+        if vessel.name and vessel.name.strip():
             out.append(("vessel", "vessel", vessel.name))
         if vessel.imo:
             out.append(("vessel", "imo", vessel.imo))

@@ -46,15 +46,31 @@ def parse_unit(value: Any) -> Unit:
 
 
 class Quantity(BaseModel):
-    """How much: a value with its unit, or ``unknown: true`` with a note saying why."""
+    """How much: a value with its unit, a bound ("at least 3,000 bottles"), a multiple of the cap
+    in force ("several times the cap": ``times_cap: 2, qualifier: at-least``), or ``unknown: true``
+    with a note saying why.
+
+    Effect on verdicts: an exact or approximate amount is counted as given; ``at-least`` counts as a
+    lower bound (a cap crossed by the bound alone is crossed), ``at-most`` as an upper bound (an
+    excess resting on it is only a potential violation); a value per item is derived from a total
+    only over an exact or approximate count of items.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    value: float | None = Field(default=None, ge=0)
-    unit: Unit | None = None
-    qualifier: Qualifier = Qualifier.EXACT
-    unknown: bool = False
-    note: str | None = None
+    value: float | None = Field(default=None, ge=0, description="The amount, in `unit`")
+    unit: Unit | None = Field(default=None, description="The unit of `value` (see the units table)")
+    qualifier: Qualifier = Field(
+        default=Qualifier.EXACT, description="exact, approximately, at-least or at-most: how the amount is known"
+    )
+    times_cap: float | None = Field(
+        default=None,
+        gt=0,
+        description="The amount as a multiple of the cap in force, when that is all the report says "
+        '("several times the cap": 2 with qualifier at-least); caps count it in the cap\'s own unit',
+    )
+    unknown: bool = Field(default=False, description="True when the report gives no amount (say why in note)")
+    note: str | None = Field(default=None, description="How the amount is known, or why it is not")
 
     @field_validator("unit", mode="before")
     @classmethod
@@ -64,22 +80,37 @@ class Quantity(BaseModel):
     @model_validator(mode="after")
     def _complete(self) -> Quantity:
         if self.unknown:
-            if self.value is not None:
+            if self.value is not None or self.times_cap is not None:
                 raise ValueError("a quantity is either unknown or has a value, not both")
+        elif self.times_cap is not None:
+            if self.value is not None or self.unit is not None:
+                raise ValueError("give either 'times_cap' (a multiple of the cap) or 'value' and 'unit', not both")
         elif self.value is None or self.unit is None:
-            raise ValueError("give both 'value' and 'unit', or 'unknown: true' with a note")
+            raise ValueError("give both 'value' and 'unit', 'times_cap', or 'unknown: true' with a note")
         return self
 
     @property
     def known(self) -> bool:
         return not self.unknown
 
+    @property
+    def bounded(self) -> bool:
+        """Known only as a bound (at least / at most), not as an amount."""
+        return self.qualifier in (Qualifier.AT_LEAST, Qualifier.AT_MOST)
+
+    @property
+    def prefix(self) -> str:
+        """The qualifier as it is written before an amount: "about ", "at least "..."""
+        return {"exact": "", "approximately": "about ", "at-least": "at least ", "at-most": "at most "}[
+            self.qualifier.value
+        ]
+
     def __str__(self) -> str:
         if self.unknown:
             return "unknown" + (f" ({self.note})" if self.note else "")
-        prefix = {"exact": "", "approximately": "about ", "at-least": "at least ", "at-most": "at most "}[
-            self.qualifier.value
-        ]
+        prefix = self.prefix
+        if self.times_cap is not None:
+            return f"{prefix}{format_number(self.times_cap)} times the cap in force"
         return f"{prefix}{format_number(self.value or 0)} {unit_label(self.unit, self.value or 0)}".strip()
 
 

@@ -171,7 +171,10 @@ def build_report(
     by_verdict = Counter(v.verdict.value for v in verdicts)
     by_family: dict[str, Counter[str]] = {}
     for v in verdicts:
-        for fam in sorted({f.family for f in v.findings if f.outcome == v.verdict}):
+        families = {f.family for f in v.findings if f.outcome == v.verdict}
+        if v.verdict == Verdict.UNDECIDABLE and v.goods_not_stated:
+            families |= {m.family for m in v.goods_not_stated.measures}
+        for fam in sorted(families):
             by_family.setdefault(fam, Counter())[v.verdict.value] += 1
     checks = {s.source_id: s for s in evidence.sources}
     on = checked_on(started)

@@ -31,6 +31,61 @@ class Provenance(_Strict):
     status: Status = Field(description="verified [V], believed [B] or uncertain [?], as the reference tags it")
 
 
+class RelatedCitation(Citation):
+    """A paragraph that widens, reaffirms or defines a version, cited only where the event engages it.
+
+    When it bears on an event is data, never a code special case. It is cited only for conduct
+    reaching ``in_force_from`` (default: its adoption) and, under the law as it stood on a day,
+    only if adopted by then. Each condition given must hold as well: the event's goods fall in
+    one of ``commodities`` (the annex that names the item); the event is one of ``event_kinds``;
+    a listed party or vessel of ``parties`` took part; a matched list entry applies one of the
+    ``listing`` measures (the vessel list's columns, e.g. ``para_12d_2321``).
+    """
+
+    in_force_from: date | None = Field(
+        default=None, description="First day of conduct it bears on, if not its adoption"
+    )
+    commodities: tuple[str, ...] = Field(default=(), description="Cited only for goods in one of these groups")
+    event_kinds: tuple[EventKind, ...] = Field(default=(), description="Cited only for these kinds of event")
+    parties: tuple[PartyScope, ...] = Field(default=(), description="Cited only when such a listed party took part")
+    listing: tuple[str, ...] = Field(
+        default=(), description="Cited only when a matched list entry applies one of these measures"
+    )
+
+    @model_validator(mode="after")
+    def _from_after_adoption(self) -> RelatedCitation:
+        if self.in_force_from is not None and self.in_force_from < self.adopted:
+            raise ValueError(
+                f"'in_force_from' {self.in_force_from} is before the paragraph was adopted on {self.adopted}"
+            )
+        return self
+
+    @property
+    def first_day(self) -> date:
+        return self.in_force_from or self.adopted
+
+    def engaged(
+        self,
+        *,
+        last_day: date,
+        as_of: date | None,
+        groups: set[str],
+        event_kind: EventKind,
+        parties: set[PartyScope],
+        measures: set[str],
+    ) -> bool:
+        """Whether an event whose conduct ends on ``last_day``, with these facts, engages this paragraph."""
+        if self.first_day > last_day or (as_of is not None and self.adopted > as_of):
+            return False
+        if self.commodities and not groups & set(self.commodities):
+            return False
+        if self.event_kinds and event_kind not in self.event_kinds:
+            return False
+        if self.parties and not parties & set(self.parties):
+            return False
+        return not (self.listing and not measures & set(self.listing))
+
+
 class RequiredFact(StrEnum):
     """Facts a rule needs to reach a definite verdict; if absent the verdict is potential."""
 
@@ -120,7 +175,9 @@ class RuleVersion(_Strict):
     repealed: date | None = Field(default=None, description="Day a later resolution replaced this version")
     repealed_by: str | None = Field(default=None, description="Citation of the replacing paragraph")
     citation: Citation
-    related: tuple[Citation, ...] = Field(default=(), description="Paragraphs that widen, reaffirm or define it")
+    related: tuple[RelatedCitation, ...] = Field(
+        default=(), description="Paragraphs that widen, reaffirm or define it, each cited where the event engages it"
+    )
     scope: Scope
     cap: Cap | None = None
     duty: Duty | None = None

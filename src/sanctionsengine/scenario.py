@@ -21,7 +21,17 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .commodities import normalize_hs
 from .errors import Diagnostic, Diagnostics, InputError, did_you_mean
 from .quantities import Quantity
-from .vocabulary import COUNTABLE_UNITS, DPRK, OFFERABLE_KINDS, RECORD_KINDS, Confidence, EventKind, Flag
+from .vocabulary import (
+    COUNTABLE_UNITS,
+    DPRK,
+    OFFERABLE_KINDS,
+    RECORD_KINDS,
+    UNKNOWN_COUNTRY,
+    Confidence,
+    EventKind,
+    Flag,
+    PartyType,
+)
 from .yamlfile import Loc, YamlDocument, format_loc, parse_yaml, read_text, validate
 
 EVENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -58,6 +68,8 @@ def country_code(value: Any) -> str:
 
 
 def country_name(code: str) -> str:
+    if code == UNKNOWN_COUNTRY:
+        return "country unknown"
     found = pycountry.countries.get(alpha_2=code)
     if code == DPRK:
         return "DPRK"
@@ -65,15 +77,25 @@ def country_name(code: str) -> str:
 
 
 class Source(_Strict):
-    id: str = Field(pattern=EVENT_ID)
-    title: str
+    """A document the evidence quotes, identified by the SHA-256 of its text (or at least a URL).
+
+    With ``--sources DIR``, a source with a ``sha256`` is looked up there by content, and every
+    quote from it must appear in it verbatim; a source known only by URL is cited, not checked.
+    """
+
+    id: str = Field(pattern=EVENT_ID, description="Short id the evidence refers to (article, panel-2019)")
+    title: str = Field(description="What the document is")
     language: str = Field(description="ISO 639-1 code, e.g. ar, en")
-    published: dt.date | None = None
-    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    published: dt.date | None = Field(default=None, description="Publication date, when known")
+    sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 of the text (sha256sum FILE), to find and check it",
+    )
     file: str | None = Field(default=None, description="File name to look for in --sources (found by SHA-256)")
-    url: str | None = None
-    publisher: str | None = None
-    note: str | None = None
+    url: str | None = Field(default=None, description="Where it can be read")
+    publisher: str | None = Field(default=None, description="Outlet, agency or body that published it")
+    note: str | None = Field(default=None, description="Anything a reader should know about the source")
 
     @field_validator("language")
     @classmethod
@@ -90,25 +112,73 @@ class Source(_Strict):
 
 
 class Party(_Strict):
-    country: str
-    name: str | None = None
+    """A supplier or recipient: its country (or ``unknown``), and its name and type when known.
+
+    Effect on verdicts: the country decides direction (a KP party is the DPRK); a party whose
+    country is ``unknown`` is never taken for the DPRK, is screened against the lists by name
+    (and UN reference) only, and the event's verdict says so. ``type`` narrows screening to the
+    list entries of that kind (a person against listed individuals only).
+    """
+
+    country: str = Field(
+        description="ISO 3166-1 alpha-2 code (KP, RU, CN), or 'unknown' when the report does not say; "
+        "an unknown country is screened by name only",
+        json_schema_extra={"pattern": "^([A-Z]{2}|unknown)$"},
+    )
+    name: str | None = Field(default=None, description="The name as reported; it is screened against the lists")
+    type: PartyType | None = Field(
+        default=None, description="person, entity or vessel, when the report says; narrows name screening to that kind"
+    )
     un_reference: str | None = Field(
         default=None, pattern=r"^KP[ie]\.\d{3}$", description="UN list reference number, when known (KPe.020)"
     )
+    imo: str | None = Field(default=None, pattern=r"^\d{7}$", description="For a party of type vessel: its IMO number")
 
     @field_validator("country")
     @classmethod
     def _country(cls, value: str) -> str:
+        if value == UNKNOWN_COUNTRY:
+            return value
         return country_code(value)
 
+    @model_validator(mode="after")
+    def _typed(self) -> Party:
+        ref = self.un_reference
+        if ref and self.type == PartyType.VESSEL:
+            raise ValueError("a vessel has no UN reference number; give its 'imo'")
+        if ref and self.type == PartyType.PERSON and ref.startswith("KPe"):
+            raise ValueError(f"{ref} is a listed entity (KPe); a person's reference starts with KPi")
+        if ref and self.type == PartyType.ENTITY and ref.startswith("KPi"):
+            raise ValueError(f"{ref} is a listed individual (KPi); an entity's reference starts with KPe")
+        if self.imo and self.type != PartyType.VESSEL:
+            raise ValueError("'imo' belongs to a party of type vessel (or to the event's vessels)")
+        return self
+
+    @property
+    def country_known(self) -> bool:
+        return self.country != UNKNOWN_COUNTRY
+
     def __str__(self) -> str:
-        return f"{self.name} ({self.country})" if self.name else country_name(self.country)
+        if self.name:
+            return f"{self.name} ({self.country if self.country_known else 'country unknown'})"
+        return country_name(self.country)
 
 
 class Commodity(_Strict):
-    description: str
+    """The goods (or service subject): a description, and the HS codes or rulebook categories rules test.
+
+    Effect on verdicts: ``suspected: true`` (the report suspects the goods, as in "suspected oil",
+    without establishing them) makes every finding that turns on the goods at most a potential
+    violation, and the verdict says so.
+    """
+
+    description: str = Field(description="The goods in the report's words (in English)")
     hs: tuple[str, ...] = Field(default=(), description="HS codes, e.g. 8703 or 8703.23")
     categories: tuple[str, ...] = Field(default=(), description="Commodity group ids from the rulebook")
+    suspected: bool = Field(
+        default=False,
+        description="True when the goods are suspected, not established: findings on them are at most potential",
+    )
 
     @field_validator("hs", mode="before")
     @classmethod
@@ -129,8 +199,10 @@ class Commodity(_Strict):
 
 
 class Period(_Strict):
-    start: dt.date = Field(alias="from")
-    end: dt.date = Field(alias="to")
+    """Conduct that went on over these days (both included): judged as continuing conduct."""
+
+    start: dt.date = Field(alias="from", description="First day (YYYY-MM-DD)")
+    end: dt.date = Field(alias="to", description="Last day (YYYY-MM-DD)")
 
     @model_validator(mode="after")
     def _ordered(self) -> Period:
@@ -139,34 +211,126 @@ class Period(_Strict):
         return self
 
 
+class Sometime(_Strict):
+    """One day that is not known exactly: a year, a month, a day give or take some days, or a window.
+
+    Give exactly one of ``year``; ``month``; ``around`` with ``days``; ``from`` with ``to``.
+    Effect on verdicts: the event is judged by every rule version in force on some day of the
+    window; a finding is a violation only if it is one whatever the day, a potential violation
+    if it is one on some days only, and the verdict says the date is uncertain.
+    """
+
+    year: int | None = Field(default=None, ge=1900, le=2100, description="The year, when that is all that is known")
+    month: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    around: dt.date | None = Field(default=None, description="An approximate day; give 'days' either side")
+    days: int | None = Field(default=None, ge=1, le=366, description="With 'around': days either side it may be")
+    start: dt.date | None = Field(default=None, alias="from", description="Earliest possible day")
+    end: dt.date | None = Field(default=None, alias="to", description="Latest possible day")
+
+    @field_validator("month", mode="before")
+    @classmethod
+    def _month(cls, value: Any) -> Any:
+        return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Sometime:
+        forms = [
+            name
+            for name, given in (
+                ("year", self.year is not None),
+                ("month", self.month is not None),
+                ("around", self.around is not None),
+                ("from/to", self.start is not None or self.end is not None),
+            )
+            if given
+        ]
+        if len(forms) != 1:
+            raise ValueError(
+                "give one of 'year', 'month', 'around' (with 'days') or 'from' and 'to'"
+                + (f", not {' and '.join(forms)}" if forms else "")
+            )
+        if (self.around is None) != (self.days is None):
+            raise ValueError("'around' and 'days' go together: around: 2017-10-15, days: 15")
+        if (self.start is None) != (self.end is None):
+            raise ValueError("a window needs both 'from' and 'to'")
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"the window ends ({self.end}) before it starts ({self.start})")
+        try:
+            _ = self.bounds  # around ± days may leave the calendar
+        except OverflowError:
+            raise ValueError(f"{self.around} give or take {self.days} days runs off the calendar") from None
+        return self
+
+    @property
+    def bounds(self) -> tuple[dt.date, dt.date]:
+        if self.year is not None:
+            return dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)
+        if self.month is not None:
+            y, m = (int(x) for x in self.month.split("-"))
+            nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+            return dt.date(y, m, 1), nxt - dt.timedelta(days=1)
+        if self.around is not None and self.days is not None:
+            delta = dt.timedelta(days=self.days)
+            return self.around - delta, self.around + delta
+        assert self.start is not None and self.end is not None
+        return self.start, self.end
+
+    def __str__(self) -> str:
+        start, end = self.bounds
+        if self.year is not None:
+            return f"sometime in {self.year}"
+        if self.month is not None:
+            return f"sometime in {self.month}"
+        if self.around is not None:
+            return f"around {self.around} (±{self.days} days: {start} to {end})"
+        return f"sometime between {start} and {end}"
+
+
 class Evidence(_Strict):
-    source: str
+    """A passage of a source that supports the event, with who makes the claim and how sure it is."""
+
+    source: str = Field(description="Id of the source (in 'sources')")
     quote: str = Field(min_length=1, max_length=400, description="A short verbatim passage of the source")
     gloss: str | None = Field(default=None, description="What the quote says, in English, in our words")
     claimed_by: str = Field(description="Who makes the claim: the article, the United States, the Panel...")
-    confidence: Confidence
+    confidence: Confidence = Field(description="alleged, reported or confirmed (see the confidence table)")
 
 
 class Correction(_Strict):
+    """Where the source's own fact is wrong: the reported value kept beside the corrected one."""
+
     field: str = Field(description="Which fact the source got wrong: date, quantity, kind...")
     reported: str = Field(description="What the source says")
     corrected: str = Field(description="What the record shows")
     source: str = Field(description="Id of the source for the correction")
-    note: str | None = None
+    note: str | None = Field(default=None, description="Where in that source, or why")
 
 
 class Vessel(_Strict):
-    """A ship that took part: its name as reported, and its IMO number when known (it decides)."""
+    """A ship that took part: its name as reported, and its IMO number when known (it decides).
 
-    name: str
+    Both may be missing (the unnamed side of a ship-to-ship transfer): such a vessel cannot be
+    screened, and the verdict says that whether it is designated is not known.
+    """
+
+    name: str | None = Field(default=None, description="The name as reported; omit it for an unnamed vessel")
     imo: str | None = Field(default=None, pattern=r"^\d{7}$", description="IMO number, seven digits")
-    flag: str | None = None
+    flag: str | None = Field(default=None, description="Flag State, ISO 3166-1 alpha-2")
     role: str | None = Field(default=None, description="What it did: carrier, receiving vessel in a transfer...")
+    note: str | None = Field(default=None, description="What else is known (a former name, an AIS gap)")
 
     @field_validator("flag")
     @classmethod
     def _flag(cls, value: str | None) -> str | None:
         return None if value is None else country_code(value)
+
+    @property
+    def identified(self) -> bool:
+        return bool(self.name or self.imo)
+
+    def __str__(self) -> str:
+        label = self.name or (f"IMO {self.imo}" if self.imo else "an unnamed vessel")
+        return label + (f" ({self.role})" if self.role else "")
 
 
 class ExemptionClaim(_Strict):
@@ -178,8 +342,8 @@ class ExemptionClaim(_Strict):
 
     rule: str = Field(description="Id of the exemption rule invoked")
     reference: str | None = Field(default=None, description="The Committee's decision or notice, when it needs one")
-    evidence: tuple[Evidence, ...] = ()
-    note: str | None = None
+    evidence: tuple[Evidence, ...] = Field(default=(), description="What supports the claim; without it, no clearance")
+    note: str | None = Field(default=None, description="Anything else about the claim")
 
 
 class Value(_Strict):
@@ -189,33 +353,41 @@ class Value(_Strict):
     turned into a per-item value when the quantity counts items, and otherwise only bounds it.
     """
 
-    amount: float = Field(ge=0)
+    amount: float = Field(ge=0, description="The amount, in US dollars")
     currency: str = Field(pattern=r"^USD$", description="Values are compared in US dollars")
     basis: str = Field(default="total", pattern=r"^(per-item|total)$", description="per-item or total")
 
 
 class Event(_Strict):
-    id: str = Field(pattern=EVENT_ID)
-    title: str
-    kind: EventKind
+    """One reported dealing or act: what happened, when, between whom, with its evidence.
+
+    Give exactly one of ``date``, ``period`` or ``sometime``. Every event gets exactly one verdict.
+    """
+
+    id: str = Field(pattern=EVENT_ID, description="Unique id within the scenario (letters, digits, . _ -)")
+    title: str = Field(description="A one-line title for the report")
+    kind: EventKind = Field(description="What kind of act it is (see the event kinds table)")
     offered: tuple[EventKind, ...] = Field(default=(), description="For offers: what is offered")
-    date: dt.date | None = None
-    period: Period | None = None
+    date: dt.date | None = Field(default=None, description="The day it happened (YYYY-MM-DD)")
+    period: Period | None = Field(default=None, description="Conduct over a period (from, to), both days included")
+    sometime: Sometime | None = Field(
+        default=None, description="One day not known exactly: a year, a month, around a day, or a window"
+    )
     date_note: str | None = Field(default=None, description="How a relative date was resolved")
-    supplier: Party | None = None
-    recipient: Party | None = None
+    supplier: Party | None = Field(default=None, description="Who supplies, exports, sends, employs out, or acts")
+    recipient: Party | None = Field(default=None, description="Who receives, imports, procures or is served")
     concerns: tuple[str, ...] = Field(default=(), description="Countries the act concerns without being a party")
-    commodity: Commodity | None = None
-    quantity: Quantity | None = None
-    value: Value | None = None
-    flags: tuple[Flag, ...] = ()
-    vessels: tuple[Vessel, ...] = ()
+    commodity: Commodity | None = Field(default=None, description="The goods or subject; omitted: not stated")
+    quantity: Quantity | None = Field(default=None, description="How much; write unknown: true when not reported")
+    value: Value | None = Field(default=None, description="What the goods are worth, in US dollars")
+    flags: tuple[Flag, ...] = Field(default=(), description="Facts rules may test (see the flags table)")
+    vessels: tuple[Vessel, ...] = Field(default=(), description="Ships that took part; each is screened")
     exemptions: tuple[ExemptionClaim, ...] = Field(default=(), description="Exemptions invoked, with their evidence")
-    evidence: tuple[Evidence, ...] = Field(min_length=1)
-    corrections: tuple[Correction, ...] = ()
+    evidence: tuple[Evidence, ...] = Field(min_length=1, description="At least one quote that supports the event")
+    corrections: tuple[Correction, ...] = Field(default=(), description="Where the source's facts are wrong")
     refers_to: tuple[str, ...] = Field(default=(), description="For records: ids of the events this one covers")
     covers: Period | None = Field(default=None, description="For records: the period of dealings it covers")
-    note: str | None = None
+    note: str | None = Field(default=None, description="Anything a reader of the report should know")
 
     @field_validator("concerns")
     @classmethod
@@ -224,8 +396,12 @@ class Event(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Event:
-        if (self.date is None) == (self.period is None):
-            raise ValueError("give the event either a 'date' or a 'period' (from, to), not both and not neither")
+        given = [n for n, v in (("date", self.date), ("period", self.period), ("sometime", self.sometime)) if v]
+        if len(given) != 1:
+            raise ValueError(
+                "give the event one of 'date' (a day), 'period' (from, to) or 'sometime' (a year, a month, "
+                "around a day, or a window)" + (f", not {' and '.join(given)}" if given else "")
+            )
         if self.kind == EventKind.OFFER:
             if not self.offered:
                 raise ValueError("an offer says what is offered: offered: [transfer] (or service, training...)")
@@ -247,21 +423,38 @@ class Event(_Strict):
 
     @property
     def start(self) -> dt.date:
-        return self.date if self.date is not None else self.period.start  # type: ignore[union-attr]
+        if self.date is not None:
+            return self.date
+        if self.sometime is not None:
+            return self.sometime.bounds[0]
+        return self.period.start  # type: ignore[union-attr]
 
     @property
     def end(self) -> dt.date:
-        return self.date if self.date is not None else self.period.end  # type: ignore[union-attr]
+        if self.date is not None:
+            return self.date
+        if self.sometime is not None:
+            return self.sometime.bounds[1]
+        return self.period.end  # type: ignore[union-attr]
 
     @property
     def when(self) -> str:
-        return str(self.date) if self.date else f"{self.start} to {self.end}"
+        if self.date:
+            return str(self.date)
+        if self.sometime is not None:
+            return str(self.sometime)
+        return f"{self.start} to {self.end}"
+
+    @property
+    def date_uncertain(self) -> bool:
+        """One day within ``start``..``end``, not known which (not conduct over the whole span)."""
+        return self.sometime is not None and self.start != self.end
 
     @property
     def countries(self) -> set[str]:
         out = set(self.concerns)
         for p in (self.supplier, self.recipient):
-            if p is not None:
+            if p is not None and p.country_known:
                 out.add(p.country)
         return out
 
@@ -278,7 +471,8 @@ class Event(_Strict):
         if self.value.basis == "per-item":
             return self.value.amount
         q = self.quantity
-        if q is not None and q.known and q.value and q.unit in COUNTABLE_UNITS:
+        # a count known only as a bound gives only a bound per item: left to the total (potential at most)
+        if q is not None and q.known and not q.bounded and q.value and q.unit in COUNTABLE_UNITS:
             return self.value.amount / q.value
         return None
 
@@ -294,12 +488,12 @@ class RecordDeclaration(_Strict):
     only a gap in the scenario (a potential violation).
     """
 
-    kind: EventKind
+    kind: EventKind = Field(description="notification or departure")
     commodities: tuple[str, ...] = Field(default=(), description="Group ids the record covers (empty: all)")
     suppliers: tuple[str, ...] = Field(default=(), description="States it covers (empty: all)")
     through: dt.date = Field(description="The record is complete up to this day")
     source: str = Field(description="Id of the source that vouches for it")
-    note: str | None = None
+    note: str | None = Field(default=None, description="What the record is")
 
     @field_validator("suppliers")
     @classmethod
@@ -315,18 +509,22 @@ class RecordDeclaration(_Strict):
 
 
 class ScenarioInfo(_Strict):
-    id: str = Field(pattern=EVENT_ID)
-    title: str
-    description: str | None = None
-    prepared_by: str | None = None
-    prepared_on: dt.date | None = None
+    """What the scenario is, and who prepared it when."""
+
+    id: str = Field(pattern=EVENT_ID, description="Short id of the scenario")
+    title: str = Field(description="Its title in the report")
+    description: str | None = Field(default=None, description="What it covers and how it was prepared")
+    prepared_by: str | None = Field(default=None, description="Who wrote it")
+    prepared_on: dt.date | None = Field(default=None, description="When")
 
 
 class Scenario(_Strict):
-    scenario: ScenarioInfo
-    sources: tuple[Source, ...] = Field(min_length=1)
+    """A scenario file: what it is, its sources, the records it holds in full, and its events."""
+
+    scenario: ScenarioInfo = Field(description="What the scenario is")
+    sources: tuple[Source, ...] = Field(min_length=1, description="The documents the evidence quotes")
     records: tuple[RecordDeclaration, ...] = Field(default=(), description="Which records the scenario holds in full")
-    events: tuple[Event, ...] = Field(min_length=1)
+    events: tuple[Event, ...] = Field(min_length=1, description="The reported dealings, one per event")
 
     def source(self, source_id: str) -> Source:
         for s in self.sources:

@@ -115,6 +115,9 @@ class ListMatch(BaseModel):
     listed_on: date | None
     in_force: bool = Field(description="Listed on or before the event's date")
     listing: str
+    measures: tuple[str, ...] = Field(
+        default=(), description="For vessels: the measures the listing applies (the list's columns)"
+    )
     explanation: str
 
 
@@ -379,6 +382,7 @@ def _name_match(
         listed_on=entry.listed_on,
         in_force=in_force,
         listing=entry.listing,
+        measures=entry.measures,
         explanation=f"{role} '{query}' resembles the listed {entry.kind.value} "
         f"{'alias' if c.method != 'name' else 'name'} '{c.matched}' (score {c.score:.0f} of 100, threshold "
         f"{threshold:g}); a name match needs its identity confirmed",
@@ -427,6 +431,7 @@ def screen_identifier(value: str, lists: list[ScreeningList], *, role: str, on: 
                     listed_on=entry.listed_on,
                     in_force=in_force,
                     listing=entry.listing,
+                    measures=entry.measures,
                     explanation=f"{role} {'IMO' if method == 'imo' else 'UN reference'} {value} is listed: {entry.listing}",
                 )
             )
@@ -439,12 +444,19 @@ class EventScreening(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     matches: tuple[ListMatch, ...] = ()
+    screened_against: tuple[str, ...] = Field(default=(), description="The lists screened against (title, date)")
 
     def hits(self, kinds: set[EntryKind], *, definite: bool) -> list[ListMatch]:
         return [m for m in self.matches if m.in_force and m.kind in kinds and m.definite == definite]
 
 
 PARTY_KINDS = {EntryKind.INDIVIDUAL, EntryKind.ENTITY}
+#: A party's stated type (scenario ``type``) narrows name screening to the list entries of that kind.
+TYPE_KINDS: dict[str, frozenset[EntryKind]] = {
+    "person": frozenset({EntryKind.INDIVIDUAL}),
+    "entity": frozenset({EntryKind.ENTITY}),
+    "vessel": frozenset({EntryKind.VESSEL}),
+}
 
 
 class Screener:
@@ -507,12 +519,14 @@ class Screener:
             return EventScreening()
         on = event.end
         matches: list[ListMatch] = []
-        party_kinds = frozenset(PARTY_KINDS)
         for role, party in (("supplier", event.supplier), ("recipient", event.recipient)):
             if party is None:
                 continue
+            party_kinds = TYPE_KINDS.get(party.type.value if party.type else "", frozenset(PARTY_KINDS))
             if party.un_reference:
                 matches.extend(screen_identifier(party.un_reference, lists, role=role, on=on))
+            if party.imo:
+                matches.extend(screen_identifier(party.imo, lists, role=role, on=on))
             if party.name:
                 found = sorted(
                     (
@@ -526,16 +540,18 @@ class Screener:
         for vessel in event.vessels:
             found = screen_identifier(vessel.imo, lists, role="vessel", on=on) if vessel.imo else []
             known = {m.reference for m in found}
+            name = vessel.name or ""  # an unnamed vessel has nothing to screen but its IMO number
             named = sorted(
                 (
-                    _name_match(c, vessel.name, lists, "vessel", on, self.threshold)
-                    for c in self.candidates(vessel.name, frozenset({EntryKind.VESSEL}))
+                    _name_match(c, name, lists, "vessel", on, self.threshold)
+                    for c in (self.candidates(name, frozenset({EntryKind.VESSEL})) if name else [])
                 ),
                 key=lambda m: (-m.score, m.reference),
             )
             found += [m for m in named if m.reference not in known]
             matches.extend(found)
-        return EventScreening(matches=tuple(matches))
+        against = tuple(f"{lst.title}, {lst.generated}" for lst in lists)
+        return EventScreening(matches=tuple(matches), screened_against=against)
 
 
 def screen_event(event: object, lists: list[ScreeningList], threshold: float = DEFAULT_THRESHOLD) -> EventScreening:

@@ -17,17 +17,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .caps import CapComputation, CapJudgement, CapLedger
-from .compile import REGIME, SEEN, CompiledRulebook, Variant
+from .compile import REGIME, SEEN, CompiledRulebook, Variant, designation_keys, key
 from .engine import Match
 from .errors import EngineFailure
 from .evidence import EvidenceCheck, QuoteStatus
 from .explain import Condition, explain
+from .knowledge import caveats, combine_over_window
 from .listcoverage import Coverage, CoverageState
 from .obligations import judge_duty
 from .quantities import format_number
@@ -85,6 +86,60 @@ class Finding(_Model):
     unverified: list[str] = Field(description="Facts of this rule the reference tags [B] or [?]")
 
 
+class PossibleMeasure(_Model):
+    """A measure that could apply to an event whose goods are not stated."""
+
+    rule_id: str
+    title: str
+    family: str
+    version: str
+    governs: str = Field(description="Conduct dates the version covers")
+    citation: str
+    related: list[str]
+
+
+class GoodsNotStated(_Model):
+    """One statement for an event whose goods are not stated, instead of one finding per goods
+    measure: which measures could apply, each with its citation. The event is undecidable on them
+    until an HS code or category is given."""
+
+    statement: str
+    missing: list[str] = Field(default_factory=lambda: ["commodity"])
+    measures: list[PossibleMeasure]
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return [m.rule_id for m in self.measures]
+
+
+def goods_not_stated(findings: Sequence[Finding]) -> tuple[list[Finding], GoodsNotStated | None]:
+    """Fold the findings undecidable only because the goods are not stated into one statement."""
+    undecided = [f for f in findings if f.outcome == Verdict.UNDECIDABLE and "commodity" in f.missing]
+    if not undecided:
+        return list(findings), None
+    rest = [f for f in findings if f not in undecided]
+    n = len(undecided)
+    statement = GoodsNotStated(
+        statement=(
+            f"the goods are not stated (no HS code or category), so {n} measure{'s' if n > 1 else ''} "
+            f"that turn{'' if n > 1 else 's'} on the goods could apply; give an HS code or category to decide"
+        ),
+        measures=[
+            PossibleMeasure(
+                rule_id=f.rule_id,
+                title=f.title,
+                family=f.family,
+                version=f.version,
+                governs=f.governs,
+                citation=f.citation,
+                related=f.related,
+            )
+            for f in undecided
+        ],
+    )
+    return rest, statement
+
+
 class NearMiss(_Model):
     rule_id: str
     title: str
@@ -130,6 +185,9 @@ class EventVerdict(_Model):
     claimed_by: list[str]
     attribution: str = Field(description="Who claims it and how sure, e.g. 'alleged by the United States'")
     findings: list[Finding]
+    goods_not_stated: GoodsNotStated | None = Field(
+        default=None, description="The goods are not stated: one statement naming the measures that could apply"
+    )
     near_misses: list[NearMiss]
     evidence: list[EvidenceItem]
     corrections: list[CorrectionItem]
@@ -141,6 +199,11 @@ class EventVerdict(_Model):
         default_factory=lambda: Coverage(state=CoverageState.NOTHING_TO_SCREEN),
         description="What the event was screened for, against which lists: matched, screened-clear, "
         "not-screened or nothing-to-screen",
+    )
+    caveats: list[str] = Field(
+        default_factory=list,
+        description="What the report leaves open (unknown country, unnamed vessel, suspected goods, uncertain "
+        "date, bounded quantity) and what that does to the verdict",
     )
 
 
@@ -239,7 +302,7 @@ def _finding(
         version=version.version,
         governs=_governs(version, as_of),
         citation=str(version.citation),
-        related=[str(c) for c in version.related],
+        related=engaged_related(book, version, event, as_of, screening),
         outcome=outcome,
         reasons=reasons,
         missing=missing,
@@ -249,6 +312,32 @@ def _finding(
         provenance=list(version.provenance),
         unverified=[f"{p.fact} {p.status.tag}" for p in version.provenance if p.status != Status.VERIFIED],
     )
+
+
+def engaged_related(
+    book: Rulebook, version: RuleVersion, event: Event, as_of: date | None, screening: EventScreening | None
+) -> list[str]:
+    """The version's related paragraphs that this event's facts engage (see :class:`RelatedCitation`):
+    in force for its conduct, the annex that names its goods, the measures its listing applies."""
+    if not version.related:
+        return []
+    goods = event.commodity
+    groups = set(book.groups.covering(goods.hs, goods.categories)) if goods else set()
+    keys = designation_keys(event, screening)
+    parties = {p for p in PartyScope if key("dsg", p.value) in keys or key("dsgp", p.value) in keys}
+    measures = {m for hit in (screening.matches if screening else ()) if hit.in_force for m in hit.measures}
+    return [
+        str(c)
+        for c in version.related
+        if c.engaged(
+            last_day=event.end,
+            as_of=as_of,
+            groups=groups,
+            event_kind=event.kind,
+            parties=parties,
+            measures=measures,
+        )
+    ]
 
 
 def _near_misses(book: Rulebook, event: Event, as_of: date | None) -> list[NearMiss]:
@@ -422,11 +511,96 @@ def rule_outcome(
         outcome = Verdict.POTENTIAL_VIOLATION
         missing.append(version.needs)
         reasons.append(f"this measure reaches only dealings with {version.needs}, which the report does not establish")
-    partly = None if version.continuing else _partly_before(version, event, as_of)
+    goods = event.commodity
+    turns_on_goods = bool(version.scope.commodities or version.scope.exclude_commodities)
+    if goods is not None and goods.suspected and turns_on_goods and outcome == Verdict.VIOLATION:
+        outcome = Verdict.POTENTIAL_VIOLATION
+        missing.append("that the goods are what they are suspected to be")
+        reasons.append(
+            f"the goods are suspected, not established ({goods.description}): this measure is breached only if they are"
+        )
+    # an uncertain date is weighed over its whole window by the caller (see _over_window)
+    partly = None if version.continuing or event.date_uncertain else _partly_before(version, event, as_of)
     if partly and outcome == Verdict.VIOLATION:
         outcome = Verdict.POTENTIAL_VIOLATION
         reasons.append(partly)
     return Outcome(outcome, reasons, missing, computation, records)
+
+
+def _over_window(
+    book: Rulebook,
+    rule: Rule,
+    chosen: RuleVersion,
+    matched: dict[str, dict[Variant, set[int | None]]],
+    event: Event,
+    scenario: Scenario,
+    screening: EventScreening,
+    cap: CapJudgement | None,
+    as_of: date | None,
+) -> Outcome:
+    """A rule judged over an uncertain date's window: every version in force on some day of it.
+
+    Each version that matched is judged as if the event fell in its days; days of the window that
+    no matched version governs count as "not prohibited"; :func:`.knowledge.combine_over_window`
+    keeps what holds whatever the day. Caps and duties are judged by the version in force at the
+    window's end (their ledgers and deadlines need one day), and weighed against the rest.
+    """
+    judged: list[tuple[str, Verdict]] = []
+    base: Outcome | None = None
+    spans: list[tuple[date, date]] = []
+    for version in rule.versions:
+        if version.version not in matched:
+            continue
+        window = version.window(as_of)
+        if window is None:
+            continue
+        start, end = max(window[0], event.start), min(window[1] or event.end, event.end)
+        if start > end:
+            continue
+        spans.append((start, end))
+        if version is not chosen and (rule.kind == RuleKind.CAP or version.duty is not None):
+            continue  # judged by the chosen version only
+        o = rule_outcome(
+            book,
+            rule,
+            version,
+            matched[version.version],
+            event,
+            scenario,
+            screening,
+            cap if version is chosen else None,
+            None,
+            as_of,
+        )
+        judged.append((f"version {version.version} ({start} to {end})", o.verdict))
+        if version is chosen:
+            base = o
+    if base is None:  # pragma: no cover - the chosen version is always among those matched
+        raise EngineFailure(f"no version of {rule.id} judged for event {event.id}", event_id=event.id)
+    day = event.start
+    for start, end in sorted(spans):
+        if start > day:
+            judged.append(
+                (
+                    f"{day} to {start - timedelta(days=1)} (no version of this measure reaches it then)",
+                    Verdict.NOT_PROHIBITED,
+                )
+            )
+        day = max(day, end + timedelta(days=1))
+    if day <= event.end:
+        judged.append((f"{day} to {event.end} (no version of this measure reaches it then)", Verdict.NOT_PROHIBITED))
+    outcome, mixed = combine_over_window(judged)
+    detail = "; ".join(f"{what}: {v.label}" for what, v in judged)
+    if mixed:
+        reason = (
+            f"the date is known only as {event.when}, and the outcome depends on the day ({detail}); "
+            f"what holds whatever the day is: {outcome.label}"
+        )
+        missing = [*base.missing, "the exact date"]
+    else:
+        reason = f"the date is known only as {event.when}; every day of it gives the same outcome ({detail})"
+        missing = list(base.missing)
+    return Outcome(outcome, [*base.reasons, reason], missing, base.computation, base.records)
 
 
 def event_findings(
@@ -450,9 +624,14 @@ def event_findings(
             if Variant.MATCH in variants:
                 exemptions.append((rule, version))
             continue
-        o = rule_outcome(
-            book, rule, version, variants, event, scenario, screening, caps.get((i, rid)), span_note, as_of
-        )
+        if event.date_uncertain:
+            o = _over_window(
+                book, rule, version, table.matched[i][rid], event, scenario, screening, caps.get((i, rid)), as_of
+            )
+        else:
+            o = rule_outcome(
+                book, rule, version, variants, event, scenario, screening, caps.get((i, rid)), span_note, as_of
+            )
         findings.append(
             _finding(
                 book, rule, version, event, as_of, o.verdict, o.reasons, o.missing, o.computation, o.records, screening
@@ -487,7 +666,8 @@ def judge(
         findings = _apply_exemptions(findings, exemptions, event, as_of, governs(table, i, as_of))
         if not in_regime:
             findings = []
-        verdict = decide(in_regime, [f.outcome for f in findings])
+        findings, undecided = goods_not_stated(findings)
+        verdict = decide(in_regime, [f.outcome for f in findings] + ([Verdict.UNDECIDABLE] if undecided else []))
         near = (
             _near_misses(book, event, as_of)
             if verdict == Verdict.NOT_PROHIBITED
@@ -524,15 +704,17 @@ def judge(
                 hs=hs,
                 quantity=str(event.quantity) if event.quantity else None,
                 verdict=verdict,
-                summary=_summary(book, event, verdict, findings, near, in_regime),
+                summary=_summary(book, event, verdict, findings, near, in_regime, undecided),
                 confidence=event.confidence,
                 claimed_by=sorted({e.claimed_by for e in event.evidence}),
                 attribution=confidence_phrase(event.evidence),
                 findings=findings,
+                goods_not_stated=undecided,
                 near_misses=near,
                 evidence=ev_items,
                 corrections=[CorrectionItem(**c.model_dump()) for c in event.corrections],
                 screening=list(screened[i].matches),
+                caveats=caveats(event, screened[i]),
                 note=event.note,
             )
         )
@@ -675,7 +857,13 @@ def _soften(
 
 
 def _summary(
-    book: Rulebook, event: Event, verdict: Verdict, findings: list[Finding], near: list[NearMiss], in_regime: bool
+    book: Rulebook,
+    event: Event,
+    verdict: Verdict,
+    findings: list[Finding],
+    near: list[NearMiss],
+    in_regime: bool,
+    undecided: GoodsNotStated | None = None,
 ) -> str:
     confidence = confidence_phrase(event.evidence)
     relevant = [f for f in findings if f.outcome == verdict]
@@ -690,15 +878,26 @@ def _summary(
                 r
                 for f in relevant
                 for r in f.reasons
-                if r.startswith(("an offer", "the quantity", "the value", "quantity", "the reported period"))
+                if r.startswith(
+                    (
+                        "an offer",
+                        "the quantity",
+                        "the value",
+                        "quantity",
+                        "the reported period",
+                        "the goods are suspected",
+                        "the date is known only",
+                    )
+                )
             }
         )
         lead = why[0] if why else "a fact the verdict needs is missing"
         return f"Potential violation ({lead}): {cites}; {confidence}."
     if verdict == Verdict.UNDECIDABLE:
+        could = undecided.measures if undecided else []
         return (
-            f"Undecidable: the goods are not stated, and {len(relevant)} measure"
-            f"{'s' if len(relevant) > 1 else ''} could apply; give an HS code or category; {confidence}."
+            f"Undecidable: the goods are not stated, and {len(could)} measure"
+            f"{'s' if len(could) > 1 else ''} could apply; give an HS code or category; {confidence}."
         )
     if verdict == Verdict.EXEMPT:
         grounds = sorted({f.exemption.rule_id for f in relevant if f.exemption})
@@ -726,7 +925,9 @@ def _scope_reason(book: Rulebook, event: Event) -> str:
     target = regime.target_country
     if target not in event.countries:
         parties = " → ".join(country_name(p.country) for p in (event.supplier, event.recipient) if p) or "no parties"
-        return f"no {country_name(target)} party or subject ({parties})"
+        unknown = [p for p in (event.supplier, event.recipient) if p and not p.country_known]
+        tail = "; a party whose country is unknown is not taken for the DPRK" if unknown else ""
+        return f"no {country_name(target)} party or subject ({parties}){tail}"
     if event.end < regime.in_force_from:
         return f"before the regime's first measures ({regime.in_force_from}, {regime.citation.symbol})"
     if event.kind not in regime.in_scope_kinds:
@@ -734,4 +935,14 @@ def _scope_reason(book: Rulebook, event: Event) -> str:
     return "outside the regime"
 
 
-__all__ = ["EventVerdict", "Finding", "NearMiss", "decide", "format_number", "judge"]
+__all__ = [
+    "EventVerdict",
+    "Finding",
+    "GoodsNotStated",
+    "NearMiss",
+    "PossibleMeasure",
+    "decide",
+    "format_number",
+    "goods_not_stated",
+    "judge",
+]

@@ -235,6 +235,24 @@ FLAG_MEANING: dict[Flag, str] = {
 }
 
 
+class PartyType(StrEnum):
+    """What a named party is, when the report says: it decides which list entries its name is screened against."""
+
+    PERSON = "person"
+    ENTITY = "entity"
+    VESSEL = "vessel"
+
+
+PARTY_TYPE_MEANING: dict[PartyType, str] = {
+    PartyType.PERSON: "a natural person: the name is screened against the listed individuals only",
+    PartyType.ENTITY: "a company, bank, ministry or other body: screened against the listed entities only",
+    PartyType.VESSEL: "a ship named as a party: screened against the designated vessels list only",
+}
+
+#: Written for a party's country when the report does not say it: screened by name only.
+UNKNOWN_COUNTRY = "unknown"
+
+
 class Unit(StrEnum):
     BARREL = "barrel"
     TONNE = "tonne"
@@ -244,6 +262,8 @@ class Unit(StrEnum):
     KILOGRAM = "kilogram"
     CONTAINER = "container"
     PIECE = "piece"
+    ITEM = "item"
+    BOTTLE = "bottle"
     VEHICLE = "vehicle"
     VESSEL = "vessel"
     PERSON = "person"
@@ -252,7 +272,7 @@ class Unit(StrEnum):
 
 
 #: Units that count items, so that a total value can be divided into a value per item.
-COUNTABLE_UNITS = frozenset({Unit.PIECE, Unit.VEHICLE, Unit.VESSEL})
+COUNTABLE_UNITS = frozenset({Unit.PIECE, Unit.ITEM, Unit.BOTTLE, Unit.VEHICLE, Unit.VESSEL})
 
 #: Units refused because they name different amounts: the message says which to write instead.
 AMBIGUOUS_UNITS: dict[str, str] = {
@@ -292,6 +312,10 @@ UNIT_ALIASES: dict[str, Unit] = {
     "containers": Unit.CONTAINER,
     "pieces": Unit.PIECE,
     "units": Unit.PIECE,
+    "items": Unit.ITEM,
+    "bottles": Unit.BOTTLE,
+    "car": Unit.VEHICLE,
+    "cars": Unit.VEHICLE,
     "vehicles": Unit.VEHICLE,
     "vessels": Unit.VESSEL,
     "persons": Unit.PERSON,

@@ -35,10 +35,12 @@ from ..rulebook import Rulebook, load_rulebook
 from ..scenario import Event, Scenario, ScenarioInfo, Source
 from ..screening import EventScreening, Screener, ScreeningList
 from ..verdicts import (
+    GoodsNotStated,
     MatchTable,
     _apply_exemptions,
     decide,
     event_findings,
+    goods_not_stated,
     governs,
     judge_caps,
     match_table,
@@ -84,6 +86,9 @@ class RowVerdict(BaseModel):
     id: str
     verdict: Verdict
     findings: list[RowFinding]
+    goods_not_stated: GoodsNotStated | None = Field(
+        default=None, description="The goods are not stated: the measures that could apply"
+    )
     matches: list[RowMatch]
     screening: CoverageState = Field(
         default=CoverageState.NOTHING_TO_SCREEN,
@@ -103,10 +108,16 @@ class Settings:
     others_dir: str | None = None  # where to keep out-of-scope rows for a per-row verdict file
 
 
+class RowsUnaccounted(RuntimeError):
+    """Rows read and rows rejected do not add up to the rows in the file: an internal fault."""
+
+
 @dataclass
 class MapResult:
     index: int
-    rows: int
+    rows: int  # records in the partition (blank lines not counted)
+    read: int  # of them, read and judged (the rest are in ``rejects``)
+    blank: int  # blank lines in the partition: neither rows nor rejects
     rejects: list[dict[str, Any]]
     candidates: pl.DataFrame
     out_of_scope: int
@@ -135,9 +146,13 @@ def map_partition(
     book = book or _book(settings.rules_root)
     raw = read_partition(part, list(settings.columns))
     good, rejected = check(raw.frame, settings.mapping, book)
+    found = reject_records(rejected)
+    if raw.texts is not None:  # the record as it was in the file, not its cells put back together
+        for r in found:
+            r["record"] = raw.texts.of(int(r["row"]))
     rejects = [
         {"row": r, "line": line or None, "reason": why, "record": text} for r, line, why, text in raw.broken
-    ] + reject_records(rejected)
+    ] + found
     target = book.regime.target_country
     screener = Screener(lists, settings.threshold)
     names: set[str] = set()
@@ -160,6 +175,11 @@ def map_partition(
     good = good.with_columns(nexus.alias("_nexus"))
     candidates = good.filter(pl.col("_nexus")).drop("_nexus")
     candidates, oversized = split_oversized(candidates, book)
+    for r in oversized:  # its record as it was in the file, where the file has text
+        if raw.texts is not None:
+            r["record"] = raw.texts.of(int(r["row"]))
+        elif "_raw" in raw.frame.columns:
+            r["record"] = raw.frame.filter(pl.col("_row") == r["row"])["_raw"][0]
     rejects += oversized
     others_file = None
     others = good.filter(~pl.col("_nexus")).select(
@@ -168,9 +188,17 @@ def map_partition(
     if settings.others_dir is not None:
         others_file = str(Path(settings.others_dir) / f"part-{part.index:06d}.parquet")
         others.write_parquet(others_file)
+    read = candidates.height + others.height
+    if read + len(rejects) != part.records:  # a reader fault, never the user's: stop, do not under-report
+        raise RowsUnaccounted(
+            f"partition {part.index} of {part.shown or part.path}: {part.records} records in the file, "
+            f"{read} read and {len(rejects)} rejected"
+        )
     return MapResult(
         index=part.index,
-        rows=good.height + len(rejects),
+        rows=part.records,
+        read=read,
+        blank=part.blank,
         rejects=sorted(rejects, key=lambda r: int(r["row"])),
         candidates=candidates,
         out_of_scope=others.height,
@@ -240,6 +268,10 @@ def split_oversized(candidates: pl.DataFrame, book: Rulebook) -> tuple[pl.DataFr
 
 
 _SOURCE = Source(id="input", title="bulk input", language="en", url="about:bulk")
+
+
+def _decide(in_regime: bool, findings: list[Any], undecided: GoodsNotStated | None) -> Verdict:
+    return decide(in_regime, [f.outcome for f in findings] + ([Verdict.UNDECIDABLE] if undecided else []))
 
 
 def _row_finding(f: object) -> RowFinding:
@@ -331,7 +363,7 @@ def judge_rows(
     scenario = Scenario(scenario=ScenarioInfo(id="bulk", title="bulk"), sources=(_SOURCE,), events=tuple(rep_events))
     rep_caps = judge_caps(book, rep_events, table)
     pre: list[tuple[list, list]] = []  # type: ignore[type-arg]
-    rep_verdicts: list[tuple[Verdict, list[RowFinding]]] = []
+    rep_verdicts: list[tuple[Verdict, list[RowFinding], GoodsNotStated | None]] = []
     has_cap: list[list[str]] = []
     for s, e in enumerate(rep_events):
         findings, exemptions = event_findings(book, table, s, e, scenario, rep_screenings[s], rep_caps, as_of)
@@ -340,7 +372,8 @@ def judge_rows(
         in_regime = table.in_regime[s]
         if not in_regime:
             post = []
-        rep_verdicts.append((decide(in_regime, [f.outcome for f in post]), [_row_finding(f) for f in post]))
+        post, undecided = goods_not_stated(post)
+        rep_verdicts.append((_decide(in_regime, post, undecided), [_row_finding(f) for f in post], undecided))
         caps = []
         for rid in table.matched[s]:
             if book.rule(rid).kind == RuleKind.CAP:
@@ -361,7 +394,7 @@ def judge_rows(
     out: list[RowVerdict] = []
     for i, r in enumerate(rows):
         s = signature_of[i]
-        verdict, row_findings = rep_verdicts[s]
+        verdict, row_findings, undecided = rep_verdicts[s]
         if has_cap[s]:
             rep_findings, exemptions = pre[s]
             replaced = []
@@ -395,7 +428,8 @@ def judge_rows(
             in_regime = table.in_regime[s]
             if not in_regime:
                 post = []
-            verdict, row_findings = decide(in_regime, [f.outcome for f in post]), [_row_finding(f) for f in post]
+            post, undecided = goods_not_stated(post)
+            verdict, row_findings = _decide(in_regime, post, undecided), [_row_finding(f) for f in post]
         out.append(
             RowVerdict(
                 row=int(r["_row"]),
@@ -403,6 +437,7 @@ def judge_rows(
                 id=str(r["id"]),
                 verdict=verdict,
                 findings=row_findings,
+                goods_not_stated=undecided,
                 matches=_matches(screenings[i]),
                 screening=coverages[i].state,
                 not_screened=coverages[i].note,

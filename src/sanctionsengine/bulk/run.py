@@ -13,6 +13,7 @@ Outputs, all in row order and the same bytes on every run:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -27,7 +28,8 @@ from pathlib import Path
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import Diagnostic, InputError, SourceLocation
+from ..errors import Diagnostic, InputError, SourceLocation, did_you_mean
+from ..limits import regular_file_problem
 from ..listcoverage import NOT_SCREENED_NOTE, CoverageState, bulk_gate, missing_note
 from ..report import ListInput, Run, Tools, checked_on
 from ..rulebook import Rulebook
@@ -36,8 +38,9 @@ from ..vocabulary import Verdict
 from ..yamlfile import display_path
 from .fields import FIELDS, REQUIRED
 from .mapping import ColumnMapping
-from .pipeline import MapResult, RowVerdict, Settings, judge_rows, map_partition, prepare, temp_dir
-from .read import columns_of, detect_format, plan
+from .pipeline import MapResult, RowsUnaccounted, RowVerdict, Settings, judge_rows, map_partition, prepare, temp_dir
+from .read import columns_of, detect_format, file_sha256, header_problems, plan
+from .rows import default_problems
 
 SCHEMA_VERSION = "1.0.0"
 FLAGGED = {Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION, Verdict.UNDECIDABLE, Verdict.EXEMPT}
@@ -50,7 +53,11 @@ class InputFile(BaseModel):
     path: str
     sha256: str
     format: str
-    rows: int
+    encoding: str = Field(default="utf-8", description="The text encoding it was read in (CSV, JSON lines)")
+    rows: int = Field(description="Records (rows) in the file; blank lines are not rows")
+    rows_read: int = Field(default=0, description="Rows read and judged: they have a verdict other than rejected")
+    rows_rejected: int = Field(default=0, description="Rows that could not be read; rows_read + rows_rejected = rows")
+    blank_lines: int = Field(default=0, description="Lines holding only white space: neither rows nor rejects")
     partitions: int
 
 
@@ -88,30 +95,87 @@ class BulkSummary(BaseModel):
     outputs: Outputs
 
 
-def _check_mapping(path: Path, fmt: str, mapping: ColumnMapping) -> list[str]:
-    available = columns_of(path, fmt)
+def _check_mapping(
+    path: Path, fmt: str, mapping: ColumnMapping, book: Rulebook | None = None, shown: str | None = None
+) -> list[str]:
+    """The source columns to read; every problem of the mapping against this file at once: a
+    column the file lacks (at its place in the mapping, with the nearest column the file has), a
+    required field no column gives, a default value no row could have, a header naming a column
+    twice, a Parquet column of a type that is not text."""
+    where = shown or display_path(path)
+    available = columns_of(path, fmt, where)
     problems = []
-    for column in mapping.missing_columns(available):
-        problems.append(
-            Diagnostic(
-                SourceLocation(display_path(path)),
-                "dangling-reference",
-                f"the mapping names column '{column}', which the file does not have; columns: {', '.join(available) or 'none'}",
+    for field, column in mapping.columns.items():
+        if column not in available:
+            problems.append(
+                Diagnostic(
+                    mapping.where("columns", field),
+                    "dangling-reference",
+                    f"columns.{field}: the mapping names column '{column}', which the file does not have; "
+                    f"columns of {where}: {', '.join(available) or 'none'}",
+                    hint=did_you_mean(column, available),
+                )
             )
-        )
     sources = mapping.source_of(available)
     for field in sorted(REQUIRED):
         if field not in sources and field not in mapping.defaults:
             problems.append(
                 Diagnostic(
-                    SourceLocation(display_path(path)),
+                    SourceLocation(where),
                     "missing",
                     f"no column gives the '{field}' field; map one with --map {field}=COLUMN or in the mapping file",
+                    hint=did_you_mean(field, available),
                 )
             )
+    if book is not None:
+        problems.extend(default_problems(mapping, book))
+    used = sorted({c for f, c in sources.items() if f in FIELDS})
+    problems.extend(header_problems(path, fmt, [c for c in used if c in available], where))
     if problems:
         raise InputError(problems)
-    return sorted({c for f, c in sources.items() if f in FIELDS})
+    return used
+
+
+def _reencoded(path: Path, encoding: str, where: str, into: str) -> Path:
+    """A UTF-8 copy of a text file in another encoding, decoded strictly: a byte the encoding
+    cannot read is refused at its line."""
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation("<command line>"),
+                    "bad-value",
+                    f"--encoding {encoding}: not an encoding Python knows",
+                    hint="for example utf-8, cp1252, latin-1, utf-16",
+                )
+            ]
+        ) from None
+    target = Path(into) / "input-utf8"
+    decoder = codec.incrementaldecoder("strict")
+    line, first = 1, True
+    with path.open("rb") as src, target.open("wb") as out:
+        while True:
+            block = src.read(1 << 22)
+            try:
+                text = decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    [
+                        Diagnostic(
+                            SourceLocation(where, line),
+                            "bad-file",
+                            f"not {codec.name} text: {exc.reason} (near line {line})",
+                            hint="give the file's encoding with --encoding NAME",
+                        )
+                    ]
+                ) from None
+            out.write((text.removeprefix("\ufeff") if first else text).encode("utf-8"))
+            first = first and not text
+            line += text.count("\n")
+            if not block:
+                return target
 
 
 def screen_file(
@@ -133,19 +197,80 @@ def screen_file(
     progress: Callable[[int, int], None] | None = None,
     run_id: str | None = None,
     started_at: datetime | None = None,
+    encoding: str | None = None,
     require_lists: bool = False,
 ) -> tuple[BulkSummary, list[RowVerdict]]:
     """Screen every row of ``path``; write the outputs asked for; return the summary and flagged rows.
 
     ``require_lists``: refuse (``list-missing``) a file whose columns name what no loaded list could
-    match (the command line's default); either way each row says whether it was screened."""
-    if not path.is_file():
-        raise InputError([Diagnostic(SourceLocation(display_path(path)), "file-not-found", "no such file")])
+    match (the command line's default); either way each row says whether it was screened.
+
+    Text is read as UTF-8 (with or without a byte-order mark) unless ``encoding`` names another;
+    then a UTF-8 copy is read, and the input's SHA-256 is still that of the file given."""
+    where = display_path(path)
+    problem = regular_file_problem(path, where)
+    if problem is not None:
+        raise InputError([problem])
     fmt = detect_format(path, input_format)
-    columns = _check_mapping(path, fmt, mapping)
-    given = set(mapping.source_of(columns_of(path, fmt))) | set(mapping.defaults)
-    missing_kinds = bulk_gate(given, lists, no_lists=not require_lists, where=display_path(path))
-    parts, sha256 = plan(path, fmt, rows_per_partition)
+    name = codecs.lookup(encoding).name if encoding and _known(encoding) else encoding
+    work = temp_dir()
+    try:
+        return _screen(
+            path, where, fmt, name, work, mapping, book, lists, threshold, as_of, rows_per_partition, findings,
+            findings_format, rejects, verdicts, workers, scheduler, progress, run_id, started_at, require_lists,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _known(encoding: str) -> bool:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return False
+    return True
+
+
+def _screen(
+    path: Path,
+    where: str,
+    fmt: str,
+    encoding: str | None,
+    work: str,
+    mapping: ColumnMapping,
+    book: Rulebook,
+    lists: list[ScreeningList],
+    threshold: float,
+    as_of: date | None,
+    rows_per_partition: int,
+    findings: Path | None,
+    findings_format: str,
+    rejects: Path | None,
+    verdicts: Path | None,
+    workers: int,
+    scheduler: str | None,
+    progress: Callable[[int, int], None] | None,
+    run_id: str | None,
+    started_at: datetime | None,
+    require_lists: bool = False,
+) -> tuple[BulkSummary, list[RowVerdict]]:
+    source = path
+    if encoding and fmt == "parquet":
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation("<command line>"), "bad-value", "--encoding is for CSV and JSON lines, not Parquet"
+                )
+            ]
+        )
+    if encoding and encoding not in ("utf-8", "utf-8-sig"):
+        source = _reencoded(path, encoding, where, work)
+    columns = _check_mapping(source, fmt, mapping, book, where)
+    given = set(mapping.source_of(columns_of(source, fmt, where))) | set(mapping.defaults)
+    missing_kinds = bulk_gate(given, lists, no_lists=not require_lists, where=where)
+    parts, sha256 = plan(source, fmt, rows_per_partition, where)
+    if source != path:
+        sha256 = file_sha256(path)
     others_dir = temp_dir() if verdicts is not None else None
     settings = Settings(
         mapping=mapping, rules_root=book.root, threshold=threshold, columns=tuple(columns), others_dir=others_dir
@@ -171,6 +296,9 @@ def screen_file(
             judge_rows(book, candidates, lists, threshold, as_of) if candidates is not None else ([], 0)
         )
         rejected = [rj for r in results for rj in r.rejects]
+        in_file, read = sum(p.records for p in parts), sum(r.read for r in results)
+        if read + len(rejected) != in_file or sum(r.rows for r in results) != in_file:
+            raise RowsUnaccounted(f"{where}: {in_file} rows in the file, {read} read and {len(rejected)} rejected")
         counts: Counter[str] = Counter(v.verdict.value for v in judged)
         counts[Verdict.OUT_OF_SCOPE.value] += sum(r.out_of_scope for r in results)
         counts[REJECTED] += len(rejected)
@@ -181,6 +309,8 @@ def screen_file(
         for v in judged:
             for f in v.findings:
                 by_rule.setdefault(f.rule_id, Counter())[f.outcome.value] += 1
+            for m in v.goods_not_stated.measures if v.goods_not_stated else []:
+                by_rule.setdefault(m.rule_id, Counter())[Verdict.UNDECIDABLE.value] += 1
         flagged = [v for v in judged if v.verdict in FLAGGED]
         if findings is not None:
             _write_findings(findings, flagged, findings_format)
@@ -200,7 +330,11 @@ def screen_file(
             path=display_path(path),
             sha256=sha256,
             format=fmt,
-            rows=sum(r.rows for r in results),
+            encoding=(encoding or "utf-8") if fmt != "parquet" else "",
+            rows=in_file,
+            rows_read=read,
+            rows_rejected=len(rejected),
+            blank_lines=sum(p.blank for p in parts),
             partitions=len(parts),
         ),
         mapping=mapping,
@@ -274,6 +408,24 @@ def _write_findings(path: Path, rows: list[RowVerdict], fmt: str) -> None:
                     v.screening.value,
                 ]
             )
+        if v.goods_not_stated:  # one line: the goods are not stated, these measures could apply
+            could = v.goods_not_stated.measures
+            writer.writerow(
+                [
+                    v.row,
+                    v.line or "",
+                    v.id,
+                    v.verdict.value,
+                    "; ".join(m.rule_id for m in could),
+                    Verdict.UNDECIDABLE.value,
+                    "; ".join(m.citation for m in could),
+                    "; ".join(m.version for m in could),
+                    "; ".join(v.goods_not_stated.missing),
+                    "",
+                    matches,
+                    v.screening.value,
+                ]
+            )
     path.write_text(buf.getvalue(), encoding="utf-8", newline="")
 
 
@@ -298,7 +450,7 @@ def _write_verdicts(path: Path, results: list[MapResult], judged: list[RowVerdic
                     lines.append((row, [row, line or "", rid, Verdict.OUT_OF_SCOPE.value, reason, state.value]))
             for row in r.candidates["_row"].to_list():
                 v = by_row[row]
-                reason = "; ".join(sorted({f.rule_id for f in v.findings}))
+                reason = "; ".join(_rule_ids(v))
                 if v.screening == CoverageState.NOT_SCREENED:
                     reason = f"{reason}; {NOT_SCREENED_NOTE}" if reason else NOT_SCREENED_NOTE
                 lines.append((row, [row, v.line or "", v.id, v.verdict.value, reason, v.screening.value]))
@@ -306,6 +458,11 @@ def _write_verdicts(path: Path, results: list[MapResult], judged: list[RowVerdic
                 lines.append((int(rj["row"]), [rj["row"], rj["line"] or "", "", REJECTED, rj["reason"], ""]))  # type: ignore[call-overload]
             for _, values in sorted(lines, key=lambda t: t[0]):
                 writer.writerow(values)
+
+
+def _rule_ids(v: RowVerdict) -> list[str]:
+    could = v.goods_not_stated.rule_ids if v.goods_not_stated else []
+    return sorted({f.rule_id for f in v.findings} | set(could))
 
 
 def _outcomes(counts: dict[str, int]) -> str:
@@ -323,7 +480,14 @@ def summary_markdown(s: BulkSummary) -> str:
 
     out = [
         f"# Bulk screening: {md_cell(s.input.path)}\n",
-        f"- Input: {md_cell(s.input.path)} ({s.input.format}, {s.input.rows:,} rows in {s.input.partitions} partitions, sha256 `{s.input.sha256}`)",
+        f"- Input: {md_cell(s.input.path)} ({s.input.format}, {s.input.rows:,} {'row' if s.input.rows == 1 else 'rows'} in {s.input.partitions} {'partition' if s.input.partitions == 1 else 'partitions'}, sha256 `{s.input.sha256}`)",
+        f"- Rows: {s.input.rows:,} in the file = {s.input.rows_read:,} read + {s.input.rows_rejected:,} rejected"
+        + (
+            f"; {s.input.blank_lines:,} blank {'line' if s.input.blank_lines == 1 else 'lines'} skipped (not rows)"
+            if s.input.blank_lines
+            else ""
+        )
+        + (f"; read as {s.input.encoding}" if s.input.encoding not in ("", "utf-8") else ""),
         f"- Rulebook: {s.rulebook['rules']} rules, `{s.rulebook['hash']}`",
         "- Law applied: " + (f"the law as it stood on {s.as_of}" if s.as_of else "the law in force on each row's date"),
         "- Lists: "

@@ -28,6 +28,9 @@ def _finding_lines(ev: object) -> str:
     for f in ev.findings:
         lines.append(f"{f.outcome.label}: {f.rule_id} under {f.citation} (version {f.version})")
         lines.extend(f"  - {r}" for r in f.reasons)
+    if ev.goods_not_stated:
+        lines.append(f"goods not stated: {ev.goods_not_stated.statement}")
+        lines.extend(f"  - {m.rule_id} under {m.citation} (version {m.version})" for m in ev.goods_not_stated.measures)
     lines.append("")
     lines.extend(f'evidence: "{e.quote}" ({e.claimed_by}, {e.confidence.value})' for e in ev.evidence)
     return "\n".join(lines)

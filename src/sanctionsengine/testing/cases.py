@@ -194,6 +194,9 @@ class CaseRun:
                 return f.outcome
             if f.exemption is not None and f.exemption.rule_id == self.rule:
                 return f.outcome
+        undecided = self.verdict.goods_not_stated
+        if undecided is not None and self.rule in undecided.rule_ids:
+            return Verdict.UNDECIDABLE
         softened = [f.outcome for f in self.verdict.findings if "*" in self.excepts or f.rule_id in self.excepts]
         return min(softened, key=lambda v: v.rank) if softened else None
 
@@ -264,5 +267,10 @@ def describe(run: CaseRun) -> dict[str, Any]:
         "verdict": run.verdict.verdict.value,
         "rule outcome": run.outcome.value if run.outcome else "no finding",
         "findings": [f"{f.rule_id}: {f.outcome.value} ({f.citation})" for f in run.verdict.findings],
+        "goods not stated; could apply": (
+            [f"{m.rule_id} ({m.citation})" for m in run.verdict.goods_not_stated.measures]
+            if run.verdict.goods_not_stated
+            else []
+        ),
         "summary": run.verdict.summary,
     }

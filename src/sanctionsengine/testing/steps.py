@@ -47,7 +47,7 @@ from ..scenario import (
     load_scenario,
 )
 from ..screening import DEFAULT_THRESHOLD, ScreeningList, load_un_list, load_vessel_list
-from ..verdicts import EventVerdict, Finding
+from ..verdicts import EventVerdict, Finding, PossibleMeasure
 from ..vocabulary import Confidence, EventKind, Flag, Verdict
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -474,13 +474,16 @@ def describe_event(v: EventVerdict) -> str:
 
 
 def describe_findings(v: EventVerdict) -> str:
-    if not v.findings:
+    if not v.findings and not v.goods_not_stated:
         near = "; ".join(f"nearest: {n.rule_id} ({n.citation})" for n in v.near_misses)
         return "  (no finding)" + (f" {near}" if near else "")
     lines = []
     for f in v.findings:
         reason = f": {'; '.join(f.reasons)}" if f.reasons else ""
         lines.append(f"  - {f.rule_id}: {f.outcome.label} under {f.citation} (version {f.version}){reason}")
+    if v.goods_not_stated:
+        could = "; ".join(f"{m.rule_id} ({m.citation})" for m in v.goods_not_stated.measures)
+        lines.append(f"  - {v.goods_not_stated.statement}: {could}")
     return "\n".join(lines)
 
 
@@ -494,11 +497,29 @@ def failure(where: Where, v: EventVerdict, expected: str, actual: str) -> Compli
     )
 
 
-def _finding(v: EventVerdict, rule_id: str) -> Finding | None:
-    return next((f for f in v.findings if f.rule_id == rule_id), None)
+@dataclass(frozen=True)
+class _Judged:
+    """One rule's say on an event: its finding, or its place among the measures that could apply
+    when the goods are not stated (undecidable)."""
+
+    outcome: Verdict
+    version: str
 
 
-def _cites(f: Finding, citation: str) -> bool:
+def _finding(v: EventVerdict, rule_id: str) -> Finding | _Judged | None:
+    found = next((f for f in v.findings if f.rule_id == rule_id), None)
+    if found is None and v.goods_not_stated is not None:
+        m = next((m for m in v.goods_not_stated.measures if m.rule_id == rule_id), None)
+        return _Judged(Verdict.UNDECIDABLE, m.version) if m else None
+    return found
+
+
+def _cited(v: EventVerdict) -> list[Finding | PossibleMeasure]:
+    """Everything on the event that cites paragraphs: its findings and the measures that could apply."""
+    return [*v.findings, *(v.goods_not_stated.measures if v.goods_not_stated else [])]
+
+
+def _cites(f: Finding | PossibleMeasure, citation: str) -> bool:
     from ..citations import Citation
 
     texts = [f.citation, *f.related]
@@ -763,14 +784,15 @@ def _verdict_is(compliance: ComplianceContext, request: pytest.FixtureRequest, e
     'event "{event_id}" is flagged under "{citation}"',
     'a finding on event "{event_id}" cites "{citation}"',
     meaning="Some finding on the event cites this resolution and paragraph (as its own citation or "
-    "a related one). A paragraph without sub-letters also matches its sub-paragraphs.",
+    "a related one the event engages), or, when the goods are not stated, a measure that could apply "
+    "does. A paragraph without sub-letters also matches its sub-paragraphs.",
     example='Then event "d1" is flagged under "S/RES/2397 (2017) OP5"',
 )
 def _cites_step(compliance: ComplianceContext, request: pytest.FixtureRequest, event_id: str, citation: str) -> None:
     ctx = _current(compliance, request)
     _citation_text(citation, ctx.where)
     v = ctx.verdict(event_id)
-    if not any(_cites(f, citation) for f in v.findings):
+    if not any(_cites(f, citation) for f in _cited(v)):
         raise failure(ctx.where, v, f"a finding citing {citation}", "no finding cites it")
 
 
@@ -905,8 +927,8 @@ def _report_cites(compliance: ComplianceContext, request: pytest.FixtureRequest,
     if ctx.verdicts is None:
         ctx.verdict("")
     verdicts = ctx.verdicts or []
-    if not any(_cites(f, citation) for v in verdicts for f in v.findings):
-        cited = sorted({f.citation for v in verdicts for f in v.findings})
+    if not any(_cites(f, citation) for v in verdicts for f in _cited(v)):
+        cited = sorted({f.citation for v in verdicts for f in _cited(v)})
         raise ComplianceFailure(
             f"{ctx.where}: the report does not cite {citation}\n  cited: {', '.join(cited) or 'nothing'}"
         )
