@@ -266,9 +266,10 @@ def _screen(
     if encoding and encoding not in ("utf-8", "utf-8-sig"):
         source = _reencoded(path, encoding, where, work)
     columns = _check_mapping(source, fmt, mapping, book, where)
+    parts, sha256 = plan(source, fmt, rows_per_partition, where)
+    # after the file's own problems (encoding, header), so that those are reported first
     given = set(mapping.source_of(columns_of(source, fmt, where))) | set(mapping.defaults)
     missing_kinds = bulk_gate(given, lists, no_lists=not require_lists, where=where)
-    parts, sha256 = plan(source, fmt, rows_per_partition, where)
     if source != path:
         sha256 = file_sha256(path)
     others_dir = temp_dir() if verdicts is not None else None
