@@ -19,7 +19,7 @@ from .listcoverage import HOLDS, check_ages, items_of_event, with_coverage
 from .listcoverage import require_lists as refuse_missing_lists
 from .report import Report, build_report
 from .rulebook import Rulebook, bundled_rules_path, load_rulebook
-from .scenario import LoadedScenario, load_scenario
+from .scenario import LoadedScenario, check_scenario_file
 from .screening import DEFAULT_THRESHOLD, Screener, ScreeningList, load_un_list, load_vessel_list
 from .verdicts import EventVerdict, judge
 from .vocabulary import RuleKind
@@ -124,8 +124,11 @@ def evaluate(
     what it was screened against, and "parties not screened" where it was not."""
     book = load_rulebook(rules if rules is not None else bundled_rules_path())
     exemptions = [r.id for r in book.rules if r.kind == RuleKind.EXEMPTION]
-    loaded = load_scenario(scenario, groups=list(book.groups.groups), exemptions=exemptions)
-    evidence, problems = check_evidence(loaded, Path(sources) if sources is not None else None)
+    loaded, problems = check_scenario_file(scenario, groups=list(book.groups.groups), exemptions=exemptions)
+    if loaded is None:
+        raise InputError(problems)
+    evidence, quoted = check_evidence(loaded, Path(sources) if sources is not None else None)
+    problems.extend(quoted)  # one pass: the references and the quotes together
     if problems:
         raise InputError(problems)
     if require_lists:
