@@ -194,7 +194,7 @@ def test_screen_an_identifier_as_json(tmp_path: Path) -> None:
 def test_screen_without_any_list_says_how_to_get_one(tmp_path: Path) -> None:
     result = run_cli("screen", "Chonmasan", env=_cache_env(tmp_path))
     assert result.returncode == 2
-    assert "list-missing" in result.stderr and "lists add FILE" in result.stderr and "lists fetch" in result.stderr
+    assert "no list to screen against" in result.stderr and "lists fetch" in result.stderr
     assert "Traceback" not in result.stderr
 
 
