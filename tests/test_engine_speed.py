@@ -113,3 +113,31 @@ def test_each_fact_goes_only_where_a_rule_can_match_it(book: Rulebook) -> None:
     assert len(targets[0]) == 1  # only the ruleset that reports every event as seen
     assert 1 < len(targets[1]) < len(engine._rulesets)
     assert sorted(n for names in rulesets for n in names) == sorted(compiled.conditions)
+
+
+def test_memoised_explanations_equal_fresh_ones(book: Rulebook) -> None:
+    """explain() keeps the conditions of events showing the same facts; each must be what a
+    fresh explanation of that very event gives (a fact read but not in the key would differ)."""
+    from sanctionsengine import explain as ex
+    from sanctionsengine.evaluation import load_lists
+    from sanctionsengine.scenario import load_scenario
+    from sanctionsengine.screening import Screener
+
+    from .conftest import ARTICLE, UN_LIST, VESSELS_JSON
+
+    loaded = load_scenario(ARTICLE, groups=list(book.groups.groups))
+    screener = Screener(load_lists([UN_LIST], [VESSELS_JSON]), 90)
+    day = dt.date(2024, 3, 1)
+    events = [*loaded.scenario.events, _delivery(0, day), _delivery(1, day, "CN"), _notice(2, day, "d0")]
+    ex._MEMO.clear()
+    checked = 0
+    for _ in range(2):  # the second pass is served from the memo
+        for event in events:
+            screening = screener.screen_event(event)
+            for rule in book.rules:
+                for version in rule.versions:
+                    fresh = [*ex._explain_scope(book.groups, rule, version, event, screening),
+                             ex._date_condition(version, event, None)]  # fmt: skip
+                    assert ex.explain(book.groups, rule, version, event, None, screening) == fresh
+                    checked += 1
+    assert checked > 1000 and ex._MEMO

@@ -122,8 +122,9 @@ _MEMO: dict[tuple[int, int, int, tuple[object, ...]], tuple[object, object, obje
 _MEMO_SIZE = 20_000
 
 
-def _shown(event: Event, screening: EventScreening | None, parties: bool) -> tuple[object, ...]:
-    """Everything of the event that the conditions other than the date read."""
+def _shown(event: Event, screening: EventScreening | None) -> tuple[object, ...]:
+    """Everything of the event (and of its screening) that the conditions other than the date
+    read: a condition reading anything else must add it here."""
     goods = event.commodity
     return (
         event.supplier.country if event.supplier else None,
@@ -135,7 +136,7 @@ def _shown(event: Event, screening: EventScreening | None, parties: bool) -> tup
         event.value.amount if event.value else None,
         tuple(event.flags),
         tuple(c.rule for c in event.exemptions),
-        tuple(sorted(_designations(event, screening).items())) if parties else None,
+        tuple(sorted(_designations(event, screening).items())),  # list hits, with references
     )
 
 
@@ -148,7 +149,7 @@ def _designations(event: Event, screening: EventScreening | None) -> dict[str, i
 def _scope_conditions(
     groups: GroupIndex, rule: Rule, version: RuleVersion, event: Event, screening: EventScreening | None
 ) -> tuple[Condition, ...]:
-    key = (id(groups), id(rule), id(version), _shown(event, screening, bool(version.scope.parties)))
+    key = (id(groups), id(rule), id(version), _shown(event, screening))
     hit = _MEMO.get(key)
     if hit is not None and hit[0] is groups and hit[1] is rule and hit[2] is version:
         return hit[3]
@@ -199,10 +200,12 @@ def _explain_scope(
         conditions.append(Condition(name="commodity", expected=expected, fact=fit.detail, holds=fit.holds))
     if scope.parties:
         from .compile import key
+        from .vessel_measures import describe, party_terms
 
         keys = _designations(event, screening)
-        definite = any(key("dsg", p.value) in keys for p in scope.parties)
-        possible = any(key("dsgp", p.value) in keys for p in scope.parties)
+        terms = party_terms(scope.parties, scope.listing_measures)
+        definite = any(key(d, v) in keys for d, _, v in terms)
+        possible = any(key(p, v) in keys for _, p, v in terms)
         fact = (
             "listed (an identifier, or the report)"
             if definite
@@ -213,7 +216,12 @@ def _explain_scope(
         conditions.append(
             Condition(
                 name="parties",
-                expected=" or ".join(PARTY_SCOPE_MEANING[p] for p in scope.parties),
+                expected=" or ".join(PARTY_SCOPE_MEANING[p] for p in scope.parties)
+                + (
+                    " whose listing imposes " + " or ".join(describe([m]) for m in scope.listing_measures)
+                    if scope.listing_measures
+                    else ""
+                ),
                 fact=fact,
                 holds=definite or possible,
             )
