@@ -215,6 +215,8 @@ class Engine:
         found = self._passes.get(signature)
         if found is None:
             found = frozenset(i for i, guard in enumerate(self._guard_sets) if guard <= signature)
+            if len(self._passes) >= 50_000:  # a long-lived service sees ever more kinds of fact
+                self._passes.clear()
             self._passes[signature] = found
         return found
 
