@@ -128,3 +128,17 @@ def test_the_key_changes_with_the_package_code(monkeypatch: pytest.MonkeyPatch) 
     key = rulecache.entry_key("rulebook", ["x"])
     monkeypatch.setattr(rulecache, "code_fingerprint", lambda: "another build")
     assert rulecache.entry_key("rulebook", ["x"]) != key
+
+
+def test_an_entry_others_could_write_is_not_read(cache: Path, rules: Path) -> None:
+    load_rulebook(rules)
+    (entry,) = _entries(cache, "rulebook")
+    key = entry.stem.split("-", 1)[1]
+    assert rulecache.read("rulebook", key) is not None
+    entry.chmod(0o666)
+    assert rulecache.read("rulebook", key) is None
+    entry.chmod(0o600)
+    entry.parent.chmod(0o777)
+    assert rulecache.read("rulebook", key) is None
+    entry.parent.chmod(0o700)
+    assert rulecache.read("rulebook", key) is not None

@@ -12,7 +12,8 @@ as for the list cache) and read back when nothing they depend on has changed:
 - entries are written to a temporary file in the same folder and moved into place with
   :func:`os.replace`, so concurrent writers never leave a torn entry and readers see old or new;
 - an entry holds a SHA-256 of its payload, checked before it is read; a damaged or unreadable
-  entry is ignored (and rebuilt), never trusted;
+  entry, or one that another user owns or could have written, is ignored (and rebuilt), never
+  trusted;
 - only successful loads are stored: a rulebook with problems is always loaded afresh, so every
   diagnostic keeps its exact ``file:line:col``.
 
@@ -84,9 +85,12 @@ def _path(kind: str, key: str) -> Path:
 
 
 def read(kind: str, key: str) -> object | None:
-    """The stored value, or None when there is none or it is damaged."""
+    """The stored value, or None when there is none, it is damaged, or it is not our own."""
+    path = _path(kind, key)
     try:
-        data = _path(kind, key).read_bytes()
+        if not _ours(path.stat()) or not _ours(path.parent.stat()):
+            return None
+        data = path.read_bytes()
     except OSError:
         return None
     head = len(_MAGIC)
@@ -102,12 +106,20 @@ def read(kind: str, key: str) -> object | None:
     return value
 
 
+def _ours(st: os.stat_result) -> bool:
+    """Written by this user and writable by no one else: only then is an entry unpickled (a
+    cache folder shared with others, such as one under /tmp, is read as if empty)."""
+    if not hasattr(os, "getuid"):  # Windows: the user's own profile folder
+        return True
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 def write(kind: str, key: str, value: object) -> None:
     """Store ``value`` atomically (temporary file, then :func:`os.replace`); never raises."""
     path = _path(kind, key)
     try:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as out:
@@ -127,10 +139,10 @@ def folder(name: str) -> Path | None:
         return None
     path = cache_root() / name
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return path if _ours(path.stat()) else None  # compiled code is loaded from it
     except OSError:
         return None
-    return path
 
 
 def cached(kind: str, parts: Sequence[str], build: Callable[[], T], check: type | None = None) -> T:
