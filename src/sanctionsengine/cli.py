@@ -22,8 +22,8 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .alerts.command import alerts_group, dispositions_option, load_for_run
 from .errors import EvaluationError, InputError, SanctionsEngineError
-from .vocabulary import Verdict
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -217,6 +217,7 @@ def main() -> None:
     help="The audit log to append to [default: $SANCTIONSENGINE_AUDIT_DB, or the user data folder].",
 )
 @click.option("--no-audit", "no_audit", is_flag=True, help="Do not record this evaluation in the audit log.")
+@dispositions_option
 @diag_option
 @_guard
 def evaluate(
@@ -235,6 +236,7 @@ def evaluate(
     max_list_age: int | None,
     audit_db: Path | None,
     no_audit: bool,
+    dispositions_path: Path | None,
     diagnostics_format: str,
 ) -> None:
     """Evaluate SCENARIO (a scenario YAML file) and print the report.
@@ -255,6 +257,7 @@ def evaluate(
         timeout=timeout,
         lists=lists,
         threshold=name_threshold or DEFAULT_THRESHOLD,
+        dispositions=load_for_run(dispositions_path),
     )
     data = render(report, fmt)
     if not no_audit:  # recorded before anything is shown: no report leaves without its record
@@ -278,10 +281,10 @@ def evaluate(
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    if fail_on != "never":
-        threshold = Verdict(fail_on).rank
-        if any(ev.verdict.rank <= threshold for ev in report.events):
-            sys.exit(ExitCode.FINDINGS)
+    from .alerts.apply import report_fails
+
+    if report_fails(report, fail_on):  # an alert under a valid false-positive or waiver does not count
+        sys.exit(ExitCode.FINDINGS)
 
 
 @main.command()
@@ -370,6 +373,7 @@ def validate(
 )
 @click.option("--audit-db", "audit_db", type=click.Path(path_type=Path), help="File: the audit log to append to.")
 @click.option("--no-audit", "no_audit", is_flag=True, help="File: do not record the screening in the audit log.")
+@dispositions_option
 @diag_option
 @_guard
 def screen(
@@ -399,6 +403,7 @@ def screen(
     fail_on: str,
     audit_db: Path | None,
     no_audit: bool,
+    dispositions_path: Path | None,
     diagnostics_format: str,
 ) -> None:
     """Screen a trade file (CSV, JSON lines, Parquet), or look up one name or identifier.
@@ -422,6 +427,7 @@ def screen(
         options = BulkOptions(
             mapping_file, maps, defaults, separator, input_format, findings, findings_format, rejects, verdicts,
             workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit,
+            load_for_run(dispositions_path),
         )  # fmt: skip
         code = run_bulk(
             Path(target), options, lists, name_threshold or DEFAULT_THRESHOLD, "markdown" if fmt == "text" else fmt
@@ -800,6 +806,8 @@ def generate(out_dir: Path, check: bool, rules_dir: Path | None) -> None:
     else:
         click.echo(f"wrote {', '.join(stale) or 'nothing (all current)'} in {out_dir}")
 
+
+main.add_command(alerts_group)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

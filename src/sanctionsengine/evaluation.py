@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from .alerts.apply import review_report
+from .alerts.store import LoadedDispositions
 from .compile import CompiledRulebook, compile_rulebook, fact_overflow, scenario_facts
 from .engine import DEFAULT_TIMEOUT, Engine
 from .errors import Diagnostic, InputError, SourceLocation
@@ -114,8 +116,12 @@ def evaluate(
     started_at: datetime | None = None,
     lists: list[ScreeningList] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    dispositions: LoadedDispositions | None = None,
+    today: date | None = None,
 ) -> Report:
-    """Evaluate a scenario file against a rulebook; raise InputError listing every bad input."""
+    """Evaluate a scenario file against a rulebook; raise InputError listing every bad input.
+
+    The report's ``alerts`` apply ``dispositions`` (if any) as of ``today`` (UTC; default: today)."""
     book = load_rulebook(rules if rules is not None else bundled_rules_path())
     exemptions = [r.id for r in book.rules if r.kind == RuleKind.EXEMPTION]
     loaded = load_scenario(scenario, groups=list(book.groups.groups), exemptions=exemptions)
@@ -123,7 +129,7 @@ def evaluate(
     if problems:
         raise InputError(problems)
     verdicts = judge_scenario(book, loaded, evidence, as_of, timeout, lists, threshold)
-    return build_report(
+    report = build_report(
         book,
         loaded,
         evidence,
@@ -135,3 +141,4 @@ def evaluate(
         threshold=threshold,
         sources_dir=display_path(Path(sources)) if sources is not None else None,
     )
+    return review_report(report, lists or [], dispositions, today)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ..alerts.store import LoadedDispositions
 from ..audit import AuditRecord
 from ..rulebook import bundled_rules_path, load_rulebook
 from ..screening import ScreeningList
@@ -42,11 +43,12 @@ class BulkOptions:
     fail_on: str
     audit_db: Path | None
     no_audit: bool
+    dispositions: LoadedDispositions | None = None
 
 
 def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], threshold: float, fmt: str) -> int:
     """Screen the file, write the outputs, print the summary; return the exit code."""
-    from ..vocabulary import Verdict
+    from ..alerts.apply import review, row_findings, rows_failing
 
     base = load_mapping(opts.mapping_file) if opts.mapping_file else None
     mapping = (
@@ -68,7 +70,7 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
             bar.update(done - bar.pos)
 
     try:
-        summary, _ = screen_file(
+        summary, flagged = screen_file(
             target,
             mapping,
             book,
@@ -88,6 +90,8 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
     finally:
         if bar is not None:
             bar.render_finish()
+    alerts = review(row_findings(flagged, book), lists, opts.dispositions, events=[v.id for v in flagged])
+    summary = summary.model_copy(update={"alerts": alerts})
     data = render_summary(summary, fmt)
     if not opts.no_audit:
         from ..audit import append
@@ -112,11 +116,17 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
             err=True,
         )
         return 2
-    if opts.fail_on != "never":
-        worst = Verdict(opts.fail_on).rank
-        if any(n and Verdict(k).rank <= worst for k, n in counts.items() if k != REJECTED):
-            return 1
-    return 0
+    if alerts.by_status.get("decided") or alerts.by_status.get("re-opened"):
+        click.echo(
+            "alerts: "
+            + ", ".join(f"{n:,} {k}" for k, n in alerts.by_status.items() if n)
+            + " ("
+            + (", ".join(f"{n:,} {k}" for k, n in alerts.by_decision.items() if n) or "no decision holds")
+            + f"; decisions from {alerts.dispositions_file})",
+            err=True,
+        )
+    # a row whose alerts are all under a valid false-positive or waiver does not count toward --fail-on
+    return 1 if rows_failing(flagged, book, alerts, opts.fail_on) else 0
 
 
 def render_summary(summary: BulkSummary, fmt: str) -> bytes:

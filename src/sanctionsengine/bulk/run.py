@@ -27,6 +27,7 @@ from pathlib import Path
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..alerts.models import AlertReview
 from ..errors import Diagnostic, InputError, SourceLocation
 from ..report import ListInput, Run, Tools
 from ..rulebook import Rulebook
@@ -38,7 +39,7 @@ from .mapping import ColumnMapping
 from .pipeline import MapResult, RowVerdict, Settings, judge_rows, map_partition, prepare, temp_dir
 from .read import columns_of, detect_format, plan
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 FLAGGED = {Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION, Verdict.UNDECIDABLE, Verdict.EXEMPT}
 REJECTED = "rejected"
 
@@ -80,6 +81,9 @@ class BulkSummary(BaseModel):
     candidate_rows: int = Field(description="Rows that could have a DPRK nexus and were judged by the engine")
     signatures: int = Field(description="Distinct match signatures among them: the events durable-rules matched")
     outputs: Outputs
+    alerts: AlertReview | None = Field(
+        default=None, description="The alerts of the flagged rows with the reviewers' decisions applied"
+    )
 
 
 def _check_mapping(path: Path, fmt: str, mapping: ColumnMapping) -> list[str]:
