@@ -122,8 +122,9 @@ def review(
     for f in findings:
         if f.outcome not in ALERT_OUTCOMES:
             continue
-        for listing in sorted(set(f.listings)) or [None]:
-            k = (f.event, f.rule, listing)
+        listings: list[str | None] = [*sorted(set(f.listings))] or [None]
+        for listing in listings:
+            k: tuple[str, str, str | None] = (f.event, f.rule, listing)
             if k in latest:
                 used.add(k)
             alerts.append(_alert(f, listing, hashes, latest.get(k), day))

@@ -135,6 +135,18 @@ class Alert(_Model):
     expires: date | None = None
     reopened_because: str | None = Field(default=None, description="Why an earlier decision no longer holds")
 
+    def note(self) -> str:
+        """The decision in words, for every report format."""
+        if self.decision is None:
+            return "open: no decision recorded"
+        text = f"{self.decision.value} by {self.reviewer} on {self.decided}, valid through {self.expires} (UTC)"
+        if self.exemption:
+            text += f", under exemption {self.exemption}"
+        text += f": {self.reason}"
+        if self.reopened_because:
+            return f"re-opened: {self.reopened_because} (was {text})"
+        return text + ("" if self.counts else "; does not count toward --fail-on")
+
 
 class UnusedDisposition(_Model):
     """A decision that matched no alert of this run, and why (kept visible, never silently dropped)."""
@@ -155,6 +167,25 @@ class AlertReview(_Model):
     by_decision: dict[str, int] = Field(description="Alerts under a valid decision, by kind")
     alerts: list[Alert]
     unused: list[UnusedDisposition] = Field(default_factory=list)
+
+    def summary_line(self) -> str:
+        """Counts by status and by decision, and where the decisions came from."""
+        status = ", ".join(f"{self.by_status.get(s.value, 0)} {s.value}" for s in AlertStatus)
+        kinds = ", ".join(f"{n} {k}" for k, n in self.by_decision.items() if n)
+        source = (
+            f"decisions from {self.dispositions_file} (sha256 {str(self.dispositions_sha256)[:16]}…)"
+            if self.dispositions_file
+            else "no dispositions file: every alert is open"
+        )
+        return (
+            f"{len(self.alerts)} alerts: {status}"
+            + (f" (valid decisions: {kinds})" if kinds else "")
+            + f"; {source}; expiry compared with {self.today} (UTC), a decision holds through its expiry day"
+        )
+
+    def reviewed(self) -> list[Alert]:
+        """The alerts a decision names (decided or re-opened); the open ones are in the findings."""
+        return [a for a in self.alerts if a.status != AlertStatus.OPEN]
 
     def for_event(self, event: str) -> list[Alert]:
         return [a for a in self.alerts if a.key.event == event]

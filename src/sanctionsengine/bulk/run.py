@@ -315,7 +315,7 @@ def _outcomes(counts: dict[str, int]) -> str:
 
 
 def summary_markdown(s: BulkSummary) -> str:
-    from ..render.markdown_report import md_cell
+    from ..render.markdown_report import md_cell, md_text
 
     out = [
         f"# Bulk screening: {md_cell(s.input.path)}\n",
@@ -336,6 +336,12 @@ def summary_markdown(s: BulkSummary) -> str:
     if s.by_rule:
         out.append("\n| Rule | Findings by outcome |\n|---|---|")
         out.extend(f"| `{rid}` | {_outcomes(c)} |" for rid, c in s.by_rule.items())
+    if s.alerts is not None:
+        out.append(f"\n{md_text(s.alerts.summary_line())}")
+        for a in s.alerts.reviewed():
+            out.append(f"- `{md_text(a.key.label())}` ({a.outcome.label}, {a.status.value}): {md_text(a.note())}")
+        for u in s.alerts.unused:
+            out.append(f"- unused decision `{md_text(u.key.label())}` ({u.decision.value}): {md_text(u.because)}")
     out.append("")
     for name, value in (
         ("Findings", s.outputs.findings),

@@ -73,6 +73,7 @@ def render_bulk_junit(s: BulkSummary) -> bytes:
         ("run.id", s.run.id),
         ("sanctionsengine", s.tools.sanctionsengine),
         ("durable-rules", s.tools.durable_rules),
+        *((("alerts", s.alerts.summary_line()),) if s.alerts else ()),
     ):
         ET.SubElement(props, "property", name=name, value=value)
     suite.extend(cases)

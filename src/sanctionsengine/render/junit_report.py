@@ -18,6 +18,20 @@ from ..vocabulary import Verdict
 FAILING = {Verdict.VIOLATION}
 
 
+def _fails(report: Report, ev: object) -> bool:
+    """A violation fails unless each of its violation findings is under a valid suppressing decision."""
+    from ..alerts.apply import FindingRef, counted_rank
+    from ..verdicts import EventVerdict
+
+    assert isinstance(ev, EventVerdict)
+    if ev.verdict not in FAILING:
+        return False
+    alerts = report.alerts.for_event(ev.id) if report.alerts else []
+    refs = [FindingRef(ev.id, f.rule_id, f.outcome, ()) for f in ev.findings]
+    rank = counted_rank(ev.verdict, refs, alerts, ev.goods_not_stated is not None)
+    return rank is not None and rank <= Verdict.VIOLATION.rank
+
+
 def _finding_lines(ev: object) -> str:
     from ..verdicts import EventVerdict
 
@@ -35,7 +49,7 @@ def _finding_lines(ev: object) -> str:
 
 
 def render_junit(report: Report) -> bytes:
-    failures = sum(1 for ev in report.events if ev.verdict in FAILING)
+    failures = sum(1 for ev in report.events if _fails(report, ev))
     suites = ET.Element(
         "testsuites",
         name=f"sanctionsengine: {report.inputs.scenario.id}",
@@ -60,18 +74,22 @@ def render_junit(report: Report) -> bytes:
         ("sanctionsengine", report.tools.sanctionsengine),
         ("durable-rules", report.tools.durable_rules),
         ("run.id", report.run.id),
+        *((("alerts", report.alerts.summary_line()),) if report.alerts else ()),
     ):
         ET.SubElement(props, "property", name=name, value=value)
     for ev in report.events:
         serious = [f for f in ev.findings if f.outcome == ev.verdict]
         family = serious[0].family if serious else "none"
         case = ET.SubElement(suite, "testcase", name=f"{ev.id}: {ev.title}", classname=f"dprk.{family}", time="0")
-        if ev.verdict in FAILING:
+        decided = report.alerts.for_event(ev.id) if report.alerts else []
+        if _fails(report, ev):
             cites = "; ".join(sorted({f.citation for f in serious}))
             failure = ET.SubElement(case, "failure", message=f"{ev.verdict.label}: {cites}", type=ev.verdict.value)
             failure.text = _finding_lines(ev)
         out = ET.SubElement(case, "system-out")
-        out.text = f"{ev.verdict.label}: {ev.summary}"
+        out.text = f"{ev.verdict.label}: {ev.summary}" + "".join(
+            f"\nalert {a.key.label()}: {a.note()}" for a in decided
+        )
     ET.indent(suites)
     data: bytes = ET.tostring(suites, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
