@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ..bulk.pipeline import RowVerdict
     from ..report import Report
     from ..rulebook import Rulebook
+    from ..verdicts import EventVerdict
 
 
 def entry_sha256(entry: ListEntry) -> str:
@@ -151,14 +152,6 @@ def review(
     )
 
 
-def report_findings(report: Report) -> list[FindingRef]:
-    return [
-        FindingRef(ev.id, f.rule_id, f.outcome, tuple(m.reference for m in f.list_matches))
-        for ev in report.events
-        for f in ev.findings
-    ]
-
-
 def review_report(
     report: Report,
     lists: Iterable[ScreeningList],
@@ -166,7 +159,7 @@ def review_report(
     today: date | None = None,
 ) -> Report:
     """The report with its alert review (every finding stays as it was)."""
-    result = review(report_findings(report), lists, dispositions, today, [ev.id for ev in report.events])
+    result = review_verdicts(report.events, lists, dispositions, today)
     return report.model_copy(update={"alerts": result})
 
 
@@ -203,20 +196,42 @@ def counted_rank(
     return min(ranks, default=None)
 
 
-def report_fails(report: Report, fail_on: str) -> bool:
+def verdict_findings(verdicts: Sequence[EventVerdict]) -> list[FindingRef]:
+    return [
+        FindingRef(ev.id, f.rule_id, f.outcome, tuple(m.reference for m in f.list_matches))
+        for ev in verdicts
+        for f in ev.findings
+    ]
+
+
+def review_verdicts(
+    verdicts: Sequence[EventVerdict],
+    lists: Iterable[ScreeningList],
+    dispositions: LoadedDispositions | None = None,
+    today: date | None = None,
+) -> AlertReview:
+    """The alert review of judged events (what ``review_report`` adds to a report)."""
+    return review(verdict_findings(verdicts), lists, dispositions, today, [ev.id for ev in verdicts])
+
+
+def verdicts_fail(verdicts: Sequence[EventVerdict], result: AlertReview | None, fail_on: str) -> bool:
     """Whether any event reaches ``fail_on`` once suppressing decisions are taken into account."""
     if fail_on == "never":
         return False
     threshold = Verdict(fail_on).rank
-    refs = report_findings(report)
-    review_ = getattr(report, "alerts", None)
-    for ev in report.events:
+    refs = verdict_findings(verdicts)
+    for ev in verdicts:
         mine = [f for f in refs if f.event == ev.id]
-        alerts = review_.for_event(ev.id) if review_ is not None else []
+        alerts = result.for_event(ev.id) if result is not None else []
         rank = counted_rank(ev.verdict, mine, alerts, ev.goods_not_stated is not None)
         if rank is not None and rank <= threshold:
             return True
     return False
+
+
+def report_fails(report: Report, fail_on: str) -> bool:
+    """Whether any event of the report reaches ``fail_on``, its alert review applied."""
+    return verdicts_fail(report.events, report.alerts, fail_on)
 
 
 def rows_failing(rows: Sequence[RowVerdict], book: Rulebook, result: AlertReview, fail_on: str) -> int:
