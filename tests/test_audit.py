@@ -12,14 +12,14 @@ from pathlib import Path
 
 from sanctionsengine.audit import GENESIS, chain_hash, entries, verify_chain
 
-from .conftest import ARTICLE, ROOT, run_cli
+from .conftest import ARTICLE, ROOT, CliResult, run_cli
 
 
 def _env(db: Path) -> dict[str, str]:
     return {**os.environ, "SANCTIONSENGINE_AUDIT_DB": str(db), "SANCTIONSENGINE_CACHE": str(db.parent / "cache")}
 
 
-def _evaluate(db: Path, sources: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def _evaluate(db: Path, sources: Path, *extra: str) -> CliResult:
     return run_cli("evaluate", str(ARTICLE), "--sources", str(sources), "--fail-on", "never", *extra, env=_env(db))
 
 

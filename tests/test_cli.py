@@ -1,4 +1,8 @@
-"""The command line, run as a user runs it: a subprocess, exit codes, no tracebacks."""
+"""The command line, run as a user runs it: exit codes, stdout and stderr, no tracebacks.
+
+In-process through click's CliRunner (see ``run_cli``), except the end-to-end tests that start
+``python -m sanctionsengine`` and the console script as real processes.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from .conftest import ARTICLE, ROOT, UN_LIST, VESSELS_CSV, VESSELS_JSON, run_cli
 
 
 def test_evaluate_prints_the_article_report_and_exits_1_on_violations(sources_dir: Path) -> None:
-    result = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir))
+    # end to end in a real process: `python -m`, imports, pipes and the exit status as a shell sees them
+    result = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir), subprocess=True)
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("# Sanctions evaluation: ")
     assert "| violation | 4 |" in result.stdout
@@ -122,11 +127,15 @@ def test_diagnostics_as_json() -> None:
 def test_python_m_and_console_script_agree() -> None:
     import shutil
     import subprocess
+    import sys
 
-    exe = shutil.which("sanctionsengine")
+    # the script is installed beside the interpreter (a virtual environment need not be on PATH)
+    beside = Path(sys.executable).parent / "sanctionsengine"
+    exe = str(beside) if beside.exists() else shutil.which("sanctionsengine")
     assert exe, "the console script is installed"
     out = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True).stdout
     assert out.startswith("sanctionsengine, version ")
+    assert run_cli("--version", subprocess=True).stdout == out
 
 
 def test_a_malformed_rule_file_gives_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -291,10 +291,22 @@ def evaluate(
 @click.argument("scenarios", nargs=-1, type=click.Path(path_type=Path))
 @rules_option
 @click.option("--sources", type=click.Path(path_type=Path), help="Also check evidence quotes against these texts.")
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(path_type=Path),
+    help="Also check this bulk column mapping (with --data: against that file's columns), as `screen` would.",
+)
+@click.option("--data", "data_file", type=click.Path(path_type=Path), help="The trade file --mapping is for.")
 @diag_option
 @_guard
 def validate(
-    scenarios: tuple[Path, ...], rules_dir: Path | None, sources: Path | None, diagnostics_format: str
+    scenarios: tuple[Path, ...],
+    rules_dir: Path | None,
+    sources: Path | None,
+    mapping_file: Path | None,
+    data_file: Path | None,
+    diagnostics_format: str,
 ) -> None:
     """Check the rulebook and any SCENARIOS; list every problem as file:line:col, exit 2 if any."""
     from .errors import Diagnostics
@@ -314,10 +326,15 @@ def validate(
         events += len(loaded.scenario.events)
         _, diags = check_evidence(loaded, sources)
         problems.extend(diags)
+    if mapping_file is not None:
+        from .bulk.command import mapping_problems
+
+        problems.extend(mapping_problems(mapping_file, data_file, rules_dir=rules_dir))
     problems.raise_if_any()
     click.echo(
         f"ok: {len(book.rules)} rules in {len(book.files)} files ({book.hash})"
         + (f"; {len(scenarios)} scenario{'s' if len(scenarios) != 1 else ''}, {events} events" if scenarios else "")
+        + (f"; mapping {mapping_file}" + (f" against {data_file}" if data_file else "") if mapping_file else "")
     )
 
 
@@ -346,6 +363,11 @@ def validate(
 @click.option("--separator", help="File: between items of a list field in one cell [default: ;].")
 @click.option(
     "--input-format", type=click.Choice(["csv", "jsonl", "parquet"]), help="File: its format, if not from its name."
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="File: the text encoding of a CSV or JSON-lines file (cp1252, latin-1, utf-16...) [default: utf-8].",
 )
 @click.option(
     "--findings",
@@ -391,6 +413,7 @@ def screen(
     defaults: tuple[str, ...],
     separator: str | None,
     input_format: str | None,
+    encoding: str | None,
     findings: Path | None,
     findings_format: str,
     rejects: Path | None,
@@ -426,7 +449,7 @@ def screen(
     if looks_like_file(target, input_format):
         options = BulkOptions(
             mapping_file, maps, defaults, separator, input_format, findings, findings_format, rejects, verdicts,
-            workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit,
+            workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit, encoding,
             load_for_run(dispositions_path),
         )  # fmt: skip
         code = run_bulk(

@@ -44,6 +44,9 @@ MAX_STRING = 20_000
 #: event reaches this only with more distinct tested HS codes, groups, kinds and flags than any
 #: real dealing has; it is refused, never asserted.
 MAX_FACT_PROPERTIES = 254
+#: Bytes in one record of a CSV or JSON-lines file given to ``screen FILE`` (a ledger row is well under
+#: 10 KiB): past it, the record is refused (a CSV quote that never closes would otherwise swallow the file).
+MAX_RECORD_BYTES = 1 * MIB
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,9 @@ LIMITS: tuple[Limit, ...] = (
         "MAX_FACT_PROPERTIES",
         MAX_FACT_PROPERTIES,
         "properties of one durable-rules fact, after keys no rule tests are left out (durable crashes at 255)",
+    ),
+    Limit(
+        "MAX_RECORD_BYTES", MAX_RECORD_BYTES, "bytes in one record (row) of a CSV or JSON-lines file for `screen FILE`"
     ),
 )
 
@@ -202,6 +208,7 @@ __all__ = [
     "MAX_ITEMS",
     "MAX_JSON_BYTES",
     "MAX_LIST_BYTES",
+    "MAX_RECORD_BYTES",
     "MAX_STRING",
     "MAX_YAML_ALIASES",
     "MAX_YAML_BYTES",

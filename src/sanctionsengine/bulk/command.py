@@ -12,10 +12,12 @@ import click
 
 from ..alerts.store import LoadedDispositions
 from ..audit import AuditRecord
+from ..errors import Diagnostic, InputError
 from ..rulebook import bundled_rules_path, load_rulebook
 from ..screening import ScreeningList
-from .mapping import ColumnMapping, load_mapping, mapping_from_flags
+from .mapping import ColumnMapping, load_mapping, mapping_from_flags, partial_mapping
 from .read import FORMATS
+from .rows import default_problems
 from .run import REJECTED, BulkSummary, screen_file, summary_markdown
 
 
@@ -43,6 +45,7 @@ class BulkOptions:
     fail_on: str
     audit_db: Path | None
     no_audit: bool
+    encoding: str | None = None
     dispositions: LoadedDispositions | None = None
 
 
@@ -50,7 +53,13 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
     """Screen the file, write the outputs, print the summary; return the exit code."""
     from ..alerts.apply import review, row_findings, rows_failing
 
-    base = load_mapping(opts.mapping_file) if opts.mapping_file else None
+    try:
+        base = load_mapping(opts.mapping_file) if opts.mapping_file else None
+    except InputError as exc:  # then check what is valid of it against the file too: all problems in one run
+        raise InputError(
+            mapping_problems(Path(str(opts.mapping_file)), target, opts.input_format, opts.rules_dir, opts.encoding)
+            or exc.diagnostics
+        ) from None
     mapping = (
         mapping_from_flags(base, opts.maps, opts.defaults, opts.separator)
         if (base is None or opts.maps or opts.defaults or opts.separator)
@@ -86,6 +95,7 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
             workers=opts.workers,
             scheduler=opts.scheduler,
             progress=progress,
+            encoding=opts.encoding,
         )
     finally:
         if bar is not None:
@@ -104,15 +114,16 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
     counts = summary.by_verdict
+    click.echo(rows_line(summary), err=True)
     click.echo(
-        f"screened {summary.input.rows:,} rows: "
+        f"screened {plural(summary.input.rows, 'row')}: "
         + ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in counts.items() if n)
         + f"; findings in {findings}; {note}",
         err=True,
     )
     if counts.get(REJECTED):
         click.echo(
-            f"{counts[REJECTED]:,} rows could not be read: see {rejects} (row, line, what is wrong, the record)",
+            f"{plural(counts[REJECTED], 'row')} could not be read: see {rejects} (row, line, what is wrong, the record)",
             err=True,
         )
         return 2
@@ -127,6 +138,56 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
         )
     # a row whose alerts are all under a valid false-positive or waiver does not count toward --fail-on
     return 1 if rows_failing(flagged, book, alerts, opts.fail_on) else 0
+
+
+def mapping_problems(
+    mapping_file: Path,
+    target: Path | None,
+    input_format: str | None = None,
+    rules_dir: Path | None = None,
+    encoding: str | None = None,
+) -> list[Diagnostic]:
+    """Every problem of a mapping file, and of it against a data file, in one list: its own
+    (unknown fields, wrong shapes) and, for its valid entries, columns the file lacks and
+    defaults no row could have. Empty when ``screen`` would accept the pair (for ``validate``)."""
+    from .read import detect_format
+    from .run import _check_mapping
+
+    broken = False
+    try:
+        mapping: ColumnMapping | None = load_mapping(mapping_file)
+        problems: list[Diagnostic] = []
+    except InputError as exc:
+        problems, mapping, broken = list(exc.diagnostics), partial_mapping(mapping_file), True
+    if mapping is None:
+        return problems
+    book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
+    if target is None:  # the mapping alone: its defaults
+        return problems + default_problems(mapping, book)
+    if encoding or not target.is_file():
+        return problems
+    try:
+        _check_mapping(target, detect_format(target, input_format), mapping, book)
+    except InputError as exc:  # with a broken file, a required field may be the broken entry itself
+        problems += [d for d in exc.diagnostics if not (broken and d.code == "missing")]
+    return problems
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def rows_line(summary: BulkSummary) -> str:
+    """Every row accounted for, in one line: rows in the file = read + rejected (and blank lines apart)."""
+    i = summary.input
+    blank = (
+        f"; {i.blank_lines:,} blank {'line' if i.blank_lines == 1 else 'lines'} skipped (not rows)"
+        if i.blank_lines
+        else ""
+    )
+    return f"rows in the file: {i.rows:,} = {i.rows_read:,} read + {i.rows_rejected:,} rejected{blank}" + (
+        f" ({i.encoding})" if i.encoding and i.encoding != "utf-8" else ""
+    )
 
 
 def render_summary(summary: BulkSummary, fmt: str) -> bytes:

@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from ..errors import Diagnostic, InputError, SourceLocation, did_you_mean
 from ..yamlfile import load_yaml, validate
@@ -38,6 +38,12 @@ class ColumnMapping(BaseModel):
     columns: dict[FieldName, str] = Field(default_factory=dict, description="field → the column that holds it")
     defaults: dict[FieldName, str] = Field(default_factory=dict, description="field → a value for every row")
     separator: str = Field(default=";", min_length=1, max_length=3, description="between items of a list field")
+    #: ("columns" or "defaults", field) → where it was given (the mapping file's line, or the command line)
+    _where: dict[tuple[str, str], SourceLocation] = PrivateAttr(default_factory=dict)
+
+    def where(self, section: str, field: str) -> SourceLocation:
+        """Where ``section.field`` was given, for a diagnostic about it."""
+        return self._where.get((section, field), SourceLocation("<command line>"))
 
     @field_validator("columns", "defaults")
     @classmethod
@@ -62,6 +68,36 @@ def load_mapping(path: Path) -> ColumnMapping:
     if problems:
         raise InputError(problems)
     assert isinstance(mapping, ColumnMapping)
+    for section in ("columns", "defaults"):
+        for name in getattr(mapping, section):
+            mapping._where[(section, name)] = doc.location([section, name])
+    return mapping
+
+
+def partial_mapping(path: Path) -> ColumnMapping | None:
+    """The entries of a mapping file that are valid on their own (a known field, a text value),
+    with their places; for checking them against the data file even when others are wrong, so
+    that every problem is reported in one run. None when the file is not a YAML mapping at all."""
+    try:
+        doc = load_yaml(path)
+    except InputError:
+        return None
+    data = doc.data if isinstance(doc.data, dict) else {}
+    kept: dict[str, dict[str, str]] = {}
+    for section in ("columns", "defaults"):
+        entries = data.get(section)
+        if isinstance(entries, dict):
+            kept[section] = {k: v for k, v in entries.items() if k in FIELDS and isinstance(v, str)}
+    separator = data.get("separator")
+    try:
+        mapping = ColumnMapping(
+            **kept, **({"separator": separator} if isinstance(separator, str) and 0 < len(separator) <= 3 else {})
+        )
+    except ValueError:
+        return None
+    for section, entries in kept.items():
+        for name in entries:
+            mapping._where[(section, name)] = doc.location([section, name])
     return mapping
 
 
@@ -94,4 +130,13 @@ def mapping_from_flags(
                 target[field] = value
     if problems:
         raise InputError(problems)
-    return ColumnMapping(columns=columns, defaults=values, separator=separator or (base.separator if base else ";"))
+    out = ColumnMapping(columns=columns, defaults=values, separator=separator or (base.separator if base else ";"))
+    if base is not None:
+        out._where.update(
+            {
+                (section, f): w
+                for (section, f), w in base._where.items()
+                if getattr(base, section)[f] == getattr(out, section).get(f)
+            }
+        )
+    return out

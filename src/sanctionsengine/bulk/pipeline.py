@@ -102,10 +102,16 @@ class Settings:
     others_dir: str | None = None  # where to keep out-of-scope rows for a per-row verdict file
 
 
+class RowsUnaccounted(RuntimeError):
+    """Rows read and rows rejected do not add up to the rows in the file: an internal fault."""
+
+
 @dataclass
 class MapResult:
     index: int
-    rows: int
+    rows: int  # records in the partition (blank lines not counted)
+    read: int  # of them, read and judged (the rest are in ``rejects``)
+    blank: int  # blank lines in the partition: neither rows nor rejects
     rejects: list[dict[str, Any]]
     candidates: pl.DataFrame
     out_of_scope: int
@@ -133,9 +139,13 @@ def map_partition(
     book = book or _book(settings.rules_root)
     raw = read_partition(part, list(settings.columns))
     good, rejected = check(raw.frame, settings.mapping, book)
+    found = reject_records(rejected)
+    if raw.texts is not None:  # the record as it was in the file, not its cells put back together
+        for r in found:
+            r["record"] = raw.texts.of(int(r["row"]))
     rejects = [
         {"row": r, "line": line or None, "reason": why, "record": text} for r, line, why, text in raw.broken
-    ] + reject_records(rejected)
+    ] + found
     target = book.regime.target_country
     screener = Screener(lists, settings.threshold)
     names: set[str] = set()
@@ -158,15 +168,28 @@ def map_partition(
     good = good.with_columns(nexus.alias("_nexus"))
     candidates = good.filter(pl.col("_nexus")).drop("_nexus")
     candidates, oversized = split_oversized(candidates, book)
+    for r in oversized:  # its record as it was in the file, where the file has text
+        if raw.texts is not None:
+            r["record"] = raw.texts.of(int(r["row"]))
+        elif "_raw" in raw.frame.columns:
+            r["record"] = raw.frame.filter(pl.col("_row") == r["row"])["_raw"][0]
     rejects += oversized
     others_file = None
     others = good.filter(~pl.col("_nexus")).select("_row", "_line", "id")
     if settings.others_dir is not None:
         others_file = str(Path(settings.others_dir) / f"part-{part.index:06d}.parquet")
         others.write_parquet(others_file)
+    read = candidates.height + others.height
+    if read + len(rejects) != part.records:  # a reader fault, never the user's: stop, do not under-report
+        raise RowsUnaccounted(
+            f"partition {part.index} of {part.shown or part.path}: {part.records} records in the file, "
+            f"{read} read and {len(rejects)} rejected"
+        )
     return MapResult(
         index=part.index,
-        rows=good.height + len(rejects),
+        rows=part.records,
+        read=read,
+        blank=part.blank,
         rejects=sorted(rejects, key=lambda r: int(r["row"])),
         candidates=candidates,
         out_of_scope=others.height,

@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 import pycountry
 
+from ..errors import Diagnostic, did_you_mean
 from ..quantities import Quantity
 from ..rulebook import Rulebook
 from ..scenario import Commodity, Event, Evidence, Party, Value, Vessel
@@ -248,15 +249,16 @@ def check(raw: pl.DataFrame, mapping: ColumnMapping, book: Rulebook) -> tuple[pl
     )
     bad_mask = typed["_reason"].is_not_null()
     source_cols = [c for c in raw.columns if not c.startswith("_")]
+    bad_raw = raw.filter(bad_mask)
     if "_raw" in raw.columns:
-        raw_text = raw["_raw"]
-    else:
+        raw_text = bad_raw["_raw"]
+    else:  # the cells as JSON (Parquet, which has no text of its own; CSV replaces it with the record's text)
         raw_text = (
-            raw.select(pl.struct(source_cols).struct.json_encode().alias("_raw"))["_raw"]
+            bad_raw.select(pl.struct(source_cols).struct.json_encode().alias("_raw"))["_raw"]
             if source_cols
-            else pl.Series("_raw", [""] * raw.height)
+            else pl.Series("_raw", [""] * bad_raw.height, dtype=pl.String)
         )
-    rejects = typed.select("_row", "_line", "_reason").with_columns(raw_text.alias("_raw")).filter(bad_mask)
+    rejects = typed.filter(bad_mask).select("_row", "_line", "_reason").with_columns(raw_text.alias("_raw"))
     good = typed.filter(~bad_mask).select(
         pl.col("_row"),
         pl.col("_line"),
@@ -289,6 +291,45 @@ def check(raw: pl.DataFrame, mapping: ColumnMapping, book: Rulebook) -> tuple[pl
         pl.col("imo_t").alias("imo"),
     )
     return good.cast(SCHEMA), rejects  # type: ignore[arg-type]
+
+
+_SAMPLE = {"date": "2024-01-02", "supplier": "KP"}  # a row every check passes, to try one default in
+_CLOSED = {"kind": KINDS, "offered": OFFERABLE, "flags": FLAGS, "unit": sorted(UNITS)}
+
+
+def default_problems(mapping: ColumnMapping, book: Rulebook) -> list[Diagnostic]:
+    """Each default value checked once, as a cell of every row would be: a misspelt default is one
+    problem at its place in the mapping, not a reject for every row."""
+    problems: list[Diagnostic] = []
+    for field, value in mapping.defaults.items():
+        row = {**_SAMPLE, field: value}
+        if field == "offered":
+            row.setdefault("kind", "offer")
+        if field == "kind" and value.strip().lower() == "offer":
+            row["offered"] = "transfer"
+        if field == "quantity":
+            row["unit"] = "tonne"
+        if field.startswith("recipient_"):
+            row["recipient"] = "CN"
+        frame = pl.DataFrame({k: [v] for k, v in row.items()}, schema=dict.fromkeys(row, pl.String)).with_columns(
+            pl.lit(0, dtype=pl.Int64).alias("_row"), pl.lit(0, dtype=pl.Int64).alias("_line")
+        )
+        _, rejects = check(frame, ColumnMapping(separator=mapping.separator), book)
+        if rejects.height:
+            reason = str(rejects["_reason"][0])
+            valid = sorted(book.groups.groups) if field == "category" else _CLOSED.get(field, [])
+            valid = valid if "unknown" in reason else []
+            items = [v.strip() for v in value.replace(mapping.separator, ",").split(",")] if valid else []
+            hints = [h for h in (did_you_mean(i.lower(), valid) for i in items if i.lower() not in valid) if h]
+            problems.append(
+                Diagnostic(
+                    mapping.where("defaults", field),
+                    "unknown-value" if valid else "bad-value",
+                    f"defaults.{field}: {reason}; it would be given to every row",
+                    hint="; ".join(hints),
+                )
+            )
+    return problems
 
 
 def to_event(row: dict[str, Any], event_id: str | None = None) -> Event:
@@ -344,4 +385,4 @@ def reject_records(rejects: pl.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-__all__ = ["SCHEMA", "check", "json", "mapped", "reject_records", "to_event"]
+__all__ = ["SCHEMA", "check", "default_problems", "json", "mapped", "reject_records", "to_event"]

@@ -13,6 +13,7 @@ Outputs, all in row order and the same bytes on every run:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -28,7 +29,8 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..alerts.models import AlertReview
-from ..errors import Diagnostic, InputError, SourceLocation
+from ..errors import Diagnostic, InputError, SourceLocation, did_you_mean
+from ..limits import regular_file_problem
 from ..report import ListInput, Run, Tools
 from ..rulebook import Rulebook
 from ..screening import ScreeningList
@@ -36,8 +38,9 @@ from ..vocabulary import Verdict
 from ..yamlfile import display_path
 from .fields import FIELDS, REQUIRED
 from .mapping import ColumnMapping
-from .pipeline import MapResult, RowVerdict, Settings, judge_rows, map_partition, prepare, temp_dir
-from .read import columns_of, detect_format, plan
+from .pipeline import MapResult, RowsUnaccounted, RowVerdict, Settings, judge_rows, map_partition, prepare, temp_dir
+from .read import columns_of, detect_format, file_sha256, header_problems, plan
+from .rows import default_problems
 
 SCHEMA_VERSION = "1.1.0"
 FLAGGED = {Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION, Verdict.UNDECIDABLE, Verdict.EXEMPT}
@@ -50,7 +53,11 @@ class InputFile(BaseModel):
     path: str
     sha256: str
     format: str
-    rows: int
+    encoding: str = Field(default="utf-8", description="The text encoding it was read in (CSV, JSON lines)")
+    rows: int = Field(description="Records (rows) in the file; blank lines are not rows")
+    rows_read: int = Field(default=0, description="Rows read and judged: they have a verdict other than rejected")
+    rows_rejected: int = Field(default=0, description="Rows that could not be read; rows_read + rows_rejected = rows")
+    blank_lines: int = Field(default=0, description="Lines holding only white space: neither rows nor rejects")
     partitions: int
 
 
@@ -86,30 +93,87 @@ class BulkSummary(BaseModel):
     )
 
 
-def _check_mapping(path: Path, fmt: str, mapping: ColumnMapping) -> list[str]:
-    available = columns_of(path, fmt)
+def _check_mapping(
+    path: Path, fmt: str, mapping: ColumnMapping, book: Rulebook | None = None, shown: str | None = None
+) -> list[str]:
+    """The source columns to read; every problem of the mapping against this file at once: a
+    column the file lacks (at its place in the mapping, with the nearest column the file has), a
+    required field no column gives, a default value no row could have, a header naming a column
+    twice, a Parquet column of a type that is not text."""
+    where = shown or display_path(path)
+    available = columns_of(path, fmt, where)
     problems = []
-    for column in mapping.missing_columns(available):
-        problems.append(
-            Diagnostic(
-                SourceLocation(display_path(path)),
-                "dangling-reference",
-                f"the mapping names column '{column}', which the file does not have; columns: {', '.join(available) or 'none'}",
+    for field, column in mapping.columns.items():
+        if column not in available:
+            problems.append(
+                Diagnostic(
+                    mapping.where("columns", field),
+                    "dangling-reference",
+                    f"columns.{field}: the mapping names column '{column}', which the file does not have; "
+                    f"columns of {where}: {', '.join(available) or 'none'}",
+                    hint=did_you_mean(column, available),
+                )
             )
-        )
     sources = mapping.source_of(available)
     for field in sorted(REQUIRED):
         if field not in sources and field not in mapping.defaults:
             problems.append(
                 Diagnostic(
-                    SourceLocation(display_path(path)),
+                    SourceLocation(where),
                     "missing",
                     f"no column gives the '{field}' field; map one with --map {field}=COLUMN or in the mapping file",
+                    hint=did_you_mean(field, available),
                 )
             )
+    if book is not None:
+        problems.extend(default_problems(mapping, book))
+    used = sorted({c for f, c in sources.items() if f in FIELDS})
+    problems.extend(header_problems(path, fmt, [c for c in used if c in available], where))
     if problems:
         raise InputError(problems)
-    return sorted({c for f, c in sources.items() if f in FIELDS})
+    return used
+
+
+def _reencoded(path: Path, encoding: str, where: str, into: str) -> Path:
+    """A UTF-8 copy of a text file in another encoding, decoded strictly: a byte the encoding
+    cannot read is refused at its line."""
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation("<command line>"),
+                    "bad-value",
+                    f"--encoding {encoding}: not an encoding Python knows",
+                    hint="for example utf-8, cp1252, latin-1, utf-16",
+                )
+            ]
+        ) from None
+    target = Path(into) / "input-utf8"
+    decoder = codec.incrementaldecoder("strict")
+    line, first = 1, True
+    with path.open("rb") as src, target.open("wb") as out:
+        while True:
+            block = src.read(1 << 22)
+            try:
+                text = decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    [
+                        Diagnostic(
+                            SourceLocation(where, line),
+                            "bad-file",
+                            f"not {codec.name} text: {exc.reason} (near line {line})",
+                            hint="give the file's encoding with --encoding NAME",
+                        )
+                    ]
+                ) from None
+            out.write((text.removeprefix("\ufeff") if first else text).encode("utf-8"))
+            first = first and not text
+            line += text.count("\n")
+            if not block:
+                return target
 
 
 def screen_file(
@@ -131,13 +195,73 @@ def screen_file(
     progress: Callable[[int, int], None] | None = None,
     run_id: str | None = None,
     started_at: datetime | None = None,
+    encoding: str | None = None,
 ) -> tuple[BulkSummary, list[RowVerdict]]:
-    """Screen every row of ``path``; write the outputs asked for; return the summary and flagged rows."""
-    if not path.is_file():
-        raise InputError([Diagnostic(SourceLocation(display_path(path)), "file-not-found", "no such file")])
+    """Screen every row of ``path``; write the outputs asked for; return the summary and flagged rows.
+
+    Text is read as UTF-8 (with or without a byte-order mark) unless ``encoding`` names another;
+    then a UTF-8 copy is read, and the input's SHA-256 is still that of the file given."""
+    where = display_path(path)
+    problem = regular_file_problem(path, where)
+    if problem is not None:
+        raise InputError([problem])
     fmt = detect_format(path, input_format)
-    columns = _check_mapping(path, fmt, mapping)
-    parts, sha256 = plan(path, fmt, rows_per_partition)
+    name = codecs.lookup(encoding).name if encoding and _known(encoding) else encoding
+    work = temp_dir()
+    try:
+        return _screen(
+            path, where, fmt, name, work, mapping, book, lists, threshold, as_of, rows_per_partition, findings,
+            findings_format, rejects, verdicts, workers, scheduler, progress, run_id, started_at,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _known(encoding: str) -> bool:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return False
+    return True
+
+
+def _screen(
+    path: Path,
+    where: str,
+    fmt: str,
+    encoding: str | None,
+    work: str,
+    mapping: ColumnMapping,
+    book: Rulebook,
+    lists: list[ScreeningList],
+    threshold: float,
+    as_of: date | None,
+    rows_per_partition: int,
+    findings: Path | None,
+    findings_format: str,
+    rejects: Path | None,
+    verdicts: Path | None,
+    workers: int,
+    scheduler: str | None,
+    progress: Callable[[int, int], None] | None,
+    run_id: str | None,
+    started_at: datetime | None,
+) -> tuple[BulkSummary, list[RowVerdict]]:
+    source = path
+    if encoding and fmt == "parquet":
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation("<command line>"), "bad-value", "--encoding is for CSV and JSON lines, not Parquet"
+                )
+            ]
+        )
+    if encoding and encoding not in ("utf-8", "utf-8-sig"):
+        source = _reencoded(path, encoding, where, work)
+    columns = _check_mapping(source, fmt, mapping, book, where)
+    parts, sha256 = plan(source, fmt, rows_per_partition, where)
+    if source != path:
+        sha256 = file_sha256(path)
     others_dir = temp_dir() if verdicts is not None else None
     settings = Settings(
         mapping=mapping, rules_root=book.root, threshold=threshold, columns=tuple(columns), others_dir=others_dir
@@ -163,6 +287,9 @@ def screen_file(
             judge_rows(book, candidates, lists, threshold, as_of) if candidates is not None else ([], 0)
         )
         rejected = [rj for r in results for rj in r.rejects]
+        in_file, read = sum(p.records for p in parts), sum(r.read for r in results)
+        if read + len(rejected) != in_file or sum(r.rows for r in results) != in_file:
+            raise RowsUnaccounted(f"{where}: {in_file} rows in the file, {read} read and {len(rejected)} rejected")
         counts: Counter[str] = Counter(v.verdict.value for v in judged)
         counts[Verdict.OUT_OF_SCOPE.value] += sum(r.out_of_scope for r in results)
         counts[REJECTED] += len(rejected)
@@ -191,7 +318,11 @@ def screen_file(
             path=display_path(path),
             sha256=sha256,
             format=fmt,
-            rows=sum(r.rows for r in results),
+            encoding=(encoding or "utf-8") if fmt != "parquet" else "",
+            rows=in_file,
+            rows_read=read,
+            rows_rejected=len(rejected),
+            blank_lines=sum(p.blank for p in parts),
             partitions=len(parts),
         ),
         mapping=mapping,
@@ -319,7 +450,14 @@ def summary_markdown(s: BulkSummary) -> str:
 
     out = [
         f"# Bulk screening: {md_cell(s.input.path)}\n",
-        f"- Input: {md_cell(s.input.path)} ({s.input.format}, {s.input.rows:,} rows in {s.input.partitions} partitions, sha256 `{s.input.sha256}`)",
+        f"- Input: {md_cell(s.input.path)} ({s.input.format}, {s.input.rows:,} {'row' if s.input.rows == 1 else 'rows'} in {s.input.partitions} {'partition' if s.input.partitions == 1 else 'partitions'}, sha256 `{s.input.sha256}`)",
+        f"- Rows: {s.input.rows:,} in the file = {s.input.rows_read:,} read + {s.input.rows_rejected:,} rejected"
+        + (
+            f"; {s.input.blank_lines:,} blank {'line' if s.input.blank_lines == 1 else 'lines'} skipped (not rows)"
+            if s.input.blank_lines
+            else ""
+        )
+        + (f"; read as {s.input.encoding}" if s.input.encoding not in ("", "utf-8") else ""),
         f"- Rulebook: {s.rulebook['rules']} rules, `{s.rulebook['hash']}`",
         "- Law applied: " + (f"the law as it stood on {s.as_of}" if s.as_of else "the law in force on each row's date"),
         "- Lists: "

@@ -69,6 +69,9 @@ def render_bulk_junit(s: BulkSummary) -> bytes:
     for name, value in (
         ("input.sha256", s.input.sha256),
         ("input.rows", str(s.input.rows)),
+        ("input.rows_read", str(s.input.rows_read)),
+        ("input.rows_rejected", str(s.input.rows_rejected)),
+        ("input.blank_lines", str(s.input.blank_lines)),
         ("rulebook.hash", str(s.rulebook["hash"])),
         ("run.id", s.run.id),
         ("sanctionsengine", s.tools.sanctionsengine),
