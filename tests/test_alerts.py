@@ -422,3 +422,16 @@ def test_the_gherkin_steps_decide_and_re_open(pytester: pytest.Pytester, tmp_pat
     result.stdout.fnmatch_lines(
         ["*expected the run to pass on violation; alerts that count: pay / dprk.designated.asset-freeze / KPe.020*"]
     )
+
+
+def test_verify_re_applies_the_same_decisions_as_of_the_report_s_day(tmp_path: Path) -> None:
+    path = _file(tmp_path, _disposition("pay-2", "KPe.020", KPE020, expires="2026-12-31"))
+    report = tmp_path / "r.json"
+    _evaluate("--dispositions", str(path), "--format", "json", "-o", str(report), today="2026-12-31")
+    # verified later (after the expiry): the report's own day is used, so the findings are identical
+    same = _run("verify", str(report), "--base", str(ROOT), today="2027-02-01")
+    assert same.exit_code == 0, same.output
+    assert "identical" in same.stdout
+    path.write_text(path.read_text(encoding="utf-8").replace("another bank", "a bank"), encoding="utf-8")
+    changed = _run("verify", str(report), "--base", str(ROOT), today="2027-02-01")
+    assert changed.exit_code == 2 and "dispositions file is missing or has changed" in changed.stderr
