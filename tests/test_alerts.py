@@ -435,3 +435,27 @@ def test_verify_re_applies_the_same_decisions_as_of_the_report_s_day(tmp_path: P
     path.write_text(path.read_text(encoding="utf-8").replace("another bank", "a bank"), encoding="utf-8")
     changed = _run("verify", str(report), "--base", str(ROOT), today="2027-02-01")
     assert changed.exit_code == 2 and "dispositions file is missing or has changed" in changed.stderr
+
+
+def test_the_bulk_junit_fails_a_rule_only_for_its_undecided_violations(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(
+        "id,date,kind,supplier,recipient,recipient_ref\n"
+        "r1,2019-05-01,financial,CN,KP,KPe.020\nr2,2019-05-01,financial,CN,KP,KPe.020\n",
+        encoding="utf-8",
+    )
+    base = ["screen", str(ledger), "--list", str(UN_LIST), "--no-audit", "--format", "junit",
+            "--findings", str(tmp_path / "f.jsonl")]  # fmt: skip
+    one = _file(tmp_path, _disposition("r1", "KPe.020", KPE020), name="one.yaml")
+    both = _file(tmp_path, _disposition("r1", "KPe.020", KPE020), _disposition("r2", "KPe.020", KPE020))
+
+    def freeze_case(path: Path) -> tuple[int, ET.Element]:
+        result = _run(*base, "--dispositions", str(path))
+        [case] = [c for c in ET.fromstring(result.stdout.encode()).iter("testcase") if c.get("name") == FREEZE]
+        return result.exit_code, case
+
+    code, case = freeze_case(one)
+    assert code == 1 and case.find("failure") is not None
+    code, case = freeze_case(both)
+    assert code == 0 and case.find("failure") is None
+    assert "2 violations under a valid false-positive or waiver" in (case.findtext("system-out") or "")
