@@ -10,34 +10,18 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
+from ..cli_common import guard as _guarded
 from ..errors import Diagnostic, InputError, SourceLocation
 from ..limits import MAX_JSON_BYTES, parse_json, read_limited
 from ..yamlfile import display_path
 from .models import DECISION_MEANING, Alert, AlertReview, AlertStatus, Decision, Disposition
 from .store import ENV_FILE, LoadedDispositions, append_disposition, default_file, load_dispositions, today
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _guarded(func: F) -> F:
-    """The CLI's error mapping (exit 2 with located problems, never a traceback), looked up when run."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from ..cli import _guard
-
-        return _guard(func)(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
 
 dispositions_option = click.option(
     "--dispositions",
