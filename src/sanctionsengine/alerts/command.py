@@ -102,8 +102,21 @@ def alerts_group() -> None:
 
 @alerts_group.command("list")
 @click.argument("report_file", metavar="REPORT.json", type=click.Path(path_type=Path))
-@click.option("--status", "statuses", multiple=True, type=click.Choice([s.value for s in AlertStatus]))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice([s.value for s in AlertStatus]),
+    help="Only alerts in this state; repeatable (default: all).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="One line per alert, or the alerts as JSON.",
+)
 @_guarded
 def alerts_list(report_file: Path, statuses: tuple[str, ...], fmt: str) -> None:
     """One line per alert of a run: number, status, outcome, event, rule, listing and decision."""
@@ -145,7 +158,12 @@ def alerts_show(report_file: Path, number: int) -> None:
 @alerts_group.command("decide")
 @click.argument("report_file", metavar="REPORT.json", type=click.Path(path_type=Path))
 @click.argument("number", type=click.IntRange(min=1))
-@click.option("--decision", type=click.Choice([d.value for d in Decision]), required=True)
+@click.option(
+    "--decision",
+    type=click.Choice([d.value for d in Decision]),
+    required=True,
+    help="false-positive or waived stop the alert counting toward --fail-on; confirmed and escalated do not.",
+)
 @click.option("--reason", required=True, help="Why, in your words (kept with the decision).")
 @click.option("--reviewer", required=True, help="Who decides (a name or staff id).")
 @click.option(
@@ -200,7 +218,14 @@ def alerts_decide(
 
 @alerts_group.command("export")
 @dispositions_option
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv"]),
+    default="json",
+    show_default=True,
+    help="JSON (with the file's SHA-256) or CSV, one line per decision.",
+)
 @_guarded
 def alerts_export(dispositions_path: Path | None, fmt: str) -> None:
     """Every decision in the dispositions file, as JSON or CSV for auditors (with the file's SHA-256)."""
