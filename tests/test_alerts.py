@@ -459,3 +459,31 @@ def test_the_bulk_junit_fails_a_rule_only_for_its_undecided_violations(tmp_path:
     code, case = freeze_case(both)
     assert code == 0 and case.find("failure") is None
     assert "2 violations under a valid false-positive or waiver" in (case.findtext("system-out") or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- a\n- b\n", r"d\.yaml:1:1: bad-value: "),
+        ("dispositions:\n  - key: {event: e, rule: r}\n    decison: confirmed\n", r"d\.yaml:3:5: unknown-key: .*decison.*did you mean 'decision'"),
+        ("dispositions: [\n", r"d\.yaml:\d+:\d+: yaml-syntax: "),
+    ],
+)  # fmt: skip
+def test_a_malformed_dispositions_file_is_located(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = _evaluate("--dispositions", str(path))
+    assert result.exit_code == 2 and re.search(expected, result.stderr), result.stderr
+
+
+def test_an_empty_dispositions_file_decides_nothing_and_decide_fills_it(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text("dispositions:\n", encoding="utf-8")
+    assert load_dispositions(path).dispositions == []
+    report = tmp_path / "r.json"
+    _evaluate("--format", "json", "-o", str(report))
+    result = _run("alerts", "decide", str(report), "2", "--decision", "escalated", "--reason", "to the MLRO",
+                  "--reviewer", "A", "--expires", "2027-01-15", SANCTIONSENGINE_DISPOSITIONS=str(path))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [d] = load_dispositions(path).dispositions
+    assert d.decision == Decision.ESCALATED and d.expires == dt.date(2027, 1, 15)
