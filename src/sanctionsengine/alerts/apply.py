@@ -72,9 +72,9 @@ class FindingRef:
 def _alert(
     f: FindingRef, listing: str | None, hashes: dict[str, str], decision: Disposition | None, today: date
 ) -> Alert:
-    key = FindingKey(event=f.event, rule=f.rule, listing=listing, entry_sha256=hashes.get(listing) if listing else None)
-    if key.listing is not None and key.entry_sha256 is None:  # a match whose entry is unknown: key without it
-        key = FindingKey(event=f.event, rule=f.rule)
+    entry = hashes.get(listing) if listing else None
+    # a match whose entry is not on the lists given (never expected) is keyed without its listing
+    key = FindingKey(event=f.event, rule=f.rule, listing=listing if entry else None, entry_sha256=entry)
     if decision is None:
         return Alert(key=key, outcome=f.outcome, status=AlertStatus.OPEN, counts=True)
     why = []
@@ -183,9 +183,12 @@ def counted_rank(
     decision; other findings (and goods not stated) count as they are; an event with no finding
     counts by its verdict."""
     ranks = []
+    by_rule: dict[str, list[Alert]] = {}
+    for a in alerts:
+        by_rule.setdefault(a.key.rule, []).append(a)
     for f in findings:
         if f.outcome in ALERT_OUTCOMES:
-            mine = [a for a in alerts if a.key.rule == f.rule]
+            mine = by_rule.get(f.rule, [])
             if mine and not any(a.counts for a in mine):
                 continue
         ranks.append(f.outcome.rank)
@@ -219,11 +222,10 @@ def verdicts_fail(verdicts: Sequence[EventVerdict], result: AlertReview | None, 
     if fail_on == "never":
         return False
     threshold = Verdict(fail_on).rank
-    refs = verdict_findings(verdicts)
+    by_event = result.by_event() if result is not None else {}
     for ev in verdicts:
-        mine = [f for f in refs if f.event == ev.id]
-        alerts = result.for_event(ev.id) if result is not None else []
-        rank = counted_rank(ev.verdict, mine, alerts, ev.goods_not_stated is not None)
+        mine = [FindingRef(ev.id, f.rule_id, f.outcome, ()) for f in ev.findings]
+        rank = counted_rank(ev.verdict, mine, by_event.get(ev.id, []), ev.goods_not_stated is not None)
         if rank is not None and rank <= threshold:
             return True
     return False

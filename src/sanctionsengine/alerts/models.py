@@ -189,3 +189,10 @@ class AlertReview(_Model):
 
     def for_event(self, event: str) -> list[Alert]:
         return [a for a in self.alerts if a.key.event == event]
+
+    def by_event(self) -> dict[str, list[Alert]]:
+        """Alerts grouped by event or row id (one pass, for runs of many events)."""
+        out: dict[str, list[Alert]] = {}
+        for a in self.alerts:
+            out.setdefault(a.key.event, []).append(a)
+        return out

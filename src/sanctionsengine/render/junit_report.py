@@ -11,6 +11,7 @@ escapes every string it writes.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import Any
 
 from ..report import Report
 from ..vocabulary import Verdict
@@ -18,7 +19,7 @@ from ..vocabulary import Verdict
 FAILING = {Verdict.VIOLATION}
 
 
-def _fails(report: Report, ev: object) -> bool:
+def _fails(report: Report, ev: object, by_event: dict[str, list[Any]]) -> bool:
     """A violation fails unless each of its violation findings is under a valid suppressing decision."""
     from ..alerts.apply import FindingRef, counted_rank
     from ..verdicts import EventVerdict
@@ -26,7 +27,7 @@ def _fails(report: Report, ev: object) -> bool:
     assert isinstance(ev, EventVerdict)
     if ev.verdict not in FAILING:
         return False
-    alerts = report.alerts.for_event(ev.id) if report.alerts else []
+    alerts = by_event.get(ev.id, [])
     refs = [FindingRef(ev.id, f.rule_id, f.outcome, ()) for f in ev.findings]
     rank = counted_rank(ev.verdict, refs, alerts, ev.goods_not_stated is not None)
     return rank is not None and rank <= Verdict.VIOLATION.rank
@@ -49,7 +50,8 @@ def _finding_lines(ev: object) -> str:
 
 
 def render_junit(report: Report) -> bytes:
-    failures = sum(1 for ev in report.events if _fails(report, ev))
+    by_event = report.alerts.by_event() if report.alerts else {}
+    failures = sum(1 for ev in report.events if _fails(report, ev, by_event))
     suites = ET.Element(
         "testsuites",
         name=f"sanctionsengine: {report.inputs.scenario.id}",
@@ -81,8 +83,8 @@ def render_junit(report: Report) -> bytes:
         serious = [f for f in ev.findings if f.outcome == ev.verdict]
         family = serious[0].family if serious else "none"
         case = ET.SubElement(suite, "testcase", name=f"{ev.id}: {ev.title}", classname=f"dprk.{family}", time="0")
-        decided = report.alerts.for_event(ev.id) if report.alerts else []
-        if _fails(report, ev):
+        decided = by_event.get(ev.id, [])
+        if _fails(report, ev, by_event):
             cites = "; ".join(sorted({f.citation for f in serious}))
             failure = ET.SubElement(case, "failure", message=f"{ev.verdict.label}: {cites}", type=ev.verdict.value)
             failure.text = _finding_lines(ev)
