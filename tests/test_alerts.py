@@ -487,3 +487,13 @@ def test_an_empty_dispositions_file_decides_nothing_and_decide_fills_it(tmp_path
     assert result.exit_code == 0, result.output
     [d] = load_dispositions(path).dispositions
     assert d.decision == Decision.ESCALATED and d.expires == dt.date(2027, 1, 15)
+
+
+def test_a_match_whose_entry_is_not_on_the_lists_is_still_an_open_alert() -> None:
+    from sanctionsengine.alerts.apply import FindingRef, review
+    from sanctionsengine.vocabulary import Verdict
+
+    result = review([FindingRef("e", FREEZE, Verdict.VIOLATION, ("KPe.999",))], LISTS, None, dt.date(2026, 12, 15))
+    [alert] = result.alerts
+    assert (alert.key.event, alert.key.rule, alert.key.listing, alert.status) == ("e", FREEZE, None, AlertStatus.OPEN)
+    assert alert.counts
