@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,6 @@ from ..yamlfile import display_path, parse_yaml, read_text, validate
 from .models import Disposition, DispositionFile
 
 ENV_FILE = "SANCTIONSENGINE_DISPOSITIONS"
-ENV_TODAY = "SANCTIONSENGINE_TODAY"
 HEADER = (
     "# sanctionsengine dispositions: one reviewer decision per alert, oldest first.\n"
     "# A later entry for the same alert supersedes an earlier one. Dates are UTC days;\n"
@@ -46,16 +45,11 @@ def default_file() -> Path | None:
 
 
 def today() -> date:
-    """The day expiry dates are compared with: ``$SANCTIONSENGINE_TODAY`` or today in UTC."""
-    env = os.environ.get(ENV_TODAY)
-    if env:
-        try:
-            return date.fromisoformat(env)
-        except ValueError:
-            raise InputError(
-                [Diagnostic(SourceLocation(f"${ENV_TODAY}"), "bad-date", f"'{env}' is not a date; expected YYYY-MM-DD")]
-            ) from None
-    return datetime.now(UTC).date()
+    """The day expiry dates are compared with: ``$SANCTIONSENGINE_TODAY`` or today in UTC (the
+    same day list ages are counted to)."""
+    from ..listcoverage import today as run_day
+
+    return run_day()
 
 
 class LoadedDispositions:
