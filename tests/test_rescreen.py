@@ -1,0 +1,216 @@
+"""Delta re-screening equals a full re-screen, row for row; and the commands around it.
+
+The differential test generates small lists (UN XML and vessels JSON) and a small ledger whose
+names are drawn from the listed names (exact, misspelt, or unrelated) with goods that reach the
+caps; then a list change (entries added, removed, aliases or listing dates or names changed,
+vessels added or removed). It screens the ledger in full against the old lists, re-screens it by
+the delta against the new ones, screens it in full against the new ones, and compares every
+row's verdict and every flagged row's findings and list matches.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sanctionsengine.bulk.mapping import ColumnMapping
+from sanctionsengine.bulk.run import screen_file
+from sanctionsengine.evaluation import load_lists
+from sanctionsengine.rescreen.delta import delta, full_state, load_run, new_findings
+from sanctionsengine.rulebook import load_rulebook
+
+from .conftest import RULES
+
+BOOK = load_rulebook(RULES)
+
+POOL = [  # (reference, kind, name, aliases)
+    ("KPe.901", "entity", "Korea Pugang Trading Corporation", ["Pugang Trading"]),
+    ("KPe.902", "entity", "Ocean Breeze Shipping Company", ["Ocean Breeze Ltd"]),
+    ("KPe.903", "entity", "Acme Global Trading", ["Acme Trading"]),
+    ("KPe.904", "entity", "Sea Star Logistics", []),
+    ("KPe.905", "entity", "Tumen River Export Company", ["Tumen Export"]),
+    ("KPi.901", "individual", "Kim Chol Su", ["Kim Cholsu"]),
+    ("KPi.902", "individual", "Ri Myong Ho", []),
+    ("KPi.903", "individual", "Pak Song Il", ["Park Song Il"]),
+]
+VESSEL_POOL = [("CHON MA SAN", "8660313"), ("ASIA BRIDGE 1", "8916580"), ("GOLDEN RAY", "9123456"), ("SKY LARK", None)]
+DATES = ["2016-03-02", "2017-08-05", "2020-01-01", "2024-06-01", "2026-06-01"]
+OTHER_NAMES = ["Zeta Corp", "Nordic Timber AB", "Acme Tradin", "Ocean Breez Ltd", "Kim Chul Su", "Sea Star Logistic"]
+
+
+def write_un(path: Path, entries: list[dict[str, object]]) -> Path:
+    root = ET.Element("CONSOLIDATED_LIST", dateGenerated="2026-06-02T00:00:00Z")
+    sections = {"individual": ET.SubElement(root, "INDIVIDUALS"), "entity": ET.SubElement(root, "ENTITIES")}
+    for e in entries:
+        tag = "INDIVIDUAL" if e["kind"] == "individual" else "ENTITY"
+        rec = ET.SubElement(sections[str(e["kind"])], tag)
+        for child, text in (
+            ("FIRST_NAME", e["name"]),
+            ("UN_LIST_TYPE", "DPRK"),
+            ("REFERENCE_NUMBER", e["ref"]),
+            ("LISTED_ON", e["listed_on"]),
+        ):
+            ET.SubElement(rec, child).text = str(text)
+        for alias in e["aliases"]:  # type: ignore[attr-defined]
+            al = ET.SubElement(rec, f"{tag}_ALIAS")
+            ET.SubElement(al, "QUALITY").text = "a.k.a."
+            ET.SubElement(al, "ALIAS_NAME").text = alias
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    return path
+
+
+def write_vessels(path: Path, vessels: list[dict[str, object]]) -> Path:
+    rows = [
+        {
+            "row_number": n,
+            "names": v["names"],
+            "imo_number": v["imo"],
+            "designations": [{"date_of_designation_iso": v["listed_on"], "para_12d_2321": "Yes"}],
+        }
+        for n, v in enumerate(vessels, 1)
+    ]
+    path.write_text(json.dumps({"meta": {"list_version": "test"}, "vessels": rows}), encoding="utf-8")
+    return path
+
+
+def _entry(rng: random.Random, item: tuple[str, str, str, list[str]]) -> dict[str, object]:
+    ref, kind, name, aliases = item
+    return {"ref": ref, "kind": kind, "name": name, "aliases": list(aliases), "listed_on": rng.choice(DATES)}
+
+
+def _vessel(rng: random.Random, item: tuple[str, str | None]) -> dict[str, object]:
+    return {"names": [item[0]], "imo": item[1], "listed_on": rng.choice(DATES)}
+
+
+def lists_and_change(rng: random.Random) -> tuple[tuple[list, list], tuple[list, list]]:  # type: ignore[type-arg]
+    """Old lists (entries, vessels) and new lists: a random change of one to four steps."""
+    old = [_entry(rng, it) for it in POOL if rng.random() < 0.6] or [_entry(rng, POOL[0])]
+    old_v = [_vessel(rng, it) for it in VESSEL_POOL if rng.random() < 0.6] or [_vessel(rng, VESSEL_POOL[0])]
+    new = [dict(e, aliases=list(e["aliases"])) for e in old]  # type: ignore[call-overload]
+    new_v = [dict(v) for v in old_v]
+    for _ in range(rng.randint(1, 4)):
+        step = rng.choice(["add", "remove", "alias", "date", "name", "vessel-add", "vessel-remove"])
+        absent = [it for it in POOL if it[0] not in {e["ref"] for e in new}]
+        if step == "add" and absent:
+            new.append(_entry(rng, rng.choice(absent)))
+        elif step == "remove" and len(new) > 1:
+            new.pop(rng.randrange(len(new)))
+        elif step == "alias":
+            e = rng.choice(new)
+            if e["aliases"] and rng.random() < 0.5:
+                e["aliases"].pop()  # type: ignore[attr-defined]
+            else:
+                e["aliases"].append(rng.choice(OTHER_NAMES))  # type: ignore[attr-defined]
+        elif step == "date":
+            rng.choice(new)["listed_on"] = rng.choice(DATES)
+        elif step == "name":
+            rng.choice(new)["name"] = rng.choice(OTHER_NAMES)
+        elif step == "vessel-add":
+            have = {tuple(v["names"]) for v in new_v}  # type: ignore[arg-type]
+            missing = [it for it in VESSEL_POOL if (it[0],) not in have]
+            if missing:
+                new_v.append(_vessel(rng, rng.choice(missing)))
+        elif step == "vessel-remove" and len(new_v) > 1:
+            new_v.pop(rng.randrange(len(new_v)))
+    return (old, old_v), (new, new_v)
+
+
+def ledger_row(rng: random.Random) -> dict[str, str]:
+    names = [n for _, _, n, al in POOL for n in (n, *al)] + OTHER_NAMES
+    kind = rng.choice(["transfer"] * 5 + ["service", "financial"])
+    row = {
+        "date": f"{rng.choice([2016, 2017, 2018, 2020, 2024, 2026])}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        "kind": kind,
+        "supplier": rng.choice(["KP", "CN", "RU", "SG"]),
+        "recipient": rng.choice(["KP", "CN", "RU", "SG"]),
+    }
+    if rng.random() < 0.6:
+        row["supplier_name"] = rng.choice(names)
+    if rng.random() < 0.3:
+        row["recipient_name"] = rng.choice(names)
+    if rng.random() < 0.1:
+        row["supplier_ref"] = rng.choice([p[0] for p in POOL])
+    if kind == "transfer" and rng.random() < 0.8:
+        row["hs"] = rng.choice(["2710", "271019", "2701", "2709", "8471", "0303", "2601"])
+        row["quantity"] = str(rng.randint(1, 9) * 10 ** rng.randint(2, 6))
+        row["unit"] = rng.choice(["barrel", "tonne"])
+    if rng.random() < 0.15:
+        row["flags"] = rng.choice(["designated-party", "not-notified", "ship-to-ship"])
+    if rng.random() < 0.2:
+        name, imo = rng.choice(VESSEL_POOL + [("Pacific Star", None), ("CHONMASAN", None)])
+        row["vessel"] = name
+        if imo and rng.random() < 0.5:
+            row["imo"] = imo
+    return row
+
+
+COLUMNS = ["id", "date", "kind", "supplier", "recipient", "supplier_name", "recipient_name", "supplier_ref", "hs",
+           "quantity", "unit", "flags", "vessel", "imo"]  # fmt: skip
+
+
+def write_ledger(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for n, r in enumerate(rows):
+            w.writerow({"id": f"t{n}", **r})
+    return path
+
+
+def screen_run(ledger: Path, un: Path, vessels: Path, out: Path) -> Path:
+    """Screen in full, as `screen FILE --verdicts ... --format json` would; return the summary JSON."""
+    out.mkdir(exist_ok=True)
+    summary, _ = screen_file(
+        ledger,
+        ColumnMapping(),
+        BOOK,
+        load_lists([un], [vessels]),
+        threshold=90.0,
+        findings=out / "findings.jsonl",
+        verdicts=out / "verdicts.csv",
+        rejects=out / "rejects.jsonl",
+    )
+    run = out / "run.json"
+    run.write_text(summary.model_dump_json(indent=2), encoding="utf-8")
+    return run
+
+
+DIFFERENTIAL_EXAMPLES = 40
+ROWS_PER_EXAMPLE = 30
+COMPARED: list[int] = []
+
+
+@settings(max_examples=DIFFERENTIAL_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(rng=st.randoms(use_true_random=True))
+def test_delta_rescreen_equals_a_full_rescreen_row_for_row(
+    rng: random.Random, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    tmp = tmp_path_factory.mktemp("delta")
+    (old, old_v), (new, new_v) = lists_and_change(rng)
+    old_un, old_vessels = write_un(tmp / "old.xml", old), write_vessels(tmp / "old-vessels.json", old_v)
+    new_un, new_vessels = write_un(tmp / "new.xml", new), write_vessels(tmp / "new-vessels.json", new_v)
+    ledger = write_ledger(tmp / "ledger.csv", [ledger_row(rng) for _ in range(ROWS_PER_EXAMPLE)])
+    prev = load_run(screen_run(ledger, old_un, old_vessels, tmp / "old"))
+    full = load_run(screen_run(ledger, new_un, new_vessels, tmp / "full"))
+    d = delta(prev, load_lists([new_un], [new_vessels]), load_lists([old_un], [old_vessels]), BOOK)
+    state = full_state(prev, d)
+    assert len(state) == len(full.verdicts) == ROWS_PER_EXAMPLE
+    for row in sorted(full.verdicts):
+        assert state[row] == full.verdicts[row], (row, d.touched, sorted(d.rejudged))
+    expected = (tmp / "full" / "findings.jsonl").read_text(encoding="utf-8").splitlines()
+    assert new_findings(prev, d) == expected
+    changed = {c.row for c in d.changes}
+    assert changed == {r for r in full.verdicts if full.verdicts[r] != prev.verdicts[r]}
+    COMPARED.append(len(state))
+
+
+def test_the_differential_test_compares_at_least_a_thousand_rows() -> None:
+    assert DIFFERENTIAL_EXAMPLES * ROWS_PER_EXAMPLE >= 1_000
+    assert sum(COMPARED) in (0, DIFFERENTIAL_EXAMPLES * ROWS_PER_EXAMPLE)  # 0: run alone, without the test above
