@@ -283,7 +283,9 @@ def check_coverage(book: Rulebook) -> Iterator[Diagnostic]:
                 "dangling-reference",
                 f"resolution {resolution} is not in resolutions.yaml",
             )
-        rules = sorted({c.rule.id for c in cited.get(entry.key, [])})
+        citations = cited.get(entry.key, [])
+        rules = sorted({c.rule.id for c in citations if c.main})  # the rules that encode it
+        related = sorted({c.rule.id for c in citations if not c.main})
         if rules and entry.reason:
             yield Diagnostic(
                 place.location("reason"),
@@ -291,7 +293,14 @@ def check_coverage(book: Rulebook) -> Iterator[Diagnostic]:
                 f"{entry.paragraph} is cited by {', '.join(rules)}; a reason for having no rule is stale",
                 hint="remove 'reason'",
             )
-        if not rules and not entry.reason:
+        if not rules and related and not entry.reason:
+            yield Diagnostic(
+                place.location("paragraph"),
+                "missing",
+                f"{entry.paragraph} is cited only as related by {', '.join(related)}, which does not make it "
+                "covered; say in 'reason' what those rules take from it, or write the rule",
+            )
+        elif not rules and not entry.reason:
             yield Diagnostic(
                 place.location("paragraph"),
                 "missing",
