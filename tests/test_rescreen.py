@@ -17,11 +17,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sanctionsengine.bulk.mapping import ColumnMapping
 from sanctionsengine.bulk.run import screen_file
+from sanctionsengine.cli import main
 from sanctionsengine.evaluation import load_lists
 from sanctionsengine.rescreen.delta import delta, full_state, load_run, new_findings
 from sanctionsengine.rulebook import load_rulebook
@@ -214,3 +216,124 @@ def test_delta_rescreen_equals_a_full_rescreen_row_for_row(
 def test_the_differential_test_compares_at_least_a_thousand_rows() -> None:
     assert DIFFERENTIAL_EXAMPLES * ROWS_PER_EXAMPLE >= 1_000
     assert sum(COMPARED) in (0, DIFFERENTIAL_EXAMPLES * ROWS_PER_EXAMPLE)  # 0: run alone, without the test above
+
+
+# --- the commands -------------------------------------------------------------------------------
+
+LEDGER = [
+    {"date": "2026-06-10", "kind": "transfer", "supplier": "CN", "recipient": "RU", "supplier_name": "Acme Trading",
+     "hs": "8471", "quantity": "5", "unit": "tonne"},
+    {"date": "2026-06-10", "kind": "transfer", "supplier": "CN", "recipient": "RU", "supplier_name": "Zeta Corp",
+     "hs": "8471", "quantity": "5", "unit": "tonne"},
+    {"date": "2024-06-10", "kind": "transfer", "supplier": "KP", "recipient": "CN", "hs": "2701", "quantity": "100",
+     "unit": "tonne"},
+]  # fmt: skip
+ACME = {"ref": "KPe.903", "kind": "entity", "name": "Acme Global Trading", "aliases": ["Acme Trading"],
+        "listed_on": "2026-06-01"}  # fmt: skip
+PUGANG = {"ref": "KPe.901", "kind": "entity", "name": "Korea Pugang Trading Corporation", "aliases": [],
+          "listed_on": "2016-03-02"}  # fmt: skip
+SHIP = [{"names": ["CHON MA SAN"], "imo": "8660313", "listed_on": "2018-03-30"}]
+
+
+def _cli_run(tmp: Path) -> tuple[Path, Path]:
+    """A run screened from the command line (summary as JSON, per-row verdicts) against a list without Acme."""
+    old = write_un(tmp / "old.xml", [PUGANG])
+    vessels = write_vessels(tmp / "vessels.json", SHIP)
+    ledger = write_ledger(tmp / "ledger.csv", LEDGER)  # type: ignore[arg-type]
+    result = CliRunner().invoke(
+        main,
+        ["screen", str(ledger), "--list", str(old), "--vessels", str(vessels), "--format", "json", "--no-audit",
+         "--findings", str(tmp / "ledger.findings.jsonl"), "--verdicts", str(tmp / "ledger.verdicts.csv"),
+         "--fail-on", "never"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    run = tmp / "run.json"
+    run.write_text(result.stdout, encoding="utf-8")
+    return run, vessels
+
+
+def test_rescreen_names_the_worsened_row_and_why_and_exits_1(tmp_path: Path) -> None:
+    run, vessels = _cli_run(tmp_path)
+    new = write_un(tmp_path / "new.xml", [PUGANG, ACME])
+    args = ["rescreen", str(run), "--list", str(new), "--vessels", str(vessels)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "+ added KPe.903 Acme Global Trading (listed on 2026-06-01)" in result.output
+    assert "re-judged 1 of 3 rows; 1 verdict changed (1 worse)" in result.output
+    assert "row 1 (line 2) t0: out of scope → potential violation  WORSE" in result.output
+    assert "KPe.903 listed on 2026-06-01 (added in the new list) matches supplier_name 'Acme Trading'" in result.output
+    data = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
+    (r,) = data["runs"]
+    assert [(c["row"], c["old_verdict"], c["new_verdict"], c["worsened"]) for c in r["changes"]] == [
+        (1, "out_of_scope", "potential_violation", True)
+    ]
+
+
+def test_rescreen_after_a_delisting_is_an_improvement_and_exits_0(tmp_path: Path) -> None:
+    tmp = tmp_path
+    with_acme = write_un(tmp / "with.xml", [PUGANG, ACME])
+    vessels = write_vessels(tmp / "vessels.json", SHIP)
+    ledger = write_ledger(tmp / "ledger.csv", LEDGER)  # type: ignore[arg-type]
+    run = screen_run(ledger, with_acme, vessels, tmp / "old")
+    without = write_un(tmp / "without.xml", [PUGANG])
+    result = CliRunner().invoke(main, ["rescreen", str(run), "--list", str(without), "--vessels", str(vessels)])
+    assert result.exit_code == 0, result.output
+    assert "- removed KPe.903" in result.output
+    assert "row 1 (line 2) t0: potential violation → out of scope" in result.output
+    assert "KPe.903 removed from the list: no longer matches supplier_name 'Acme Trading'" in result.output
+
+
+def test_unchanged_lists_rejudge_nothing(tmp_path: Path) -> None:
+    run, vessels = _cli_run(tmp_path)
+    result = CliRunner().invoke(
+        main, ["rescreen", str(run), "--list", str(tmp_path / "old.xml"), "--vessels", str(vessels)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "nothing changed that screening reads: no row re-judged" in result.output
+
+
+def test_a_ledger_changed_since_the_run_is_refused(tmp_path: Path) -> None:
+    run, vessels = _cli_run(tmp_path)
+    (tmp_path / "ledger.csv").write_text("id,date\nx,2024-01-01\n", encoding="utf-8")
+    new = write_un(tmp_path / "new.xml", [PUGANG, ACME])
+    result = CliRunner().invoke(main, ["rescreen", str(run), "--list", str(new), "--vessels", str(vessels)])
+    assert result.exit_code == 2, result.output
+    assert "the file has changed since the run" in result.output
+
+
+def test_a_run_whose_list_is_gone_is_refused_with_the_version_it_needs(tmp_path: Path) -> None:
+    run, vessels = _cli_run(tmp_path)
+    (tmp_path / "old.xml").write_text("<CONSOLIDATED_LIST/>", encoding="utf-8")
+    new = write_un(tmp_path / "new.xml", [PUGANG, ACME])
+    result = CliRunner().invoke(main, ["rescreen", str(run), "--list", str(new), "--vessels", str(vessels)])
+    assert result.exit_code == 2, result.output
+    assert "that version is neither at its path nor among the kept versions" in result.output
+
+
+def test_lists_add_with_rescreen_keeps_versions_and_alerts_on_a_worse_verdict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SANCTIONSENGINE_CACHE", str(tmp_path / "cache"))
+    runner = CliRunner()
+    old = write_un(tmp_path / "old.xml", [PUGANG])
+    vessels = write_vessels(tmp_path / "vessels.json", SHIP)
+    assert runner.invoke(main, ["lists", "add", str(old)]).exit_code == 0
+    assert runner.invoke(main, ["lists", "add", str(vessels)]).exit_code == 0
+    ledger = write_ledger(tmp_path / "ledger.csv", LEDGER)  # type: ignore[arg-type]
+    screened = runner.invoke(
+        main,
+        ["screen", str(ledger), "--format", "json", "--no-audit", "--findings", str(tmp_path / "f.jsonl"),
+         "--verdicts", str(tmp_path / "v.csv"), "--fail-on", "never"],
+    )  # fmt: skip
+    assert screened.exit_code == 0, screened.output
+    run = tmp_path / "run.json"
+    run.write_text(screened.stdout, encoding="utf-8")
+    old.unlink()  # the run's list now lives only in the cache's kept versions
+    new = write_un(tmp_path / "new.xml", [PUGANG, ACME])
+    result = runner.invoke(main, ["lists", "add", str(new), "--rescreen", str(run)])
+    assert result.exit_code == 1, result.output
+    assert "stored in" in result.output and "WORSE" in result.output
+    kept = sorted(p.name for p in (tmp_path / "cache" / "lists" / "versions").iterdir())
+    assert len(kept) == 3  # the old UN list, the vessels list, the new UN list
+    again = runner.invoke(main, ["lists", "add", str(new), "--rescreen", str(run)])
+    assert again.exit_code == 1  # still worse than the run it compares with
