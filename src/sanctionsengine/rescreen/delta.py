@@ -29,8 +29,8 @@ equals a full re-screen, row for row.
 
 from __future__ import annotations
 
-import csv
 import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,15 +60,48 @@ class PreviousRun:
 
     path: Path
     summary: object  # BulkSummary (typed loosely to keep the bulk import lazy)
-    verdicts: dict[int, str]  # row -> verdict, for every row when the run wrote a verdicts file
-    reasons: dict[int, set[str]]  # row -> the rule ids of its findings
     findings: dict[int, object]  # row -> RowVerdict, the flagged rows
+    table: pl.DataFrame | None  # the per-row verdicts file (row, verdict, reason), if the run wrote one
     complete: bool  # True when every row's verdict is known (a verdicts file)
+    _verdicts: dict[int, str] | None = None
+
+    @property
+    def verdicts(self) -> dict[int, str]:
+        """row -> verdict: every row's with a verdicts file, else the flagged rows'."""
+        if self._verdicts is None:
+            out = {r: v.verdict.value for r, v in self.findings.items()}  # type: ignore[attr-defined]
+            if self.table is not None:
+                out.update(zip(self.table["row"].to_list(), self.table["verdict"].to_list(), strict=True))
+            self._verdicts = out
+        return self._verdicts
 
     def verdict(self, row: int) -> str:
-        if row in self.verdicts:
-            return self.verdicts[row]
+        found = self.findings.get(row)
+        if found is not None:
+            return str(found.verdict.value)  # type: ignore[attr-defined]
+        if self.table is not None:
+            hit = self.table.filter(pl.col("row") == row)["verdict"]
+            if hit.len():
+                return str(hit[0])
         return NOT_FLAGGED
+
+    def reasons(self, rows: set[int] | None = None, rules: set[str] | None = None) -> dict[int, set[str]]:
+        """row -> rule ids of its findings: of ``rows``, or of every row with one of ``rules``."""
+        out: dict[int, set[str]] = {}
+        for r, v in self.findings.items():
+            if rows is None or r in rows:
+                out[r] = _rule_ids(v)
+        if self.table is not None:
+            table = self.table.filter(pl.col("verdict") != REJECTED)
+            if rows is not None:
+                table = table.filter(pl.col("row").is_in(sorted(rows)))
+            if rules is not None:
+                table = table.filter(pl.col("reason").str.contains("|".join(map(re.escape, sorted(rules))) or "^$"))
+            for r, reason in table.select("row", "reason").iter_rows():
+                out.setdefault(r, set()).update(x for x in (reason or "").split("; ") if x)
+        if rules is not None:
+            out = {r: ids for r, ids in out.items() if ids & rules}
+        return out
 
 
 def _problem(where: str, message: str, hint: str = "") -> InputError:
@@ -109,8 +142,6 @@ def load_run(path: Path) -> PreviousRun:
             "screen with --findings-format jsonl (the default)",
         )
     findings: dict[int, object] = {}
-    reasons: dict[int, set[str]] = {}
-    verdicts: dict[int, str] = {}
     for n, line in enumerate(findings_path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
@@ -121,22 +152,19 @@ def load_run(path: Path) -> PreviousRun:
                 [Diagnostic(SourceLocation(display_path(findings_path), n), "bad-file", str(exc).splitlines()[0])]
             ) from None
         findings[v.row] = v
-        verdicts[v.row] = v.verdict.value
-        reasons[v.row] = {f.rule_id for f in v.findings} | set(
-            v.goods_not_stated.rule_ids if v.goods_not_stated else []
-        )
-    complete = False
+    table = None
     if summary.outputs.verdicts:
         verdicts_path = _output(base, summary.outputs.verdicts)
-        with verdicts_path.open(encoding="utf-8", newline="") as fh:
-            for rec in csv.DictReader(fh):
-                row = int(rec["row"])
-                verdicts[row] = rec["verdict"]
-                reasons.setdefault(row, set()).update(
-                    r for r in rec["reason"].split("; ") if r and rec["verdict"] != REJECTED
-                )
-        complete = len(verdicts) == summary.input.rows
-    return PreviousRun(path, summary, verdicts, reasons, findings, complete)
+        try:
+            table = pl.read_csv(
+                verdicts_path,
+                columns=["row", "verdict", "reason"],
+                schema_overrides={"row": pl.Int64, "verdict": pl.String, "reason": pl.String},
+            )
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise _problem(display_path(verdicts_path), f"not a verdicts file: {exc}") from None
+    complete = table is not None and table.height == summary.input.rows
+    return PreviousRun(path, summary, findings, table, complete)
 
 
 # --- what changed in the lists ---------------------------------------------------------------------
@@ -284,17 +312,34 @@ class Delta:
     findings_changed: list[RowChange] = field(default_factory=list)
 
 
-def _good_rows(prev: PreviousRun, book: Rulebook, keep: object) -> tuple[pl.DataFrame, int]:
-    """The run's input read and checked as the run did; only the rows ``keep(good)`` selects."""
+_KEYS = ["_row", "supplier_name", "recipient_name", "vessel", "imo", "supplier_ref", "recipient_ref"]
+
+
+def index_path(run: Path) -> Path:
+    """Where a run's row index is kept: beside its summary, ``RUN.index.parquet``."""
+    return run.with_name(f"{run.stem}.index.parquet")
+
+
+def _input_path(prev: PreviousRun) -> Path:
+    recorded = str(prev.summary.input.path)  # type: ignore[attr-defined]
+    path = Path(recorded)
+    if not path.is_file() and (prev.path.parent / recorded).is_file():
+        path = prev.path.parent / recorded
+    if not path.is_file():
+        raise InputError(
+            [Diagnostic(SourceLocation(recorded), "file-not-found", "the run's input file is not there any more")]
+        )
+    return path
+
+
+def _read_all(prev: PreviousRun, book: Rulebook, path: Path) -> pl.DataFrame:
+    """The run's input read and checked as the run did (its SHA-256 checked against the run's)."""
     from ..bulk.pipeline import temp_dir
-    from ..bulk.read import plan, read_partition
+    from ..bulk.read import file_sha256, plan, read_partition
     from ..bulk.rows import SCHEMA, check
     from ..bulk.run import _check_mapping, _reencoded
 
     s = prev.summary
-    path = Path(s.input.path)  # type: ignore[attr-defined]
-    if not path.is_file():
-        path = prev.path.parent / s.input.path  # type: ignore[attr-defined]
     where = display_path(path)
     work = temp_dir()
     try:
@@ -304,7 +349,9 @@ def _good_rows(prev: PreviousRun, book: Rulebook, keep: object) -> tuple[pl.Data
             source = _reencoded(path, encoding, where, work)
         columns = _check_mapping(source, s.input.format, s.mapping, None, where)  # type: ignore[attr-defined]
         parts, sha256 = plan(source, s.input.format, 250_000, where)  # type: ignore[attr-defined]
-        if source == path and sha256 != s.input.sha256:  # type: ignore[attr-defined]
+        if source != path:
+            sha256 = file_sha256(path)
+        if sha256 != s.input.sha256:  # type: ignore[attr-defined]
             raise _problem(
                 where,
                 f"the file has changed since the run (sha256 {sha256[:16]}…, the run read {s.input.sha256[:16]}…)",  # type: ignore[attr-defined]
@@ -312,15 +359,47 @@ def _good_rows(prev: PreviousRun, book: Rulebook, keep: object) -> tuple[pl.Data
             )
         frames = []
         for part in parts:
-            raw = read_partition(part, columns)
-            good, _ = check(raw.frame, s.mapping, book)  # type: ignore[attr-defined]
-            chosen = good.filter(keep(good))  # type: ignore[operator]
-            if chosen.height:
-                frames.append(chosen)
-        total = sum(p.records for p in parts)
+            good, _ = check(read_partition(part, columns).frame, s.mapping, book)  # type: ignore[attr-defined]
+            frames.append(good)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return (pl.concat(frames) if frames else pl.DataFrame(schema=SCHEMA)), total
+    return pl.concat(frames) if frames else pl.DataFrame(schema=SCHEMA)
+
+
+def checked_rows(prev: PreviousRun, book: Rulebook) -> pl.LazyFrame:
+    """Every readable row of the run's input, checked, from the run's row index.
+
+    The index (``RUN.index.parquet``, the checked rows as Parquet, with ``RUN.index.json``
+    saying what it was made from) is made on first use, after the input's SHA-256 is found equal
+    to the run's, and read on later uses while the input keeps the size and modification time it
+    had then (the file is hashed anew otherwise), and the mapping, the rulebook and the version of
+    sanctionsengine are the same. A folder that cannot be written to only means no index is kept."""
+    from .. import __version__
+
+    path = _input_path(prev)
+    index = index_path(prev.path)
+    meta = index.with_suffix(".json")
+    st = path.stat()
+    stamp = {
+        "input_sha256": prev.summary.input.sha256,  # type: ignore[attr-defined]
+        "size": st.st_size,
+        "mtime_ns": st.st_mtime_ns,
+        "mapping": prev.summary.mapping.model_dump(mode="json"),  # type: ignore[attr-defined]
+        "rulebook": book.hash,
+        "sanctionsengine": __version__,
+    }
+    try:
+        if index.is_file() and json.loads(meta.read_text(encoding="utf-8")) == stamp:
+            return pl.scan_parquet(index)
+    except (OSError, ValueError):
+        pass
+    rows = _read_all(prev, book, path)
+    try:
+        rows.write_parquet(index)
+        meta.write_text(json.dumps(stamp, sort_keys=True), encoding="utf-8")
+    except OSError:
+        index.unlink(missing_ok=True)
+    return rows.lazy()
 
 
 def _judge(
@@ -363,19 +442,20 @@ def delta(prev: PreviousRun, lists: list[ScreeningList], old_lists: list[Screeni
     if rulebook_changed:
         mode = "rulebook"
         target = book.regime.target_country
-        rows, _ = _good_rows(
-            prev, book, lambda g: nexus(g, lists, threshold, target) | nexus(g, old_lists, threshold, target)
-        )
+        every = checked_rows(prev, book).collect()
+        rows = every.filter(nexus(every, lists, threshold, target) | nexus(every, old_lists, threshold, target))
         new = _judge(rows, book, lists, threshold, as_of)
     elif not touched:
         return Delta("none", [], set(), {})
     else:
         mode = "lists"
-        cap_rows = {r for r, ids in prev.reasons.items() if ids & caps}
-        rows, _ = _good_rows(
-            prev, book, lambda g: reached(g, versions, threshold) | pl.col("_row").is_in(sorted(cap_rows))
-        )
-        near = rows.filter(reached(rows, versions, threshold))
+        cap_reasons = prev.reasons(rules=caps)
+        cap_rows = set(cap_reasons)
+        checked = checked_rows(prev, book)
+        keys = checked.select(_KEYS).collect()
+        near_rows = set(keys.filter(reached(keys, versions, threshold))["_row"].to_list())
+        rows = checked.filter(pl.col("_row").is_in(sorted(near_rows | cap_rows))).collect()
+        near = rows.filter(pl.col("_row").is_in(sorted(near_rows)))
         new = _judge(near, book, lists, threshold, as_of)
         if not prev.complete and any(_rule_ids(v) & caps for _, v in new.values()):
             raise _problem(
@@ -385,14 +465,15 @@ def delta(prev: PreviousRun, lists: list[ScreeningList], old_lists: list[Screeni
                 "screen with --verdicts FILE so that later runs can be re-screened in part",
             )
         # caps: every row of a cap that a re-judged row counts (or counted) towards, to a fixpoint
-        touched_caps = {c for r in new for c in (prev.reasons.get(r, set()) | _rule_ids(new[r][1])) & caps}
+        old_reasons = prev.reasons(rows=set(new))
+        touched_caps = {c for r in new for c in (old_reasons.get(r, set()) | _rule_ids(new[r][1])) & caps}
         members: set[int] = set()
         while True:
-            more = {r for r in cap_rows if prev.reasons[r] & touched_caps} - members
+            more = {r for r in cap_rows if cap_reasons[r] & touched_caps} - members
             if not more:
                 break
             members |= more
-            touched_caps |= {c for r in more for c in prev.reasons[r] & caps}
+            touched_caps |= {c for r in more for c in cap_reasons[r] & caps}
         if members - set(new):
             chosen = sorted(set(new) | members)
             new = _judge(rows.filter(pl.col("_row").is_in(chosen)), book, lists, threshold, as_of)
