@@ -25,7 +25,7 @@ from sanctionsengine.bulk.mapping import ColumnMapping
 from sanctionsengine.bulk.run import screen_file
 from sanctionsengine.cli import main
 from sanctionsengine.evaluation import load_lists
-from sanctionsengine.rescreen.delta import delta, full_state, load_run, new_findings
+from sanctionsengine.rescreen.delta import delta, full_state, index_path, load_run, new_findings
 from sanctionsengine.rulebook import load_rulebook
 
 from .conftest import RULES
@@ -184,8 +184,8 @@ def screen_run(ledger: Path, un: Path, vessels: Path, out: Path) -> Path:
     return run
 
 
-DIFFERENTIAL_EXAMPLES = 40
-ROWS_PER_EXAMPLE = 30
+DIFFERENTIAL_EXAMPLES = 25
+ROWS_PER_EXAMPLE = 40
 COMPARED: list[int] = []
 
 
@@ -210,6 +210,9 @@ def test_delta_rescreen_equals_a_full_rescreen_row_for_row(
     assert new_findings(prev, d) == expected
     changed = {c.row for c in d.changes}
     assert changed == {r for r in full.verdicts if full.verdicts[r] != prev.verdicts[r]}
+    assert index_path(prev.path).is_file()  # the second delta reads the run's row index, not the ledger
+    again = delta(prev, load_lists([new_un], [new_vessels]), load_lists([old_un], [old_vessels]), BOOK)
+    assert full_state(prev, again) == state and new_findings(prev, again) == expected
     COMPARED.append(len(state))
 
 
@@ -292,11 +295,17 @@ def test_unchanged_lists_rejudge_nothing(tmp_path: Path) -> None:
     assert "nothing changed that screening reads: no row re-judged" in result.output
 
 
-def test_a_ledger_changed_since_the_run_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("indexed", [False, True])
+def test_a_ledger_changed_since_the_run_is_refused(tmp_path: Path, indexed: bool) -> None:
     run, vessels = _cli_run(tmp_path)
-    (tmp_path / "ledger.csv").write_text("id,date\nx,2024-01-01\n", encoding="utf-8")
     new = write_un(tmp_path / "new.xml", [PUGANG, ACME])
-    result = CliRunner().invoke(main, ["rescreen", str(run), "--list", str(new), "--vessels", str(vessels)])
+    args = ["rescreen", str(run), "--list", str(new), "--vessels", str(vessels)]
+    if indexed:  # a first rescreen made the row index: a changed ledger must not be judged from it
+        assert CliRunner().invoke(main, args).exit_code == 1
+        assert index_path(run).is_file()
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace("Zeta Corp", "Acme Trading"), encoding="utf-8")
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, result.output
     assert "the file has changed since the run" in result.output
 

@@ -45,8 +45,9 @@ from ..screening import ListEntry, ScreeningList, normalize
 from ..vocabulary import Flag, RuleKind, Verdict
 from ..yamlfile import display_path
 
-#: Points below the run's name threshold at which a row is taken as near a touched entry.
-MARGIN = 10.0
+#: Points below the run's name threshold at which a row is taken as near a touched entry: the scores
+#: are the same functions screening computes, so any margin is exact; this one absorbs rounding.
+MARGIN = 2.0
 NOT_FLAGGED = "not_flagged"  # the old verdict of a row the run did not flag, when it wrote no verdicts file
 REJECTED = "rejected"
 
@@ -75,15 +76,14 @@ class PreviousRun:
             self._verdicts = out
         return self._verdicts
 
-    def verdict(self, row: int) -> str:
-        found = self.findings.get(row)
-        if found is not None:
-            return str(found.verdict.value)  # type: ignore[attr-defined]
+    def verdicts_of(self, rows: set[int]) -> dict[int, str]:
+        """row -> the run's verdict, for ``rows`` (``not_flagged`` where the run kept no verdict)."""
+        out = dict.fromkeys(rows, NOT_FLAGGED)
         if self.table is not None:
-            hit = self.table.filter(pl.col("row") == row)["verdict"]
-            if hit.len():
-                return str(hit[0])
-        return NOT_FLAGGED
+            hits = self.table.filter(pl.col("row").is_in(sorted(rows)))
+            out.update(zip(hits["row"].to_list(), hits["verdict"].to_list(), strict=True))
+        out.update({r: str(v.verdict.value) for r, v in self.findings.items() if r in rows})  # type: ignore[attr-defined]
+        return out
 
     def reasons(self, rows: set[int] | None = None, rules: set[str] | None = None) -> dict[int, set[str]]:
         """row -> rule ids of its findings: of ``rows``, or of every row with one of ``rules``."""
@@ -497,8 +497,9 @@ def _column(prev: PreviousRun, role: str, method: str) -> str:
 def _explain(prev: PreviousRun, d: Delta, lists: list[ScreeningList]) -> None:
     by_ref = {t.reference: t for t in d.touched}
     entries = {e.reference: e for lst in lists for e in lst.entries}
+    old_verdicts = prev.verdicts_of(d.rejudged)
     for row in sorted(d.rejudged):
-        old_v = prev.verdict(row)
+        old_v = old_verdicts[row]
         new_v, new_rv = d.new[row]
         old_rv = prev.findings.get(row)
         old_dump = old_rv.model_dump(mode="json") if old_rv is not None else None  # type: ignore[attr-defined]
