@@ -346,3 +346,37 @@ def test_lists_add_with_rescreen_keeps_versions_and_alerts_on_a_worse_verdict(
     assert len(kept) == 3  # the old UN list, the vessels list, the new UN list
     again = runner.invoke(main, ["lists", "add", str(new), "--rescreen", str(run)])
     assert again.exit_code == 1  # still worse than the run it compares with
+
+
+def test_a_rulebook_change_rejudges_the_rows_with_a_nexus_and_equals_a_full_rescreen(tmp_path: Path) -> None:
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    oil = rules / "oil.yaml"
+    text = oil.read_text(encoding="utf-8")
+    assert "limits: [{amount: 500000, unit: barrel}]" in text
+    oil.write_text(text.replace("limits: [{amount: 500000, unit: barrel}]", "limits: [{amount: 5000, unit: barrel}]"))
+    book = load_rulebook(rules)
+    assert book.hash != BOOK.hash
+    rng = random.Random(2397)
+    rows = [ledger_row(rng) for _ in range(60)]
+    for row in rows[:20]:  # refined petroleum to the DPRK, above the lowered cap in total
+        row.update(supplier="CN", recipient="KP", kind="transfer", hs="271019", quantity="2000", unit="barrel",
+                   date="2024-03-01")  # fmt: skip
+    ledger = write_ledger(tmp_path / "ledger.csv", rows)
+    un = write_un(tmp_path / "un.xml", [_entry(rng, it) for it in POOL])
+    vessels = write_vessels(tmp_path / "vessels.json", [_vessel(rng, it) for it in VESSEL_POOL])
+    prev = load_run(screen_run(ledger, un, vessels, tmp_path / "old"))
+    lists = load_lists([un], [vessels])
+    d = delta(prev, lists, lists, book)
+    assert d.mode == "rulebook"
+    full = tmp_path / "full"
+    full.mkdir()
+    screen_file(ledger, ColumnMapping(), book, lists, threshold=90.0, findings=full / "f.jsonl",
+                verdicts=full / "v.csv", rejects=full / "r.jsonl")  # fmt: skip
+    with (full / "v.csv").open(encoding="utf-8", newline="") as fh:
+        expected = {int(r["row"]): r["verdict"] for r in csv.DictReader(fh)}
+    assert full_state(prev, d) == expected
+    assert new_findings(prev, d) == (full / "f.jsonl").read_text(encoding="utf-8").splitlines()
+    assert any(c.worsened for c in d.changes)  # the lowered cap makes some deliveries violations
