@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -61,16 +62,28 @@ class PreviousRun:
 
     path: Path
     summary: object  # BulkSummary (typed loosely to keep the bulk import lazy)
-    findings: dict[int, object]  # row -> RowVerdict, the flagged rows
+    raw: dict[int, str]  # row -> its line of the findings file (JSON), the flagged rows
+    flagged: dict[int, tuple[str, set[str]]]  # row -> (verdict, rule ids of its findings), the flagged rows
     table: pl.DataFrame | None  # the per-row verdicts file (row, verdict, reason), if the run wrote one
     complete: bool  # True when every row's verdict is known (a verdicts file)
+    _parsed: dict[int, object] = field(default_factory=dict)
     _verdicts: dict[int, str] | None = None
+
+    def finding(self, row: int) -> object | None:
+        """The flagged row's RowVerdict (read from its line when first asked for), or None."""
+        if row not in self.raw:
+            return None
+        if row not in self._parsed:
+            from ..bulk.pipeline import RowVerdict
+
+            self._parsed[row] = RowVerdict.model_validate_json(self.raw[row])
+        return self._parsed[row]
 
     @property
     def verdicts(self) -> dict[int, str]:
         """row -> verdict: every row's with a verdicts file, else the flagged rows'."""
         if self._verdicts is None:
-            out = {r: v.verdict.value for r, v in self.findings.items()}  # type: ignore[attr-defined]
+            out = {r: v for r, (v, _) in self.flagged.items()}
             if self.table is not None:
                 out.update(zip(self.table["row"].to_list(), self.table["verdict"].to_list(), strict=True))
             self._verdicts = out
@@ -82,15 +95,15 @@ class PreviousRun:
         if self.table is not None:
             hits = self.table.filter(pl.col("row").is_in(sorted(rows)))
             out.update(zip(hits["row"].to_list(), hits["verdict"].to_list(), strict=True))
-        out.update({r: str(v.verdict.value) for r, v in self.findings.items() if r in rows})  # type: ignore[attr-defined]
+        out.update({r: v for r, (v, _) in self.flagged.items() if r in rows})
         return out
 
     def reasons(self, rows: set[int] | None = None, rules: set[str] | None = None) -> dict[int, set[str]]:
         """row -> rule ids of its findings: of ``rows``, or of every row with one of ``rules``."""
         out: dict[int, set[str]] = {}
-        for r, v in self.findings.items():
+        for r, (_, ids) in self.flagged.items():
             if rows is None or r in rows:
-                out[r] = _rule_ids(v)
+                out[r] = set(ids)
         if self.table is not None:
             table = self.table.filter(pl.col("verdict") != REJECTED)
             if rows is not None:
@@ -117,7 +130,6 @@ def _output(base: Path, recorded: str) -> Path:
 
 def load_run(path: Path) -> PreviousRun:
     """Read a bulk run back from its summary JSON (``screen FILE --format json``) and its outputs."""
-    from ..bulk.pipeline import RowVerdict
     from ..bulk.run import BulkSummary
 
     where = display_path(path)
@@ -141,17 +153,27 @@ def load_run(path: Path) -> PreviousRun:
             "rescreen reads the findings as JSON lines; this run wrote them as CSV",
             "screen with --findings-format jsonl (the default)",
         )
-    findings: dict[int, object] = {}
+    raw: dict[int, str] = {}
+    flagged: dict[int, tuple[str, set[str]]] = {}
     for n, line in enumerate(findings_path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
-        try:
-            v = RowVerdict.model_validate_json(line)
-        except ValueError as exc:
+        try:  # the shape checked in full where a row is re-judged (RowVerdict); here what selection needs
+            v = json.loads(line)
+            rules = {str(f["rule_id"]) for f in v["findings"]}
+            rules |= {str(m["rule_id"]) for m in (v.get("goods_not_stated") or {}).get("measures", [])}
+            raw[int(v["row"])] = line
+            flagged[int(v["row"])] = (str(v["verdict"]), rules)
+        except (ValueError, KeyError, TypeError) as exc:
             raise InputError(
-                [Diagnostic(SourceLocation(display_path(findings_path), n), "bad-file", str(exc).splitlines()[0])]
+                [
+                    Diagnostic(
+                        SourceLocation(display_path(findings_path), n),
+                        "bad-file",
+                        f"not a findings line of a bulk run: {exc}",
+                    )
+                ]
             ) from None
-        findings[v.row] = v
     table = None
     if summary.outputs.verdicts:
         verdicts_path = _output(base, summary.outputs.verdicts)
@@ -164,7 +186,7 @@ def load_run(path: Path) -> PreviousRun:
         except (pl.exceptions.PolarsError, OSError) as exc:
             raise _problem(display_path(verdicts_path), f"not a verdicts file: {exc}") from None
     complete = table is not None and table.height == summary.input.rows
-    return PreviousRun(path, summary, findings, table, complete)
+    return PreviousRun(path, summary, raw, flagged, table, complete)
 
 
 # --- what changed in the lists ---------------------------------------------------------------------
@@ -434,19 +456,42 @@ def _rule_ids(v: object | None) -> set[str]:
 def delta(prev: PreviousRun, lists: list[ScreeningList], old_lists: list[ScreeningList], book: Rulebook) -> Delta:
     """Re-judge the rows of ``prev`` the change from ``old_lists`` to ``lists`` (or to ``book``) can reach."""
     s = prev.summary
-    threshold = float(s.name_threshold)  # type: ignore[attr-defined]
     as_of = s.as_of  # type: ignore[attr-defined]
     touched, versions = touched_entries(old_lists, lists)
     rulebook_changed = book.hash != str(s.rulebook["hash"])  # type: ignore[attr-defined]
     caps = {r.id for r in book.rules if r.kind == RuleKind.CAP}
+    if not rulebook_changed and not touched:
+        return Delta("none", [], set(), {})
+    from ..bulk.pipeline import prepare
+
+    with ThreadPoolExecutor(1, thread_name_prefix="sanctionsengine-prepare") as pool:
+        ready = pool.submit(prepare, book, as_of)  # the durable-rules host, built while rows are selected
+        mode, new = _rejudge(prev, lists, old_lists, versions, book, caps, rulebook_changed, ready)
+    result = Delta(mode, touched, set(new), new)
+    _explain(prev, result, lists)
+    return result
+
+
+def _rejudge(
+    prev: PreviousRun,
+    lists: list[ScreeningList],
+    old_lists: list[ScreeningList],
+    versions: list[ListEntry],
+    book: Rulebook,
+    caps: set[str],
+    rulebook_changed: bool,
+    ready: Future[None],
+) -> tuple[str, dict[int, tuple[str, object | None]]]:
+    s = prev.summary
+    threshold = float(s.name_threshold)  # type: ignore[attr-defined]
+    as_of = s.as_of  # type: ignore[attr-defined]
     if rulebook_changed:
         mode = "rulebook"
         target = book.regime.target_country
         every = checked_rows(prev, book).collect()
         rows = every.filter(nexus(every, lists, threshold, target) | nexus(every, old_lists, threshold, target))
-        new = _judge(rows, book, lists, threshold, as_of)
-    elif not touched:
-        return Delta("none", [], set(), {})
+        ready.result()
+        return mode, _judge(rows, book, lists, threshold, as_of)
     else:
         mode = "lists"
         cap_reasons = prev.reasons(rules=caps)
@@ -456,6 +501,7 @@ def delta(prev: PreviousRun, lists: list[ScreeningList], old_lists: list[Screeni
         near_rows = set(keys.filter(reached(keys, versions, threshold))["_row"].to_list())
         rows = checked.filter(pl.col("_row").is_in(sorted(near_rows | cap_rows))).collect()
         near = rows.filter(pl.col("_row").is_in(sorted(near_rows)))
+        ready.result()
         new = _judge(near, book, lists, threshold, as_of)
         if not prev.complete and any(_rule_ids(v) & caps for _, v in new.values()):
             raise _problem(
@@ -466,7 +512,8 @@ def delta(prev: PreviousRun, lists: list[ScreeningList], old_lists: list[Screeni
             )
         # caps: every row of a cap that a re-judged row counts (or counted) towards, to a fixpoint
         old_reasons = prev.reasons(rows=set(new))
-        touched_caps = {c for r in new for c in (old_reasons.get(r, set()) | _rule_ids(new[r][1])) & caps}
+        row_caps = {r: (old_reasons.get(r, set()) | _rule_ids(new[r][1])) & caps for r in new}
+        touched_caps = {c for found in row_caps.values() for c in found}
         members: set[int] = set()
         while True:
             more = {r for r in cap_rows if cap_reasons[r] & touched_caps} - members
@@ -474,12 +521,10 @@ def delta(prev: PreviousRun, lists: list[ScreeningList], old_lists: list[Screeni
                 break
             members |= more
             touched_caps |= {c for r in more for c in cap_reasons[r] & caps}
-        if members - set(new):
-            chosen = sorted(set(new) | members)
-            new = _judge(rows.filter(pl.col("_row").is_in(chosen)), book, lists, threshold, as_of)
-    result = Delta(mode, touched, set(new), new)
-    _explain(prev, result, lists)
-    return result
+        if members - set(new):  # the caps' rows together (a row in no cap keeps its verdict of the first pass)
+            chosen = sorted({r for r, found in row_caps.items() if found} | members)
+            new.update(_judge(rows.filter(pl.col("_row").is_in(chosen)), book, lists, threshold, as_of))
+    return mode, new
 
 
 def _column(prev: PreviousRun, role: str, method: str) -> str:
@@ -501,7 +546,7 @@ def _explain(prev: PreviousRun, d: Delta, lists: list[ScreeningList]) -> None:
     for row in sorted(d.rejudged):
         old_v = old_verdicts[row]
         new_v, new_rv = d.new[row]
-        old_rv = prev.findings.get(row)
+        old_rv = prev.finding(row)
         old_dump = old_rv.model_dump(mode="json") if old_rv is not None else None  # type: ignore[attr-defined]
         new_dump = new_rv.model_dump(mode="json") if new_rv is not None else None  # type: ignore[attr-defined]
         if old_v == new_v and (old_dump == new_dump or (old_dump is None and new_v not in _FLAGGED)):
@@ -563,9 +608,12 @@ def full_state(prev: PreviousRun, d: Delta) -> dict[int, str]:
 
 def new_findings(prev: PreviousRun, d: Delta) -> list[str]:
     """The findings file after the delta (JSON lines, in row order, as a full run writes it)."""
-    rows: dict[int, object] = {r: v for r, v in prev.findings.items() if r not in d.new}
-    rows.update({r: v for r, (verdict, v) in d.new.items() if v is not None and verdict in _FLAGGED})
-    return [
-        json.dumps(rows[r].model_dump(mode="json"), ensure_ascii=False, sort_keys=True)  # type: ignore[attr-defined]
-        for r in sorted(rows)
-    ]
+    rows: dict[int, str] = {r: line for r, line in prev.raw.items() if r not in d.new}
+    rows.update(
+        {
+            r: json.dumps(v.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)  # type: ignore[attr-defined]
+            for r, (verdict, v) in d.new.items()
+            if v is not None and verdict in _FLAGGED
+        }
+    )
+    return [rows[r] for r in sorted(rows)]
