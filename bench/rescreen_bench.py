@@ -5,10 +5,12 @@ Steps (each command in its own process, timed end to end as a user runs it):
 1. write ``bulk_workload.py``'s deterministic ledger (default 1,000,000 rows, JSON lines);
 2. screen it in full against the shared UN list and vessels list, with per-row verdicts and the
    summary as JSON (the run to re-screen; not timed);
-3. make a new UN list: the shared one with 5 entries changed (2 added, under names of companies
-   that trade in the ledger; 1 removed; 2 with an alias added);
+3. for each of two cases, make a new UN list: the shared one with 5 entries changed (2 added,
+   1 removed, 2 given an alias). In the *usual* case the 2 new entities trade with nobody in the
+   ledger (as most new designations); in the *counterparties* case they are 2 companies that
+   trade in it, each on some 300 rows, and their many near namesakes;
 4. time ``sanctionsengine rescreen RUN.json --list NEW`` (the delta), twice: the first builds the
-   run's name index, later ones (the daily case) read it;
+   run's row index, later ones (the daily case) read it;
 5. time ``sanctionsengine screen LEDGER --list NEW ...`` (the full re-screen, with the same outputs);
 6. check that the delta's changed rows are exactly the rows whose verdict differs between the two
    full runs, and print the figures.
@@ -27,6 +29,8 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+from sanctionsengine.rescreen.delta import index_path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -112,29 +116,41 @@ def main() -> None:
     old_run = work / "run-old.json"
     _run([*screen, "--list", str(args.list), "--findings", str(work / "old.findings.jsonl"),
           "--verdicts", str(work / "old.verdicts.csv")], old_run)  # fmt: skip
-    new_list = work / "new-list.xml"
-    changes = changed_list(args.list, new_list, _ledger_names(ledger, 2))
-    index = old_run.with_suffix(".index.parquet")
-    index.unlink(missing_ok=True)
-    report = work / "rescreen.json"
-    first = _run(["rescreen", str(old_run), "--list", str(new_list), "--vessels", str(args.vessels),
-                  "--format", "json"], report)  # fmt: skip
-    later = _run(["rescreen", str(old_run), "--list", str(new_list), "--vessels", str(args.vessels),
-                  "--format", "json"], report)  # fmt: skip
-    full = _run([*screen, "--list", str(new_list), "--findings", str(work / "new.findings.jsonl"),
-                 "--verdicts", str(work / "new.verdicts.csv")], work / "run-new.json")  # fmt: skip
-    (result,) = json.loads(report.read_text(encoding="utf-8"))["runs"]
-    old_v, new_v = _verdicts(work / "old.verdicts.csv"), _verdicts(work / "new.verdicts.csv")
-    differ = sorted(int(r) for r in old_v if old_v[r] != new_v[r])
-    agree = sorted(c["row"] for c in result["changes"]) == differ
     print(f"ledger: {args.rows:,} rows ({ledger})")
-    print("list change: " + "; ".join(changes))
-    print(f"delta re-screen, first (builds the name index): {first:.2f} s ({100 * first / full:.1f} % of full)")
-    print(f"delta re-screen, later runs (index read):       {later:.2f} s ({100 * later / full:.1f} % of full)")
-    print(f"full re-screen:                                 {full:.2f} s")
-    print(f"rows re-judged by the delta: {result['rejudged']:,}; verdicts changed: {len(result['changes'])}")
-    print(f"delta's changed rows == rows whose verdict differs between the full runs: {agree}")
-    if not agree:
+    old_v = _verdicts(work / "old.verdicts.csv")
+    failed = False
+    for case, names in (("usual", ["HAERYONG TRADING GENERAL CORPORATION", "SONGAK SHIPPING CO"]),
+                        ("counterparties", _ledger_names(ledger, 2))):  # fmt: skip
+        new_list = work / f"new-list-{case}.xml"
+        changes = changed_list(args.list, new_list, names)
+        index_path(old_run).unlink(missing_ok=True)
+        report = work / f"rescreen-{case}.json"
+        rescreen = [
+            "rescreen",
+            str(old_run),
+            "--list",
+            str(new_list),
+            "--vessels",
+            str(args.vessels),
+            "--format",
+            "json",
+        ]
+        first = _run(rescreen, report)
+        later = _run(rescreen, report)
+        full = _run([*screen, "--list", str(new_list), "--findings", str(work / f"new-{case}.findings.jsonl"),
+                     "--verdicts", str(work / f"new-{case}.verdicts.csv")], work / f"run-{case}.json")  # fmt: skip
+        (result,) = json.loads(report.read_text(encoding="utf-8"))["runs"]
+        new_v = _verdicts(work / f"new-{case}.verdicts.csv")
+        differ = sorted(int(r) for r in old_v if old_v[r] != new_v[r])
+        agree = sorted(c["row"] for c in result["changes"]) == differ
+        failed |= not agree
+        print(f"\n{case}: " + "; ".join(changes))
+        print(f"  delta re-screen, first (makes the row index): {first:6.2f} s ({100 * first / full:.1f} % of full)")
+        print(f"  delta re-screen, later (reads the index):     {later:6.2f} s ({100 * later / full:.1f} % of full)")
+        print(f"  full re-screen:                               {full:6.2f} s")
+        print(f"  rows re-judged by the delta: {result['rejudged']:,}; verdicts changed: {len(result['changes']):,}")
+        print(f"  the delta's changed rows are the rows whose verdict differs between the full runs: {agree}")
+    if failed:
         sys.exit(1)
 
 
