@@ -63,7 +63,7 @@ def test_rules_list_and_show() -> None:
     assert shown.stdout.startswith("# rules/un-dprk/labour.yaml:")
     assert "paragraph: OP8" in shown.stdout
     missing = run_cli("rules", "show", "dprk.labour.repatriaton")
-    assert missing.returncode == 1 and "did you mean 'dprk.labour.repatriation'?" in missing.stderr
+    assert missing.returncode == 2 and "did you mean 'dprk.labour.repatriation'?" in missing.stderr
 
 
 def test_rules_list_as_of_and_json() -> None:
@@ -164,7 +164,9 @@ def _cache_env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_screen_a_misspelt_vessel_name(tmp_path: Path) -> None:
-    result = run_cli("screen", "Chonmasan", "--vessels", str(VESSELS_JSON), env=_cache_env(tmp_path))
+    result = run_cli(
+        "screen", "Chonmasan", "--kind", "vessel", "--vessels", str(VESSELS_JSON), env=_cache_env(tmp_path)
+    )
     assert result.returncode == 1, result.stderr
     assert "IMO 8660313" in result.stdout and "possible" in result.stdout and "name: CHON MA SAN" in result.stdout
     assert "1 match; a name match is not an identity" in result.stdout

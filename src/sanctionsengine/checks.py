@@ -329,8 +329,17 @@ CHECKS: list[tuple[str, Callable[[Rulebook], Iterable[Diagnostic]]]] = [
 ]
 
 
-def check_rulebook(book: Rulebook) -> Diagnostics:
+#: The checks that need the whole rulebook (a rule or group that could not be read would make
+#: them report what is only missing because of it); the others check each rule on its own.
+WHOLE_BOOK = {"group-references", "exemption-targets", "coverage"}
+
+
+def check_rulebook(book: Rulebook, *, partial: bool = False) -> Diagnostics:
+    """Every check of the rulebook; ``partial`` (some file had problems): only the checks that
+    judge each rule by itself, so that they are reported in the same pass as the file problems."""
     diags = Diagnostics()
-    for _name, check in CHECKS:
+    for name, check in CHECKS:
+        if partial and name in WHOLE_BOOK:
+            continue
         diags.extend(check(book))
     return diags

@@ -1,23 +1,20 @@
 """The command-line side of ``lists diff``, ``rescreen`` and ``lists add/fetch --rescreen``.
 
-``register`` adds the commands to the main group; ``cli.py`` passes its error guard in, so this
-module does not import it back.
+``register`` adds the commands to the main command group and its ``lists`` group.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-Guard = Callable[[Callable[..., Any]], Callable[..., Any]]
+from ..cli_common import guard
 
 
-def register(main: click.Group, lists_group: click.Group, guard: Guard) -> None:
+def register(main: click.Group, lists_group: click.Group) -> None:
     """Add ``lists diff`` and ``rescreen`` to the command groups."""
 
     @lists_group.command("diff")

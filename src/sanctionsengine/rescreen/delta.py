@@ -9,11 +9,11 @@ JSON lines, and the per-row verdicts CSV when the run wrote one). Then:
    aliases, listing date, IMO number, measures): the *touched* entries are those added, removed
    or changed, in both versions.
 2. **Which rows it can reach.** A row's screening depends only on each listed entry separately,
-   so only a row whose name (supplier, recipient, vessel) resembles a name or alias of a touched
-   entry, or whose identifier (UN reference, IMO number) is one, can screen differently. Names are
-   compared with the scores screening uses (:func:`~sanctionsengine.screening.name_score`'s two
-   scores, computed by rapidfuzz at once) at a threshold :data:`MARGIN` points *below* the run's,
-   so that nothing near the threshold is missed.
+   so only a row whose name (supplier, recipient, vessel) resembles a name, alias or acronym of a
+   touched entry, or whose identifier (UN reference, IMO number) is one, can screen differently.
+   Names are scored as screening scores them (:func:`~sanctionsengine.lookup.batch_scores`, the
+   function behind :func:`~sanctionsengine.screening.name_score` and the ledger prefilter) at a
+   threshold :data:`MARGIN` points *below* the run's, so that nothing near the threshold is missed.
 3. **Caps.** A cap (the petroleum and coal ceilings) adds up deliveries over many rows, so a row
    that enters, leaves or changes in a cap's ledger can change the running total of every later
    delivery: every row of such a cap (from the run's per-row reasons), and of every cap those
@@ -241,22 +241,23 @@ def touched_entries(old: list[ScreeningList], new: list[ScreeningList]) -> tuple
 
 
 def _near(names: list[str], entries: list[ListEntry], threshold: float) -> set[str]:
-    """The names that score at or above ``threshold`` against a name or alias of ``entries``."""
-    from rapidfuzz import fuzz, process
+    """The names that score at or above ``threshold`` against a name, alias or acronym of ``entries``,
+    scored as screening scores them (:func:`~sanctionsengine.lookup.batch_scores`)."""
+    from ..lookup import batch_scores
+    from ..screening import entry_names
 
-    targets = sorted({normalize(n) for e in entries for n in (e.name, *(a.name for a in e.aliases))} - {""})
+    targets = sorted({n for e in entries for n, _ in entry_names(e)})
     if not names or not targets:
         return set()
-    normalized = [normalize(n) for n in names]
-    compact = process.cdist(
-        [n.replace(" ", "") for n in normalized],
-        [t.replace(" ", "") for t in targets],
-        scorer=fuzz.ratio,
-        workers=-1,
-        score_cutoff=threshold,
-    )
-    tokens = process.cdist(normalized, targets, scorer=fuzz.token_sort_ratio, workers=-1, score_cutoff=threshold)
-    return {n for i, n in enumerate(names) if normalized[i] and (compact[i].max() > 0 or tokens[i].max() > 0)}
+    out: set[str] = set()
+    for start in range(0, len(names), _BLOCK):
+        block = names[start : start + _BLOCK]
+        best = batch_scores(block, targets, workers=-1).max(axis=1)
+        out.update(n for n, score in zip(block, best, strict=True) if score >= threshold)
+    return out
+
+
+_BLOCK = 2000  # names scored at once (bounds the score matrix's memory)
 
 
 def reached(good: pl.DataFrame, entries: list[ListEntry], threshold: float) -> pl.Series:
