@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import guard
+from ..cli_common import diag_option, guard
 
 
 def register(main: click.Group, lists_group: click.Group) -> None:
@@ -25,8 +25,15 @@ def register(main: click.Group, lists_group: click.Group) -> None:
         type=click.Choice(["un", "vessels"]),
         help="Which list both files are (default: .xml is the UN list, .json/.csv the vessels list).",
     )
-    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-    @click.option("--diagnostics-format", "diagnostics_format", type=click.Choice(["text", "json"]), default="text")
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="text for people, json for tools.",
+    )
+    @diag_option
     @guard
     def lists_diff(old: Path, new: Path, kind: str | None, fmt: str, diagnostics_format: str) -> None:
         """Entries added, removed and changed (names, aliases, identifiers, dates, measures) from OLD to NEW.
@@ -50,9 +57,16 @@ def register(main: click.Group, lists_group: click.Group) -> None:
         "--vessels", "vessel_lists", multiple=True, type=click.Path(path_type=Path), help="The new vessels list."
     )
     @click.option("--rules", "rules_dir", type=click.Path(path_type=Path), help="The new rulebook directory.")
-    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="text for people, json for tools.",
+    )
     @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here instead of stdout.")
-    @click.option("--diagnostics-format", "diagnostics_format", type=click.Choice(["text", "json"]), default="text")
+    @diag_option
     @guard
     def rescreen_command(
         runs: tuple[Path, ...],
