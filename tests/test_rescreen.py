@@ -184,8 +184,8 @@ def screen_run(ledger: Path, un: Path, vessels: Path, out: Path) -> Path:
     return run
 
 
-DIFFERENTIAL_EXAMPLES = 25
-ROWS_PER_EXAMPLE = 40
+DIFFERENTIAL_EXAMPLES = 16
+ROWS_PER_EXAMPLE = 64
 COMPARED: list[int] = []
 
 
