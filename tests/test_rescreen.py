@@ -380,3 +380,33 @@ def test_a_rulebook_change_rejudges_the_rows_with_a_nexus_and_equals_a_full_resc
     assert full_state(prev, d) == expected
     assert new_findings(prev, d) == (full / "f.jsonl").read_text(encoding="utf-8").splitlines()
     assert any(c.worsened for c in d.changes)  # the lowered cap makes some deliveries violations
+
+
+def _run_without_verdicts(tmp: Path, rows: list[dict[str, str]]) -> tuple[Path, Path]:
+    tmp.mkdir()
+    old = write_un(tmp / "old.xml", [PUGANG])
+    vessels = write_vessels(tmp / "vessels.json", SHIP)
+    ledger = write_ledger(tmp / "ledger.csv", rows)
+    result = CliRunner().invoke(
+        main,
+        ["screen", str(ledger), "--list", str(old), "--vessels", str(vessels), "--format", "json", "--no-audit",
+         "--findings", str(tmp / "f.jsonl"), "--fail-on", "never"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    run = tmp / "run.json"
+    run.write_text(result.stdout, encoding="utf-8")
+    return run, vessels
+
+
+def test_a_run_without_verdicts_is_rescreened_unless_a_cap_row_is_reached(tmp_path: Path) -> None:
+    run, vessels = _run_without_verdicts(tmp_path / "a", LEDGER)  # type: ignore[arg-type]
+    new = write_un(tmp_path / "new.xml", [PUGANG, ACME])
+    result = CliRunner().invoke(main, ["rescreen", str(run), "--list", str(new), "--vessels", str(vessels)])
+    assert result.exit_code == 1, result.output
+    assert "row 1 (line 2) t0: not flagged → potential violation  WORSE" in result.output
+    petroleum = {"date": "2024-03-01", "kind": "transfer", "supplier": "CN", "recipient": "KP",
+                 "supplier_name": "Acme Trading", "hs": "271019", "quantity": "100", "unit": "barrel"}  # fmt: skip
+    run, vessels = _run_without_verdicts(tmp_path / "b", [petroleum, *LEDGER])
+    result = CliRunner().invoke(main, ["rescreen", str(run), "--list", str(new), "--vessels", str(vessels)])
+    assert result.exit_code == 2, result.output
+    assert "touches a row counted in a cap, and the run wrote no per-row verdicts" in result.output

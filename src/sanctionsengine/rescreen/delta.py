@@ -504,17 +504,17 @@ def _rejudge(
         near = rows.filter(pl.col("_row").is_in(sorted(near_rows)))
         ready.result()
         new = _judge(near, book, lists, threshold, as_of)
-        if not prev.complete and any(_rule_ids(v) & caps for _, v in new.values()):
+        # caps: every row of a cap that a re-judged row counts (or counted) towards, to a fixpoint
+        old_reasons = prev.reasons(rows=set(new))
+        row_caps = {r: (old_reasons.get(r, set()) | _rule_ids(new[r][1])) & caps for r in new}
+        touched_caps = {c for found in row_caps.values() for c in found}
+        if not prev.complete and touched_caps:
             raise _problem(
                 display_path(prev.path),
                 "a changed listing touches a row counted in a cap, and the run wrote no per-row verdicts, "
                 "so the cap's other rows are not known",
                 "screen with --verdicts FILE so that later runs can be re-screened in part",
             )
-        # caps: every row of a cap that a re-judged row counts (or counted) towards, to a fixpoint
-        old_reasons = prev.reasons(rows=set(new))
-        row_caps = {r: (old_reasons.get(r, set()) | _rule_ids(new[r][1])) & caps for r in new}
-        touched_caps = {c for found in row_caps.values() for c in found}
         members: set[int] = set()
         while True:
             more = {r for r in cap_rows if cap_reasons[r] & touched_caps} - members
