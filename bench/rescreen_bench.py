@@ -84,7 +84,7 @@ def changed_list(source: Path, target: Path, new_names: list[str]) -> list[str]:
     removed = records[0]
     entities.remove(removed)
     done.append(f"removed {removed.findtext('REFERENCE_NUMBER')}")
-    for rec, alias in zip(records[1:3], ("Golden Star Trading", "Pacific Ocean Shipping"), strict=True):
+    for rec, alias in zip(records[1:3], ("Chilbosan Rungra Bureau", "Kwangmyong Hwasong Agency"), strict=True):
         al = ET.SubElement(rec, "ENTITY_ALIAS")
         ET.SubElement(al, "QUALITY").text = "a.k.a."
         ET.SubElement(al, "ALIAS_NAME").text = alias
@@ -119,7 +119,7 @@ def main() -> None:
     print(f"ledger: {args.rows:,} rows ({ledger})")
     old_v = _verdicts(work / "old.verdicts.csv")
     failed = False
-    for case, names in (("usual", ["HAERYONG TRADING GENERAL CORPORATION", "SONGAK SHIPPING CO"]),
+    for case, names in (("usual", ["HYOKSIN UNHA CORPORATION", "PUNGHWA YARDS"]),
                         ("counterparties", _ledger_names(ledger, 2))):  # fmt: skip
         new_list = work / f"new-list-{case}.xml"
         changes = changed_list(args.list, new_list, names)
