@@ -410,3 +410,12 @@ def test_a_run_without_verdicts_is_rescreened_unless_a_cap_row_is_reached(tmp_pa
     result = CliRunner().invoke(main, ["rescreen", str(run), "--list", str(new), "--vessels", str(vessels)])
     assert result.exit_code == 2, result.output
     assert "touches a row counted in a cap, and the run wrote no per-row verdicts" in result.output
+
+
+def test_a_change_that_reaches_no_row_rejudges_none(tmp_path: Path) -> None:
+    run, vessels = _cli_run(tmp_path)
+    new = write_un(tmp_path / "new.xml", [dict(PUGANG, aliases=["Kumsong Rungra Bureau"])])
+    result = CliRunner().invoke(main, ["rescreen", str(run), "--list", str(new), "--vessels", str(vessels)])
+    assert result.exit_code == 0, result.output
+    assert "~ changed KPe.901 Korea Pugang Trading Corporation" in result.output
+    assert "re-judged 0 of 3 rows; 0 verdicts changed (0 worse)" in result.output

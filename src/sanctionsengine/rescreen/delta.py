@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -466,8 +467,11 @@ def delta(prev: PreviousRun, lists: list[ScreeningList], old_lists: list[Screeni
     from ..bulk.pipeline import prepare
 
     with ThreadPoolExecutor(1, thread_name_prefix="sanctionsengine-prepare") as pool:
-        ready = pool.submit(prepare, book, as_of)  # the durable-rules host, built while rows are selected
-        mode, new = _rejudge(prev, lists, old_lists, versions, book, caps, rulebook_changed, ready)
+
+        def start() -> Future[None]:  # the durable-rules host, built while the rows are read
+            return pool.submit(prepare, book, as_of)
+
+        mode, new = _rejudge(prev, lists, old_lists, versions, book, caps, rulebook_changed, start)
     result = Delta(mode, touched, set(new), new)
     _explain(prev, result, lists)
     return result
@@ -481,7 +485,7 @@ def _rejudge(
     book: Rulebook,
     caps: set[str],
     rulebook_changed: bool,
-    ready: Future[None],
+    start: Callable[[], Future[None]],
 ) -> tuple[str, dict[int, tuple[str, object | None]]]:
     s = prev.summary
     threshold = float(s.name_threshold)  # type: ignore[attr-defined]
@@ -489,6 +493,7 @@ def _rejudge(
     if rulebook_changed:
         mode = "rulebook"
         target = book.regime.target_country
+        ready = start()
         every = checked_rows(prev, book).collect()
         rows = every.filter(nexus(every, lists, threshold, target) | nexus(every, old_lists, threshold, target))
         ready.result()
@@ -500,6 +505,9 @@ def _rejudge(
         checked = checked_rows(prev, book)
         keys = checked.select(_KEYS).collect()
         near_rows = set(keys.filter(reached(keys, versions, threshold))["_row"].to_list())
+        if not near_rows:  # the change reaches no row: every verdict stands
+            return mode, {}
+        ready = start()
         rows = checked.filter(pl.col("_row").is_in(sorted(near_rows | cap_rows))).collect()
         near = rows.filter(pl.col("_row").is_in(sorted(near_rows)))
         ready.result()
