@@ -26,7 +26,7 @@ from sanctionsengine.bulk.run import screen_file
 from sanctionsengine.cli import main
 from sanctionsengine.evaluation import load_lists
 from sanctionsengine.rescreen.delta import delta, full_state, index_path, load_run, new_findings
-from sanctionsengine.rulebook import load_rulebook
+from sanctionsengine.rulebook import Rulebook, load_rulebook
 
 from .conftest import RULES
 
@@ -166,13 +166,13 @@ def write_ledger(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
-def screen_run(ledger: Path, un: Path, vessels: Path, out: Path) -> Path:
+def screen_run(ledger: Path, un: Path, vessels: Path, out: Path, book: Rulebook = BOOK) -> Path:
     """Screen in full, as `screen FILE --verdicts ... --format json` would; return the summary JSON."""
     out.mkdir(exist_ok=True)
     summary, _ = screen_file(
         ledger,
         ColumnMapping(),
-        BOOK,
+        book,
         load_lists([un], [vessels]),
         threshold=90.0,
         findings=out / "findings.jsonl",
@@ -419,3 +419,62 @@ def test_a_change_that_reaches_no_row_rejudges_none(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "~ changed KPe.901 Korea Pugang Trading Corporation" in result.output
     assert "re-judged 0 of 3 rows; 0 verdicts changed (0 worse)" in result.output
+
+
+def _book_with_a_listed_party_cap(tmp: Path) -> Rulebook:
+    """The rulebook with the refined-petroleum cap counting only deliveries with a listed party:
+    a list change then moves rows into and out of the cap's ledger, and the running total of every
+    later delivery moves with them (no bundled cap reads the lists; this one makes the delta's cap
+    step necessary)."""
+    import shutil
+
+    rules = tmp / "rules"
+    shutil.copytree(RULES, rules)
+    oil = rules / "oil.yaml"
+    text = oil.read_text(encoding="utf-8")
+    scope = "          commodities: [refined-petroleum]\n        cap:"
+    assert text.count(scope) == 3
+    oil.write_text(text.replace(scope, scope.replace("\n", "\n          parties: [designated-party]\n")))
+    return load_rulebook(rules)
+
+
+def petroleum_row(rng: random.Random) -> dict[str, str]:
+    """Refined petroleum to the DPRK: half by a party named by a UN reference that may be listed (a
+    definite match, so in the cap's ledger while listed), half by one the row itself says is
+    designated (in the ledger whatever the lists say, and near no listed name)."""
+    row = {
+        "date": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        "kind": "transfer",
+        "supplier": rng.choice(["CN", "RU"]),
+        "recipient": "KP",
+        "hs": "271019",
+        "quantity": str(rng.choice([50_000, 120_000, 200_000])),
+        "unit": "barrel",
+    }
+    if rng.random() < 0.5:
+        row["supplier_ref"] = rng.choice([p[0] for p in POOL])
+    else:
+        row.update(supplier_name="Quiet Harbour Fuels", flags="designated-party")
+    return row
+
+
+CAP_EXAMPLES = 6
+
+
+@settings(max_examples=CAP_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(rng=st.randoms(use_true_random=True))
+def test_delta_equals_a_full_rescreen_when_a_cap_reads_the_lists(
+    rng: random.Random, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    tmp = tmp_path_factory.mktemp("cap")
+    book = _book_with_a_listed_party_cap(tmp)
+    (old, old_v), (new, new_v) = lists_and_change(rng)
+    old_un, old_vessels = write_un(tmp / "old.xml", old), write_vessels(tmp / "old-vessels.json", old_v)
+    new_un, new_vessels = write_un(tmp / "new.xml", new), write_vessels(tmp / "new-vessels.json", new_v)
+    rows = [petroleum_row(rng) if rng.random() < 0.7 else ledger_row(rng) for _ in range(30)]
+    ledger = write_ledger(tmp / "ledger.csv", rows)
+    prev = load_run(screen_run(ledger, old_un, old_vessels, tmp / "old", book))
+    full = load_run(screen_run(ledger, new_un, new_vessels, tmp / "full", book))
+    d = delta(prev, load_lists([new_un], [new_vessels]), load_lists([old_un], [old_vessels]), book)
+    assert full_state(prev, d) == full.verdicts, (d.touched, sorted(d.rejudged))
+    assert new_findings(prev, d) == (tmp / "full" / "findings.jsonl").read_text(encoding="utf-8").splitlines()
