@@ -18,9 +18,13 @@ JSON lines, and the per-row verdicts CSV when the run wrote one). Then:
    that enters, leaves or changes in a cap's ledger can change the running total of every later
    delivery: every row of such a cap (from the run's per-row reasons), and of every cap those
    rows count towards, is re-judged with them.
-4. **Judging** those rows goes through the bulk pipeline's own steps (the DPRK-nexus test of
-   :func:`~sanctionsengine.bulk.pipeline.map_partition`, then
+4. **Judging** those rows goes through the bulk pipeline's steps (:func:`nexus`, the DPRK-nexus
+   test of :func:`~sanctionsengine.bulk.pipeline.map_partition` written for a frame of rows, then
    :func:`~sanctionsengine.bulk.pipeline.judge_rows`); every other row keeps its verdict.
+
+The rows are read from the run's row index (:func:`checked_rows`): the input checked once, kept as
+Parquet beside the run, so that a later rescreen reads only the columns it selects on and the
+rows it re-judges.
 
 A rulebook change (another hash) re-judges every row with a DPRK nexus: any rule may reach any
 of them. ``tests/test_rescreen.py`` checks on generated ledgers and list changes that the result
