@@ -478,3 +478,11 @@ def test_delta_equals_a_full_rescreen_when_a_cap_reads_the_lists(
     d = delta(prev, load_lists([new_un], [new_vessels]), load_lists([old_un], [old_vessels]), book)
     assert full_state(prev, d) == full.verdicts, (d.touched, sorted(d.rejudged))
     assert new_findings(prev, d) == (tmp / "full" / "findings.jsonl").read_text(encoding="utf-8").splitlines()
+
+
+def test_a_list_the_run_had_and_the_rescreen_lacks_is_refused(tmp_path: Path) -> None:
+    run, _ = _cli_run(tmp_path)
+    new = write_un(tmp_path / "new.xml", [PUGANG, ACME])
+    result = CliRunner().invoke(main, ["rescreen", str(run), "--list", str(new)])  # no --vessels
+    assert result.exit_code == 2, result.output
+    assert "list-missing: the run was screened against the vessels list" in result.output

@@ -49,6 +49,24 @@ def rescreen_one(run_path: Path, lists: list[ScreeningList], rules_dir: Path | N
     old_un = [find(li, run_path.parent) for li in s.lists if li.kind == "un"]  # type: ignore[attr-defined]
     old_vessels = [find(li, run_path.parent) for li in s.lists if li.kind == "vessels"]  # type: ignore[attr-defined]
     old_lists = load_lists(old_un, old_vessels)
+    missing = sorted({x.kind for x in old_lists} - {x.kind for x in lists})
+    if missing:  # fail closed: a list left out is not a list emptied
+        from ..errors import Diagnostic, InputError, SourceLocation
+
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation("<command line>"),
+                    "list-missing",
+                    f"the run was screened against the {'UN list' if kind == 'un' else 'vessels list'}, and no "
+                    "new version of it is loaded: its rows cannot be re-judged without it",
+                    hint="give it with "
+                    + ("--list FILE" if kind == "un" else "--vessels FILE")
+                    + " (the same file if it has not changed)",
+                )
+                for kind in missing
+            ]
+        )
     book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
     d = delta(prev, lists, old_lists, book)
     return RunRescreen(
