@@ -184,8 +184,8 @@ def screen_run(ledger: Path, un: Path, vessels: Path, out: Path, book: Rulebook 
     return run
 
 
-DIFFERENTIAL_EXAMPLES = 16
-ROWS_PER_EXAMPLE = 64
+DIFFERENTIAL_EXAMPLES = 10
+ROWS_PER_EXAMPLE = 100
 COMPARED: list[int] = []
 
 
