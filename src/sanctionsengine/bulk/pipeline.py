@@ -27,7 +27,7 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..compile import Variant, compile_rulebook, event_fact, fact_overflow, key
+from ..compile import CompiledRulebook, Variant, compile_rulebook, event_fact, fact_overflow, key
 from ..evaluation import prepared_engine
 from ..limits import MAX_FACT_PROPERTIES
 from ..rulebook import Rulebook, load_rulebook
@@ -276,6 +276,21 @@ def _matches(screening: EventScreening) -> list[RowMatch]:
 
 
 TIMEOUT = 600.0
+#: Fewer distinct names than this are looked up one by one: the batch prefilter costs more than it saves
+#: (a service screening one transaction); results are the same either way.
+PREFILTER_FROM = 32
+_SPECS: dict[tuple[str, int], SignatureSpec] = {}
+
+
+def _signature_spec(book: Rulebook, compiled: CompiledRulebook) -> SignatureSpec:
+    """One per compiled rulebook: reading every condition costs tens of milliseconds."""
+    key = (book.hash, id(compiled))
+    spec = _SPECS.get(key)
+    if spec is None:
+        if len(_SPECS) > 8:
+            _SPECS.clear()
+        spec = _SPECS[key] = SignatureSpec(book, compiled)
+    return spec
 
 
 def prepare(book: Rulebook, as_of: date | None) -> None:
@@ -310,11 +325,11 @@ def judge_rows(
         for n in (e.supplier and e.supplier.name, e.recipient and e.recipient.name, *(v.name for v in e.vessels))
         if n
     }
-    if lists:
+    if lists and len(names) > PREFILTER_FROM:
         screener.prefilter(names)
     screenings = [screener.screen_event(e) for e in events]
     engine = prepared_engine(book, as_of, timeout)
-    spec = SignatureSpec(book, engine.compiled)
+    spec = _signature_spec(book, engine.compiled)
     by_signature: dict[str, int] = {}
     signature_of: list[int] = []
     reps: list[int] = []
