@@ -824,5 +824,9 @@ def generate(out_dir: Path, check: bool, rules_dir: Path | None) -> None:
         click.echo(f"wrote {', '.join(stale) or 'nothing (all current)'} in {out_dir}")
 
 
+from .service.command import serve  # noqa: E402  (the HTTP service; its code is imported when it starts)
+
+main.add_command(serve)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -22,7 +22,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -46,8 +46,8 @@ from .models import (
     Health,
     ListsResponse,
     Problem,
-    RuleInfo,
     RulebookInfo,
+    RuleInfo,
     RulesResponse,
     ScreenRequest,
     ScreenResponse,
@@ -66,7 +66,9 @@ _VERSIONS = {"sanctionsengine": _TOOLS.sanctionsengine, "durable_rules": _TOOLS.
 def _served_by(snapshot: Snapshot, refresh: str, request_id: str) -> ServedBy:
     book = snapshot.book
     return ServedBy(
-        rulebook=RulebookInfo(hash=snapshot.rulebook_hash, path=book.root if book else None, rules=len(book.rules) if book else 0),
+        rulebook=RulebookInfo(
+            hash=snapshot.rulebook_hash, path=book.root if book else None, rules=len(book.rules) if book else 0
+        ),
         lists=snapshot.statuses(),
         list_refresh=refresh,
         name_threshold=snapshot.threshold,
@@ -74,7 +76,9 @@ def _served_by(snapshot: Snapshot, refresh: str, request_id: str) -> ServedBy:
     )
 
 
-def _problem(status: int, error: str, diagnostics: list[Diagnostic] | None = None, served: ServedBy | None = None) -> JSONResponse:
+def _problem(
+    status: int, error: str, diagnostics: list[Diagnostic] | None = None, served: ServedBy | None = None
+) -> JSONResponse:
     diags = sorted(diagnostics or [], key=Diagnostic.sort_key)
     body = Problem(
         error=error,
@@ -149,13 +153,17 @@ class Guard:
             try:
                 await self.app(scope, limited, capture)
             except _TooBig:
-                response = _problem(413, f"the request body is over the {limit:,} bytes this service takes", served=served)
+                response = _problem(
+                    413, f"the request body is over the {limit:,} bytes this service takes", served=served
+                )
             except Exception:  # a bug: logged with its id, never shown
                 log.exception("request %s failed", request_id)
-                response = _problem(500, f"internal error (request {request_id}); the server's log has the details", served=served)
+                response = _problem(
+                    500, f"internal error (request {request_id}); the server's log has the details", served=served
+                )
         if response is not None:
             started = None
-            chunks = [response.body]
+            chunks = [bytes(response.body)]
             status = response.status_code
             raw_headers = list(response.raw_headers)
         else:
@@ -164,7 +172,7 @@ class Guard:
             raw_headers = list(started.get("headers", []))
         if too_big and status != 413:  # the route read a short body: it must not be answered
             response = _problem(413, f"the request body is over the {limit:,} bytes this service takes", served=served)
-            chunks, status, raw_headers = [response.body], 413, list(response.raw_headers)
+            chunks, status, raw_headers = [bytes(response.body)], 413, list(response.raw_headers)
         answer = b"".join(chunks)
         snapshot = scope["state"]["snapshot"]  # a list refresh answers with the new lists
         if recorded:
@@ -191,8 +199,8 @@ class Guard:
                 response = _problem(
                     503, "the audit log cannot be written, so the request is not answered", served=served
                 )
-                chunks, status, raw_headers = [response.body], 503, list(response.raw_headers)
-                answer = response.body
+                chunks, status, raw_headers = [bytes(response.body)], 503, list(response.raw_headers)
+                answer = bytes(response.body)
         raw_headers = [(k, v) for k, v in raw_headers if k.lower() != b"content-length"]
         raw_headers += [
             (b"content-length", str(len(answer)).encode()),
@@ -289,7 +297,9 @@ def create_app(config: ServiceConfig, *, service: Service | None = None) -> Fast
         for err in exc.errors():
             loc = tuple(str(p) if not isinstance(p, int) else p for p in err.get("loc", ()))
             diags.append(
-                Diagnostic(SourceLocation(work.REQUEST), "bad-value", str(err.get("msg", "invalid")), path=format_loc(loc))
+                Diagnostic(
+                    SourceLocation(work.REQUEST), "bad-value", str(err.get("msg", "invalid")), path=format_loc(loc)
+                )
             )
         return _problem(422, "bad input", diags, served=_served(request, service))
 
@@ -344,7 +354,7 @@ def create_app(config: ServiceConfig, *, service: Service | None = None) -> Fast
         openapi_extra={"x-body-model": "Scenario"},
     )
     async def evaluate(
-        request: Request, as_of: date | None = Query(default=None, description="Judge by the law of this day")
+        request: Request, as_of: Annotated[date | None, Query(description="Judge by the law of this day")] = None
     ) -> Any:
         """Evaluate a scenario document (YAML or JSON, as `sanctionsengine evaluate` reads): the report JSON."""
         refused = unready(request)
@@ -368,9 +378,7 @@ def create_app(config: ServiceConfig, *, service: Service | None = None) -> Fast
             return refused
         book = _snapshot(request).book
         assert book is not None
-        return RulesResponse(
-            rules=[RuleInfo(**r) for r in work.rules(book)], provenance=_served(request, service)
-        )
+        return RulesResponse(rules=[RuleInfo(**r) for r in work.rules(book)], provenance=_served(request, service))
 
     @app.get("/v1/lists", response_model=ListsResponse, responses=errors, tags=["lists"])
     async def lists(request: Request) -> ListsResponse:
@@ -434,13 +442,14 @@ def create_app(config: ServiceConfig, *, service: Service | None = None) -> Fast
 def openapi_document() -> str:
     """The OpenAPI document as docs/openapi.json holds it (independent of lists and keys)."""
     config = ServiceConfig(un_lists=(), vessel_lists=(), use_cache=False, auth=False)
-    service = Service(config, state=_DocState(config), writer=AuditWriter())
+    state = State.of(config, Snapshot(None, (), (), "", 0.0, config))  # the document depends on neither
+    service = Service(config, state=state, writer=AuditWriter())
     doc = create_app(config, service=service).openapi()
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-class _DocState(State):
-    """No rulebook or list loaded: the document does not depend on them."""
+def app_from_environment() -> FastAPI:
+    """For ``serve --workers N``: each worker process builds the app from the settings the parent left."""
+    import os
 
-    def __post_init__(self) -> None:
-        self.snapshot = Snapshot(None, (), (), "", 0.0, self.config)
+    return create_app(ServiceConfig.model_validate_json(os.environ["SANCTIONSENGINE_SERVE_CONFIG"]))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import InputError, SanctionsEngineError
+from ..errors import Diagnostic, InputError, SanctionsEngineError
 from ..rulebook import Rulebook, bundled_rules_path, load_rulebook
 from ..screening import DEFAULT_THRESHOLD, ScreeningList, load_un_list, load_vessel_list
 from .config import ServiceConfig
@@ -151,7 +151,8 @@ def _list_paths(config: ServiceConfig) -> tuple[list[Path], list[Path]]:
 def load_lists(config: ServiceConfig) -> tuple[ScreeningList, ...]:
     """Every configured list, loaded whole; raises with all problems if any fails."""
     un, vessels = _list_paths(config)
-    lists, problems = [], []
+    lists: list[ScreeningList] = []
+    problems: list[Diagnostic] = []
     for path, loader in [(p, load_un_list) for p in un] + [(p, load_vessel_list) for p in vessels]:
         try:
             lists.append(loader(Path(path)))
@@ -190,6 +191,13 @@ class State:
             from ..bulk.pipeline import prepare
 
             prepare(book, None)  # the durable-rules host is built before the first request
+
+    @classmethod
+    def of(cls, config: ServiceConfig, snapshot: Snapshot) -> State:
+        """A state around a snapshot already made (tests; the OpenAPI document)."""
+        state = cls.__new__(cls)
+        state.config, state.snapshot, state.refresh_status, state._lock = config, snapshot, None, threading.Lock()
+        return state
 
     def refresh(self) -> Refresh:
         """Load the lists again from where they were configured; swap only if all load."""
