@@ -476,3 +476,32 @@ def test_serve_new_key_prints_a_key_and_the_hash_line_that_accepts_it(tmp_path: 
     line = out[1].split(": ", 1)[1]
     (tmp_path / "keys").write_text(line + "\n")
     assert KeyRing(read_key_file(tmp_path / "keys")).who(key) == "ops"
+
+
+def test_a_fuzz_run_from_the_openapi_document_finds_no_server_error(make: Any) -> None:
+    """schemathesis generates requests from docs/openapi.json (bounded: a few per operation);
+    no answer may be a 5xx, and every answer must match the document (status, type, schema)."""
+    schemathesis = pytest.importorskip("schemathesis")
+    from hypothesis import HealthCheck, given, settings
+
+    client, _ = make(auth=False)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
+    checks = [
+        schemathesis.checks.not_a_server_error,
+        schemathesis.checks.response_schema_conformance,
+        schemathesis.checks.status_code_conformance,
+        schemathesis.checks.content_type_conformance,
+    ]
+    seen: dict[str, set[int]] = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @given(operation.as_strategy())
+        def call(case: Any) -> None:
+            response = case.call_and_validate(checks=checks)
+            seen.setdefault(f"{case.method} {case.path}", set()).add(response.status_code)
+
+        call()
+    assert len(seen) == 7 and all(code < 500 for codes in seen.values() for code in codes)
+    assert 422 in seen["POST /v1/screen"]  # the fuzzer reached the input checks, not only the happy path
