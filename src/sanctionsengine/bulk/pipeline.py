@@ -131,6 +131,30 @@ def _identifiers(lists: list[ScreeningList]) -> tuple[list[str], list[str]]:
     return imos, refs
 
 
+def nexus(good: pl.DataFrame, book: Rulebook, lists: list[ScreeningList], threshold: float) -> pl.Expr:
+    """Whether each checked row could have a DPRK nexus: a DPRK supplier, recipient or subject, or
+    a name, vessel or identifier that resembles an entry of the lists. Rows without one are out of
+    scope without asking the engine (the regime rule needs one of these)."""
+    target = book.regime.target_country
+    names: set[str] = set()
+    for col in ("supplier_name", "recipient_name", "vessel"):
+        names.update(n for n in good[col].drop_nulls().unique().to_list())
+    hits = sorted(Screener(lists, threshold).prefilter(names)) if (lists and names) else []
+    imos, refs = _identifiers(lists)
+    return (
+        (pl.col("supplier") == target).fill_null(False)
+        | (pl.col("recipient") == target).fill_null(False)
+        | pl.col("concerns").list.contains(target).fill_null(False)
+        | pl.col("flags").list.contains(Flag.DESIGNATED_PARTY.value).fill_null(False)  # the row says so
+        | pl.col("supplier_name").is_in(hits).fill_null(False)
+        | pl.col("recipient_name").is_in(hits).fill_null(False)
+        | pl.col("vessel").is_in(hits).fill_null(False)
+        | pl.col("imo").is_in(imos).fill_null(False)
+        | pl.col("supplier_ref").str.to_uppercase().is_in(refs).fill_null(False)
+        | pl.col("recipient_ref").str.to_uppercase().is_in(refs).fill_null(False)
+    )
+
+
 def map_partition(
     part: Partition, settings: Settings, lists: list[ScreeningList], book: Rulebook | None = None
 ) -> MapResult:
@@ -146,26 +170,7 @@ def map_partition(
     rejects = [
         {"row": r, "line": line or None, "reason": why, "record": text} for r, line, why, text in raw.broken
     ] + found
-    target = book.regime.target_country
-    screener = Screener(lists, settings.threshold)
-    names: set[str] = set()
-    for col in ("supplier_name", "recipient_name", "vessel"):
-        names.update(n for n in good[col].drop_nulls().unique().to_list())
-    hits = sorted(screener.prefilter(names)) if lists else []
-    imos, refs = _identifiers(lists)
-    nexus = (
-        (pl.col("supplier") == target).fill_null(False)
-        | (pl.col("recipient") == target).fill_null(False)
-        | pl.col("concerns").list.contains(target).fill_null(False)
-        | pl.col("flags").list.contains(Flag.DESIGNATED_PARTY.value).fill_null(False)  # the row says so
-        | pl.col("supplier_name").is_in(hits).fill_null(False)
-        | pl.col("recipient_name").is_in(hits).fill_null(False)
-        | pl.col("vessel").is_in(hits).fill_null(False)
-        | pl.col("imo").is_in(imos).fill_null(False)
-        | pl.col("supplier_ref").str.to_uppercase().is_in(refs).fill_null(False)
-        | pl.col("recipient_ref").str.to_uppercase().is_in(refs).fill_null(False)
-    )
-    good = good.with_columns(nexus.alias("_nexus"))
+    good = good.with_columns(nexus(good, book, lists, settings.threshold).alias("_nexus"))
     candidates = good.filter(pl.col("_nexus")).drop("_nexus")
     candidates, oversized = split_oversized(candidates, book)
     for r in oversized:  # its record as it was in the file, where the file has text

@@ -1,7 +1,8 @@
 """What the endpoints do, without HTTP: screen transactions, evaluate a scenario document.
 
 Transactions take the bulk path: the same row checks (:func:`~sanctionsengine.bulk.rows.check`),
-the same grouping by match signature and the same judge (:func:`~sanctionsengine.bulk.pipeline.judge_rows`),
+the same DPRK-nexus pre-screen (:func:`~sanctionsengine.bulk.pipeline.nexus`), the same grouping
+by match signature and the same judge (:func:`~sanctionsengine.bulk.pipeline.judge_rows`),
 so a transaction posted here gets the verdict the same row of a ledger gets from
 ``sanctionsengine screen``. A body is first read as JSON the fast way; only when something is
 wrong with it is it read again with positions (as YAML, which JSON is), so that every problem is
@@ -19,7 +20,7 @@ from pydantic import ValidationError
 
 from ..bulk.fields import FIELDS
 from ..bulk.mapping import ColumnMapping
-from ..bulk.pipeline import RowVerdict, judge_rows, split_oversized
+from ..bulk.pipeline import RowVerdict, judge_rows, nexus, split_oversized
 from ..bulk.rows import check
 from ..errors import Diagnostic, InputError, SourceLocation
 from ..evaluation import judge_scenario
@@ -27,7 +28,7 @@ from ..evidence import check_evidence
 from ..report import Report, build_report
 from ..rulebook import Rulebook
 from ..scenario import parse_scenario
-from ..vocabulary import RuleKind
+from ..vocabulary import RuleKind, Verdict
 from ..yamlfile import YamlDocument, parse_yaml, validate
 from .models import ScreenRequest
 from .state import Snapshot
@@ -111,10 +112,20 @@ def screen(snapshot: Snapshot, body: bytes) -> tuple[list[RowVerdict], ScreenReq
     ] + [Diagnostic(_where(doc, body, request, int(r["row"])), "limit", str(r["reason"])) for r in oversized]
     if problems:
         raise InputError(problems)
-    judged, _ = judge_rows(book, good, list(snapshot.lists), snapshot.threshold, as_of)
-    if len(judged) != len(items):  # every transaction gets a verdict, or the request fails
-        raise RuntimeError(f"{len(items)} transactions, {len(judged)} verdicts")
-    return judged, request
+    lists = list(snapshot.lists)
+    good = good.with_columns(nexus(good, book, lists, snapshot.threshold).alias("_nexus"))
+    candidates = good.filter(pl.col("_nexus")).drop("_nexus")
+    judged, _ = judge_rows(book, candidates, lists, snapshot.threshold, as_of)
+    others = [  # no DPRK nexus and no name near a listed one: out of scope, as the bulk path says
+        RowVerdict(
+            row=int(r["_row"]), line=None, id=str(r["id"]), verdict=Verdict.OUT_OF_SCOPE, findings=[], matches=[]
+        )
+        for r in good.filter(~pl.col("_nexus")).select("_row", "id").iter_rows(named=True)
+    ]
+    verdicts = sorted(judged + others, key=lambda v: v.row)
+    if [v.row for v in verdicts] != list(range(len(items))):  # every transaction gets a verdict, or none is answered
+        raise RuntimeError(f"{len(items)} transactions, {len(verdicts)} verdicts")
+    return verdicts, request
 
 
 def _as_of(text: str | None, doc: YamlDocument | None, body: bytes) -> date | None:
