@@ -505,3 +505,56 @@ def test_a_fuzz_run_from_the_openapi_document_finds_no_server_error(make: Any) -
         call()
     assert len(seen) == 7 and all(code < 500 for codes in seen.values() for code in codes)
     assert 422 in seen["POST /v1/screen"]  # the fuzzer reached the input checks, not only the happy path
+
+
+def _service_block() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Service\n", 1)[1].split("\n## ", 1)[0]
+    return section.split("```\n", 2)[1].splitlines()
+
+
+def test_the_readme_curl_examples_work_as_written(audit_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Service section's commands, run in-process: the serve line's lists, each curl line's
+    method, headers, body and URL, with the key from the environment as the README exports it."""
+    import shlex
+
+    lines = _service_block()
+    (serve_line,) = [line for line in lines if line.startswith("sanctionsengine serve ")]
+    words = shlex.split(serve_line.rstrip(" &"))
+    un = [ROOT / words[i + 1] for i, w in enumerate(words) if w == "--list"]
+    vessels = [ROOT / words[i + 1] for i, w in enumerate(words) if w == "--vessels"]
+    assert un and vessels
+    monkeypatch.setenv("SANCTIONSENGINE_API_KEY", KEY)
+    config = ServiceConfig(un_lists=tuple(un), vessel_lists=tuple(vessels), audit_db=audit_db)
+    service = Service(config)
+    client = Client(create_app(config, service=service))
+    curls = [line for line in lines if line.startswith("curl ")]
+    assert len(curls) >= 6
+    try:
+        for line in curls:
+            args = shlex.split(line.replace("$SANCTIONSENGINE_API_KEY", KEY))[1:]
+            method, headers, body, url = "GET", {}, None, ""
+            i = 0
+            while i < len(args):
+                a = args[i]
+                if a == "-s":
+                    pass
+                elif a == "-X":
+                    method, i = args[i + 1], i + 1
+                elif a == "-H":
+                    name, value = args[i + 1].split(": ", 1)
+                    headers[name], i = value, i + 1
+                elif a in ("-d", "--data-binary"):
+                    data = args[i + 1]
+                    body = (ROOT / data[1:]).read_bytes() if data.startswith("@") else data.encode()
+                    method, i = "POST", i + 1
+                else:
+                    assert not a.startswith("-"), f"the test does not know curl's {a}"
+                    url = a
+                i += 1
+            path = "/" + url.split("/", 1)[1]
+            r = client.request(method, path, headers=headers, content=body)
+            assert r.status_code == 200, (line, r.status_code, r.text[:300])
+            assert r.json()["provenance"]["rulebook"]["hash"] == r.headers["x-rulebook-hash"]
+    finally:
+        service.writer.close()
