@@ -6,6 +6,7 @@ out there); they are never copied into the project.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import shutil
@@ -34,6 +35,15 @@ DATA = SHARED / "data"
 # evaluations run by the tests are audited here, never in the user's own audit log
 TEST_AUDIT_DB = Path(tempfile.mkdtemp(prefix="sanctionsengine-test-audit-")) / "audit.sqlite"
 os.environ.setdefault("SANCTIONSENGINE_AUDIT_DB", str(TEST_AUDIT_DB))
+
+
+def remove_test_audit_folder() -> None:
+    """The test run's audit folder goes when the run ends (no /tmp/sanctionsengine-test-audit-* left)."""
+    shutil.rmtree(TEST_AUDIT_DB.parent, ignore_errors=True)
+
+
+CLEANUPS = [remove_test_audit_folder]
+atexit.register(remove_test_audit_folder)
 UN_LIST = DATA / "un-1718" / "dprk-1718-list.xml"
 CONSOLIDATED = DATA / "un-1718" / "consolidated.xml"
 VESSELS_JSON = DATA / "un-1718" / "dprk-1718-vessels.json"

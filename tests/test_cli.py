@@ -63,7 +63,7 @@ def test_rules_list_and_show() -> None:
     assert shown.stdout.startswith("# rules/un-dprk/labour.yaml:")
     assert "paragraph: OP8" in shown.stdout
     missing = run_cli("rules", "show", "dprk.labour.repatriaton")
-    assert missing.returncode == 1 and "did you mean 'dprk.labour.repatriation'?" in missing.stderr
+    assert missing.returncode == 2 and "did you mean 'dprk.labour.repatriation'?" in missing.stderr
 
 
 def test_rules_list_as_of_and_json() -> None:

@@ -39,3 +39,34 @@ Feature: Arms and related materiel, both directions
       | date       | outcome        |
       | 2016-03-01 | not prohibited |
       | 2016-03-02 | a violation    |
+
+  Scenario Outline: Small-arms ammunition and sporting cartridges are not Register-category materiel
+    Given the following events:
+      | id    | date   | kind     | supplier | recipient | hs   |
+      | rounds | <date> | transfer | RU       | KP        | <hs> |
+    When the events are evaluated
+    Then event "rounds" is <verdict>
+
+    Examples:
+      | date       | hs     | verdict               |
+      | 2008-05-01 | 930621 | not prohibited        |
+      | 2008-05-01 | 930690 | a violation           |
+      | 2012-05-01 | 930630 | not prohibited        |
+      | 2012-05-01 | 930690 | a violation           |
+      | 2016-03-02 | 930630 | a violation           |
+
+  Scenario: Hosting DPRK police trainers breaches 2270 OP9
+    Given the following events:
+      | id       | date       | kind     | supplier | recipient | category                 |
+      | trainers | 2018-05-01 | training | KP       | UG        | military police training |
+    When the events are evaluated
+    Then event "trainers" is a violation
+    And event "trainers" is flagged under "S/RES/2270 (2016) OP9"
+
+  Scenario: Goods for the DPRK's armed forces turn on a State's determination (2270 OP8)
+    Given the following events:
+      | id     | date       | kind     | supplier | recipient | category                  |
+      | trucks | 2018-05-01 | transfer | CN       | KP        | armed forces contribution |
+    When the events are evaluated
+    Then event "trucks" is a potential violation
+    And event "trucks" is flagged by rule "dprk.arms.armed-forces-catch-all"

@@ -139,3 +139,38 @@ Feature: Exemptions: what they clear, and what a claim needs
       | advanced manufacturing | dprk.exemption.scientific-cooperation-committee | 1718 Committee decision | exempt                  |
       | other science field    | dprk.exemption.scientific-cooperation-notified  |                         | exempt                  |
       | other science field    | dprk.exemption.scientific-cooperation-committee | 1718 Committee decision | a violation             |
+
+  Scenario Outline: Aircraft spare parts are exempt whatever their HS heading, a whole aircraft is not (2397 OP7)
+    Given the following events:
+      | id    | date       | kind     | supplier | recipient | hs   | exemption                            |
+      | parts | 2019-03-01 | transfer | RU       | KP        | <hs> | dprk.exemption.aircraft-spare-parts |
+    When the events are evaluated
+    Then event "parts" is <verdict>
+
+    Examples:
+      | hs     | verdict     |
+      | 841112 | exempt      |
+      | 880330 | exempt      |
+      | 880240 | a violation |
+
+  Scenario: An embassy's payment to the Foreign Trade Bank is outside the asset freeze (2371 OP26); another listed bank is not
+    Given the UN 1718 list in "../../../shared/data/un-1718/dprk-1718-list.xml"
+    And the following events:
+      | id    | date       | kind      | supplier | recipient | recipient_ref | exemption                         |
+      | ftb   | 2019-05-01 | financial | SE       | KP        | KPe.047       | dprk.exemption.ftb-knic-missions |
+      | other | 2019-05-01 | financial | SE       | KP        | KPe.021       | dprk.exemption.ftb-knic-missions |
+    When the events are evaluated
+    Then rule "dprk.designated.asset-freeze" finds event "ftb" exempt
+    And event "other" is a violation
+
+  Scenario Outline: A charter notified to the Committee as for livelihood was exempt only until 2321 (2270 OP19)
+    Given the following events:
+      | id      | date   | kind    | supplier | recipient | category                | flags              | exemption                                  | exemption_reference       |
+      | charter | <date> | service | CN       | KP        | vessel aircraft leasing | livelihood-purpose | dprk.exemption.leasing-livelihood-notified | notification of 1 April 2016 |
+    When the events are evaluated
+    Then event "charter" is <verdict>
+
+    Examples:
+      | date       | verdict     |
+      | 2016-05-01 | exempt      |
+      | 2016-11-30 | a violation |

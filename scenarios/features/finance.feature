@@ -61,3 +61,15 @@ Feature: Bulk cash, gold, DPRK banks and financial support for trade
       | date       | outcome               |
       | 2016-11-29 | a potential violation |
       | 2016-11-30 | a violation           |
+
+  Scenario: Government and Party assets, mission accounts and mission property (2270 OP32, 2321 OP16, OP18)
+    Given the following events:
+      | id      | date       | kind      | supplier | recipient | category                        |
+      | party   | 2017-05-01 | financial | CN       | KP        | government party assets         |
+      | account | 2018-05-01 | financial | DE       | KP        | mission bank account            |
+      | hostel  | 2019-05-01 | service   | KP       | DE        | mission property non diplomatic |
+    When the events are evaluated
+    Then event "party" is a potential violation
+    And event "account" is a potential violation
+    And event "hostel" is a violation
+    And event "hostel" is flagged under "S/RES/2321 (2016) OP18"

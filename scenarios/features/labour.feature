@@ -31,3 +31,18 @@ Feature: DPRK nationals working abroad
       | date       | outcome        |
       | 2019-12-22 | not prohibited |
       | 2019-12-23 | a violation    |
+
+  Scenario: Workers arriving between 2371 and 2375 meet the freeze on work authorizations
+    Given the following events:
+      | id       | date       | kind       | supplier | recipient | flags        |
+      | arrivals | 2017-08-20 | employment | KP       | RU        | new-arrivals |
+    When the events are evaluated
+    Then event "arrivals" is a potential violation
+    And event "arrivals" is flagged under "S/RES/2371 (2017) OP11"
+
+  Scenario: A refugee the State may not send back is exempt from repatriation
+    Given the following events:
+      | id      | date       | kind       | supplier | recipient | flags          | exemption                                |
+      | refugee | 2021-05-01 | employment | KP       | KR        | income-earning | dprk.exemption.repatriation-protected    |
+    When the events are evaluated
+    Then event "refugee" is exempt

@@ -26,7 +26,7 @@ Feature: Luxury goods to the DPRK
     When the events are evaluated
     Then event "rug" is a potential violation
 
-  Scenario Outline: Luxury watches are listed from 2 March 2016 (2270 OP39)
+  Scenario Outline: Luxury watches are listed from 2 March 2016 (2270 OP39); before, only national lists name them
     Given the following events:
       | id    | date   | kind     | supplier | recipient | hs   |
       | watch | <date> | transfer | CH       | KP        | 9101 |
@@ -35,5 +35,13 @@ Feature: Luxury goods to the DPRK
 
     Examples:
       | date       | verdict        |
-      | 2016-03-01 | not prohibited |
-      | 2016-03-02 | a violation    |
+      | 2016-03-01 | a potential violation |
+      | 2016-03-02 | a violation           |
+
+  Scenario: Wine that only national luxury lists name is a potential violation saying so
+    Given the following events:
+      | id   | date       | kind     | supplier | recipient | hs     |
+      | wine | 2019-05-01 | transfer | FR       | KP        | 220421 |
+    When the events are evaluated
+    Then event "wine" is a potential violation
+    And event "wine" is flagged by rule "dprk.luxury.national-lists"

@@ -69,3 +69,14 @@ Feature: Ship-to-ship transfers, vessels and helicopters, and shipping services
       | date       | verdict        |
       | 2017-12-21 | not prohibited |
       | 2017-12-22 | a violation    |
+
+  Scenario: Bunkering a DPRK vessel and letting one into port turn on reasonable grounds about its cargo
+    Given the following events:
+      | id     | date       | kind    | supplier | recipient | category   |
+      | fuel   | 2012-05-01 | service | SG       | KP        | bunkering  |
+      | call   | 2018-05-01 | service | CN       | KP        | port entry |
+    When the events are evaluated
+    Then event "fuel" is a potential violation
+    And event "fuel" is flagged by rule "dprk.maritime.bunkering"
+    And event "call" is a potential violation
+    And event "call" is flagged by rule "dprk.maritime.port-entry-prohibited-cargo"

@@ -110,3 +110,11 @@ Feature: Crude oil, refined petroleum, condensates and aviation fuel
       | 2017-11-15 | 2375-initial-period |
       | 2017-12-31 | 2375-initial-period |
       | 2018-01-01 | 2397                |
+
+  Scenario: Crude oil in October 2017 is judged by the 2375 freeze, whose baseline reports rarely give
+    Given the following events:
+      | id    | date       | kind     | supplier | recipient | hs     | quantity | unit  |
+      | crude | 2017-10-15 | transfer | CN       | KP        | 270900 | 100000   | tonne |
+    When the events are evaluated
+    Then event "crude" is a potential violation
+    And event "crude" is flagged under "S/RES/2375 (2017) OP15"

@@ -283,7 +283,9 @@ def check_coverage(book: Rulebook) -> Iterator[Diagnostic]:
                 "dangling-reference",
                 f"resolution {resolution} is not in resolutions.yaml",
             )
-        rules = sorted({c.rule.id for c in cited.get(entry.key, [])})
+        citations = cited.get(entry.key, [])
+        rules = sorted({c.rule.id for c in citations if c.main})  # the rules that encode it
+        related = sorted({c.rule.id for c in citations if not c.main})
         if rules and entry.reason:
             yield Diagnostic(
                 place.location("reason"),
@@ -291,7 +293,14 @@ def check_coverage(book: Rulebook) -> Iterator[Diagnostic]:
                 f"{entry.paragraph} is cited by {', '.join(rules)}; a reason for having no rule is stale",
                 hint="remove 'reason'",
             )
-        if not rules and not entry.reason:
+        if not rules and related and not entry.reason:
+            yield Diagnostic(
+                place.location("paragraph"),
+                "missing",
+                f"{entry.paragraph} is cited only as related by {', '.join(related)}, which does not make it "
+                "covered; say in 'reason' what those rules take from it, or write the rule",
+            )
+        elif not rules and not entry.reason:
             yield Diagnostic(
                 place.location("paragraph"),
                 "missing",
@@ -320,8 +329,17 @@ CHECKS: list[tuple[str, Callable[[Rulebook], Iterable[Diagnostic]]]] = [
 ]
 
 
-def check_rulebook(book: Rulebook) -> Diagnostics:
+#: The checks that need the whole rulebook (a rule or group that could not be read would make
+#: them report what is only missing because of it); the others check each rule on its own.
+WHOLE_BOOK = {"group-references", "exemption-targets", "coverage"}
+
+
+def check_rulebook(book: Rulebook, *, partial: bool = False) -> Diagnostics:
+    """Every check of the rulebook; ``partial`` (some file had problems): only the checks that
+    judge each rule by itself, so that they are reported in the same pass as the file problems."""
     diags = Diagnostics()
-    for _name, check in CHECKS:
+    for name, check in CHECKS:
+        if partial and name in WHOLE_BOOK:
+            continue
         diags.extend(check(book))
     return diags

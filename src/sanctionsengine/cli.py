@@ -1,11 +1,14 @@
 """The ``sanctionsengine`` command: parse arguments, call the library, print, exit with a code.
 
-Exit codes (also in ``sanctionsengine --help``):
+Exit codes (also in ``sanctionsengine --help``; the shared machinery is in ``cli_common``, the
+``audit`` commands in ``cli_audit``):
 
-    0  done; no event reached the --fail-on verdict (by default: no violation)
-    1  done; at least one event is a violation (or the --fail-on verdict)
-    2  bad input: a rule file, scenario, source or argument is wrong; every problem is listed
-    3  the evaluation could not be completed (engine failure or timeout; an internal error)
+    0    done; no event reached the --fail-on verdict (by default: no violation)
+    1    done; at least one event is a violation (or the --fail-on verdict)
+    2    bad input: a rule file, scenario, source, mapping or argument is wrong, a report cannot be
+         written where -o says, the audit log is missing or damaged; every problem is listed
+    3    the evaluation could not be completed (engine failure, --timeout, a failed write)
+    141  the output pipe was closed early (``| head``); ended quietly
 """
 
 from __future__ import annotations
@@ -14,101 +17,36 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, date
-from enum import IntEnum
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .errors import EvaluationError, InputError, SanctionsEngineError
+from .cli_audit import audit_group
+from .cli_common import (
+    DATE,
+    EXIT_HELP,
+    EngineGroup,
+    ExitCode,
+    audit_strict_option,
+    check_output_path,
+    commit_report,
+    diag_option,
+    rules_option,
+    stage_report,
+    strict_env,
+    within,
+)
+from .cli_common import guard as _guard
+from .errors import Diagnostic, InputError, SanctionsEngineError, SourceLocation
 from .vocabulary import Verdict
+from .wording import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+__all__ = ["ExitCode", "main"]
 
-class ExitCode(IntEnum):
-    OK = 0
-    FINDINGS = 1
-    BAD_INPUT = 2
-    FAILURE = 3
-
-
-EXIT_HELP = """\b
-Exit codes:
-  0  no event reached the --fail-on verdict (default: no violation)
-  1  at least one event did
-  2  bad input (every problem is listed as file:line:col: code: message)
-  3  the evaluation could not be completed"""
-
-
-def _guard(func: F) -> F:
-    """Map our errors to exit codes and messages; never let a traceback reach the user."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        fmt = kwargs.get("diagnostics_format", "text")
-        try:
-            return func(*args, **kwargs)
-        except InputError as exc:
-            if fmt == "json":
-                click.echo(exc.diagnostics.to_json(), err=True)
-            else:
-                for line in exc.diagnostics.lines():
-                    click.echo(line, err=True)
-                if len(exc.diagnostics) > 1:
-                    click.echo(exc.diagnostics.summary(), err=True)
-            sys.exit(ExitCode.BAD_INPUT)
-        except EvaluationError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(ExitCode.FAILURE)
-        except SanctionsEngineError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(ExitCode.FAILURE)
-        except click.exceptions.Exit:
-            raise
-        except (click.ClickException, click.Abort):
-            raise
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
-        except Exception as exc:  # a bug: say so plainly, without a traceback
-            click.echo(
-                f"internal error: {type(exc).__name__}: {exc} (please report this with the command you ran)", err=True
-            )
-            sys.exit(ExitCode.FAILURE)
-
-    return wrapper  # type: ignore[return-value]
-
-
-class _Date(click.ParamType):  # type: ignore[type-arg]
-    name = "YYYY-MM-DD"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"'{value}' is not a date; expected YYYY-MM-DD, e.g. 2024-06-19", param, ctx)
-
-
-DATE = _Date()
-rules_option = click.option(
-    "--rules",
-    "rules_dir",
-    type=click.Path(path_type=Path),
-    help="Rulebook directory (default: the rulebook shipped with sanctionsengine).",
-)
-diag_option = click.option(
-    "--diagnostics-format",
-    "diagnostics_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print input problems on stderr.",
-)
 
 list_options = [
     click.option(
@@ -167,8 +105,12 @@ def _load_lists(
     return load_lists(list(un_lists), list(vessel_lists), max_age)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}, epilog=EXIT_HELP)
-@click.version_option(__version__, prog_name="sanctionsengine")
+@click.group(
+    cls=EngineGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=EXIT_HELP,
+)
+@click.version_option(__version__, prog_name="sanctionsengine", help="Show the version and exit.")
 def main() -> None:
     """Evaluate reported transactions against the UN Security Council's DPRK (1718) measures.
 
@@ -207,7 +149,7 @@ def main() -> None:
     type=click.FloatRange(min=1),
     default=60.0,
     show_default=True,
-    help="Seconds before a stuck engine call is abandoned (exit 3).",
+    help="Seconds the whole run may take, reading the inputs included, before it is abandoned (exit 3).",
 )
 @with_list_options
 @click.option(
@@ -217,6 +159,7 @@ def main() -> None:
     help="The audit log to append to [default: $SANCTIONSENGINE_AUDIT_DB, or the user data folder].",
 )
 @click.option("--no-audit", "no_audit", is_flag=True, help="Do not record this evaluation in the audit log.")
+@audit_strict_option
 @diag_option
 @_guard
 def evaluate(
@@ -235,6 +178,7 @@ def evaluate(
     max_list_age: int | None,
     audit_db: Path | None,
     no_audit: bool,
+    audit_strict: bool,
     diagnostics_format: str,
 ) -> None:
     """Evaluate SCENARIO (a scenario YAML file) and print the report.
@@ -246,35 +190,46 @@ def evaluate(
     from .render import render
     from .screening import DEFAULT_THRESHOLD
 
-    lists = _load_lists(un_lists, vessel_lists, no_cache, max_list_age)
-    report = run_evaluation(
-        scenario,
-        rules=rules_dir,
-        sources=sources,
-        as_of=as_of,
-        timeout=timeout,
-        lists=lists,
-        threshold=name_threshold or DEFAULT_THRESHOLD,
-    )
-    data = render(report, fmt)
-    if not no_audit:  # recorded before anything is shown: no report leaves without its record
-        from .audit import append, record_for
-
-        entry = append(record_for(report, fmt, data, output, ["sanctionsengine", *sys.argv[1:]]), audit_db)
-        audit_note = f"audit record {entry.seq}"
-    else:
-        audit_note = "not recorded in the audit log (--no-audit)"
     if output is not None:
-        try:
-            output.write_bytes(data)
-        except OSError as exc:
-            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
-        click.echo(
-            f"wrote {output} ({report.summary.events} events: "
-            + ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in report.summary.by_verdict.items() if n)
-            + f"; {audit_note})",
-            err=True,
+        check_output_path(output)
+    strict = audit_strict or strict_env()
+    if not no_audit:  # a log that is gone, emptied or (strict) broken stops the run before any work
+        from .audit import preflight
+
+        preflight(audit_db, strict)
+
+    def work() -> tuple[Any, bytes]:
+        lists = _load_lists(un_lists, vessel_lists, no_cache, max_list_age)
+        report = run_evaluation(
+            scenario,
+            rules=rules_dir,
+            sources=sources,
+            as_of=as_of,
+            timeout=timeout,
+            lists=lists,
+            threshold=name_threshold or DEFAULT_THRESHOLD,
         )
+        return report, render(report, fmt)
+
+    report, data = within(timeout, work)
+    pending = stage_report(output, data) if output is not None else None  # written before it is recorded
+    try:
+        if not no_audit:  # recorded before anything is shown: no report leaves without its record
+            from .audit import append, record_for
+
+            record = record_for(report, fmt, data, output, ["sanctionsengine", *sys.argv[1:]])
+            entry = append(record, audit_db, strict=strict)
+            audit_note = f"audit record {entry.seq}"
+        else:
+            audit_note = "not recorded in the audit log (--no-audit)"
+    except BaseException:
+        if pending is not None:
+            pending.unlink(missing_ok=True)
+        raise
+    if output is not None and pending is not None:
+        commit_report(pending, output)
+        counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in report.summary.by_verdict.items() if n)
+        click.echo(f"wrote {output} ({plural(report.summary.events, 'event')}: {counts}; {audit_note})", err=True)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -305,34 +260,18 @@ def validate(
     data_file: Path | None,
     diagnostics_format: str,
 ) -> None:
-    """Check the rulebook and any SCENARIOS; list every problem as file:line:col, exit 2 if any."""
-    from .errors import Diagnostics
-    from .evidence import check_evidence
-    from .rulebook import bundled_rules_path, load_rulebook
-    from .scenario import load_scenario
+    """Check the rulebook, any SCENARIOS and a column mapping, with every check `evaluate` and
+    `screen` make; list every problem of every file as file:line:col in one run; exit 2 if any."""
+    from .validation import validate_all
 
-    book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
-    problems = Diagnostics()
-    events = 0
-    for path in scenarios:
-        try:
-            loaded = load_scenario(path, groups=list(book.groups.groups))
-        except InputError as exc:
-            problems.extend(exc.diagnostics)
-            continue
-        events += len(loaded.scenario.events)
-        _, diags = check_evidence(loaded, sources)
-        problems.extend(diags)
-    if mapping_file is not None:
-        from .bulk.command import mapping_problems
-
-        problems.extend(mapping_problems(mapping_file, data_file, rules_dir=rules_dir))
-    problems.raise_if_any()
-    click.echo(
-        f"ok: {len(book.rules)} rules in {len(book.files)} files ({book.hash})"
-        + (f"; {len(scenarios)} scenario{'s' if len(scenarios) != 1 else ''}, {events} events" if scenarios else "")
-        + (f"; mapping {mapping_file}" + (f" against {data_file}" if data_file else "") if mapping_file else "")
-    )
+    result = validate_all(rules_dir, scenarios, sources, mapping_file, data_file)
+    result.problems.raise_if_any()
+    parts = [f"ok: {plural(result.rules, 'rule')} in {plural(result.rule_files, 'file')} ({result.rulebook_hash})"]
+    if scenarios:
+        parts.append(f"{plural(len(scenarios), 'scenario')}, {plural(result.events, 'event')}")
+    if result.mapping:
+        parts.append(result.mapping)
+    click.echo("; ".join(parts))
 
 
 @main.command()
@@ -371,7 +310,13 @@ def validate(
     type=click.Path(path_type=Path),
     help="File: where the flagged rows go [default: NAME.findings.jsonl].",
 )
-@click.option("--findings-format", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option(
+    "--findings-format",
+    type=click.Choice(["jsonl", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="File: the findings file's format.",
+)
 @click.option(
     "--rejects", type=click.Path(path_type=Path), help="File: where unreadable rows go [default: NAME.rejects.jsonl]."
 )
@@ -380,7 +325,13 @@ def validate(
     "--workers", type=click.IntRange(min=0), default=0, help="File: screen on a local Dask cluster of N workers."
 )
 @click.option("--scheduler", help="File: screen on an existing Dask cluster (its scheduler address).")
-@click.option("--partition-rows", type=click.IntRange(min=1000), default=250_000, show_default=True)
+@click.option(
+    "--partition-rows",
+    type=click.IntRange(min=1000),
+    default=250_000,
+    show_default=True,
+    help="File: rows read and screened per partition (bounds the memory one partition takes).",
+)
 @click.option("--as-of", "as_of", type=DATE, help="File: judge every row by the law as it stood on this date.")
 @rules_option
 @click.option(
@@ -392,6 +343,7 @@ def validate(
 )
 @click.option("--audit-db", "audit_db", type=click.Path(path_type=Path), help="File: the audit log to append to.")
 @click.option("--no-audit", "no_audit", is_flag=True, help="File: do not record the screening in the audit log.")
+@audit_strict_option
 @diag_option
 @_guard
 def screen(
@@ -422,6 +374,7 @@ def screen(
     fail_on: str,
     audit_db: Path | None,
     no_audit: bool,
+    audit_strict: bool,
     diagnostics_format: str,
 ) -> None:
     """Screen a trade file (CSV, JSON lines, Parquet), or look up one name or identifier.
@@ -445,6 +398,7 @@ def screen(
         options = BulkOptions(
             mapping_file, maps, defaults, separator, input_format, findings, findings_format, rejects, verdicts,
             workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit, encoding,
+            audit_strict,
         )  # fmt: skip
         code = run_bulk(
             Path(target), options, lists, name_threshold or DEFAULT_THRESHOLD, "markdown" if fmt == "text" else fmt
@@ -526,7 +480,14 @@ def screen(
     help="Directory the report's relative input paths are read from [default: the current directory].",
 )
 @click.option("--audit-db", "audit_db", type=click.Path(path_type=Path), help="The audit log to look the report up in.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
 @diag_option
 @_guard
 def verify_command(
@@ -543,14 +504,21 @@ def verify_command(
     from .verify import verify
 
     result = verify(report_file, base)
+    audit_problem = ""
     try:
         recorded = find_report(hashlib.sha256(report_file.read_bytes()).hexdigest(), audit_db)
-    except SanctionsEngineError:
-        recorded = []
+    except InputError as exc:  # a damaged log: said, and the re-run is still judged
+        recorded, audit_problem = [], "; ".join(d.message for d in exc.diagnostics)
+    except SanctionsEngineError as exc:
+        recorded, audit_problem = [], str(exc)
     if fmt == "json":
         click.echo(
             json.dumps(
-                {**result.model_dump(mode="json"), "audit_records": [e.seq for e in recorded]},
+                {
+                    **result.model_dump(mode="json"),
+                    "audit_records": [e.seq for e in recorded],
+                    **({"audit_problem": audit_problem} if audit_problem else {}),
+                },
                 indent=2,
                 ensure_ascii=False,
             )
@@ -558,83 +526,28 @@ def verify_command(
     else:
         for note in result.notes:
             click.echo(f"note: {note}")
-        if recorded:
+        if audit_problem:
+            click.echo(f"audit: the audit log could not be searched: {audit_problem}")
+        elif recorded:
+            unverified = [e.seq for e in recorded if e.problems]
             click.echo(
-                f"audit: these bytes are audit record{'s' if len(recorded) > 1 else ''} {', '.join(str(e.seq) for e in recorded)}"
+                f"audit: these bytes are audit record{'s' if len(recorded) > 1 else ''} "
+                + ", ".join(str(e.seq) for e in recorded)
+                + (f" (record {', '.join(map(str, unverified))} fails verification)" if unverified else "")
             )
         else:
             click.echo("audit: these bytes are not in the audit log (edited, or recorded elsewhere)")
         if result.identical:
             click.echo(f"identical: re-running {result.report} gives the same findings and verdicts")
         else:
-            click.echo(f"different: re-running {result.report} gives {len(result.differences)} difference(s):")
+            click.echo(f"different: re-running {result.report} gives {plural(len(result.differences), 'difference')}:")
             for d in result.differences:
                 click.echo(f"  {d}")
     if not result.identical:
         sys.exit(ExitCode.FINDINGS)
 
 
-@main.group("audit")
-def audit_group() -> None:
-    """The audit log: one hash-chained record per evaluation."""
-
-
-audit_db_option = click.option(
-    "--audit-db",
-    "audit_db",
-    type=click.Path(path_type=Path),
-    help="The audit log [default: $SANCTIONSENGINE_AUDIT_DB, or the user data folder].",
-)
-
-
-@audit_group.command("verify")
-@audit_db_option
-@_guard
-def audit_verify(audit_db: Path | None) -> None:
-    """Recompute every record's hash and link; exit 1 naming each record that does not fit."""
-    from .audit import default_path, verify_chain
-
-    check = verify_chain(audit_db)
-    where = audit_db or default_path()
-    if check.intact:
-        click.echo(f"ok: {check.records} records in {where}, chain intact; head {check.head}")
-        return
-    for problem in check.problems:
-        click.echo(problem)
-    click.echo(f"broken: {len(check.problems)} problem(s) in {check.records} records of {where}", err=True)
-    sys.exit(ExitCode.FINDINGS)
-
-
-@audit_group.command("list")
-@audit_db_option
-@click.option("--last", type=click.IntRange(min=1), help="Only the last N records.")
-@_guard
-def audit_list(audit_db: Path | None, last: int | None) -> None:
-    """One line per evaluation: number, time, user, scenario, verdicts, report hash."""
-    from .audit import entries
-
-    rows = entries(audit_db)
-    for e in rows[-last:] if last else rows:
-        r = e.record
-        counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in r.verdicts.items())
-        click.echo(
-            f"{e.seq:>5}  {r.recorded_at[:19]}  {r.user:<10}  {r.scenario['path']}  [{counts}]  "
-            f"{r.report['format']} {str(r.report['sha256'])[:16]}…"
-        )
-
-
-@audit_group.command("show")
-@click.argument("seq", type=int)
-@audit_db_option
-@_guard
-def audit_show(seq: int, audit_db: Path | None) -> None:
-    """One record in full, with its hash and the hash it links to."""
-    from .audit import entries
-
-    found = next((e for e in entries(audit_db) if e.seq == seq), None)
-    if found is None:
-        raise click.ClickException(f"no audit record {seq}; see `sanctionsengine audit list`")
-    click.echo(json.dumps(found.model_dump(mode="json"), indent=2, ensure_ascii=False))
+main.add_command(audit_group)
 
 
 @main.group("lists")
@@ -644,7 +557,13 @@ def lists_group() -> None:
 
 @lists_group.command("fetch")
 @click.option("--url", default=None, help="Where to download the UN consolidated list (default: the UN's URL).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=60.0,
+    show_default=True,
+    help="Seconds before the download is abandoned.",
+)
 @_guard
 def lists_fetch(url: str | None, timeout: float) -> None:
     """Download the UN Security Council consolidated list into the cache."""
@@ -704,7 +623,14 @@ def rules() -> None:
 @rules_option
 @click.option("--as-of", "as_of", type=DATE, help="Only rules in force on this date, with that day's version.")
 @click.option("--family", help="Only this measure family.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
 @_guard
 def rules_list(rules_dir: Path | None, as_of: date | None, family: str | None, fmt: str) -> None:
     """List the rules: id, kind, family, citation and dates."""
@@ -743,7 +669,8 @@ def rules_list(rules_dir: Path | None, as_of: date | None, family: str | None, f
     for r in rows:
         dates = f"{r['in_force_from']}..{r['in_force_until']}"
         click.echo(f"{r['id']:<{width}}  {r['kind']:<11}  {r['citation']:<32}  {dates:<22}  {r['title']}")
-    click.echo(f"{len(rows)} rules in {len({r['family'] for r in rows})} families ({book.hash})", err=True)
+    families = len({r["family"] for r in rows})
+    click.echo(f"{plural(len(rows), 'rule')} in {plural(families, 'family')} ({book.hash})", err=True)
 
 
 @rules.command("show")
@@ -759,9 +686,15 @@ def rules_show(rule_id: str, rules_dir: Path | None) -> None:
 
     book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
     if not book.has_rule(rule_id):
-        hint = did_you_mean(rule_id, [r.id for r in book.rules])
-        raise click.ClickException(
-            f"no rule '{rule_id}'" + (f" ({hint})" if hint else "") + "; see `sanctionsengine rules list`"
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation("<command line>"),
+                    "dangling-reference",
+                    f"no rule '{rule_id}' in the rulebook; see `sanctionsengine rules list`",
+                    hint=did_you_mean(rule_id, [r.id for r in book.rules]),
+                )
+            ]
         )
     rule = book.rule(rule_id)
     place = book.places[rule.id].location()

@@ -238,6 +238,8 @@ def scope_base(version: RuleVersion, window: tuple[date, date | None]) -> list[d
     terms.append(_any([{key("k", k.value): 1} for k in scope.event_kinds]))
     terms.extend({key("f", f.value): 1} for f in scope.flags_all)
     terms.extend({"$nex": {key("f", f.value): 1}} for f in scope.flags_none)
+    if scope.listed:  # named listed parties (2371 OP26's Foreign Trade Bank): a definite match only
+        terms.append(_any([{key("ref", r): 1} for r in scope.listed]))
     start, end = window  # the event's period must overlap the conduct the version governs
     terms.append({"$gte": {"d1": start.toordinal()}})
     if end is not None:
@@ -526,6 +528,9 @@ def designation_keys(event: Event, screening: EventScreening | None) -> dict[str
         PartyScope.DESIGNATED_INDIVIDUAL: {EntryKind.INDIVIDUAL},
         PartyScope.DESIGNATED_VESSEL: {EntryKind.VESSEL},
     }
+    for match in screening.matches if screening is not None else ():
+        if match.in_force and match.definite:
+            out[key("ref", match.reference)] = 1
     for scope, entry_kinds in kinds.items():
         if screening is not None and screening.hits(entry_kinds, definite=True):
             out[key("dsg", scope.value)] = 1

@@ -29,7 +29,9 @@ class CoverageEntry(BaseModel):
         pattern=r"^(V|B|\?|V\?|VB|VB\?|B\?|-)$",
         description="The reference's tag: V verified, B believed, ? uncertain; '-' not in the reference",
     )
-    reason: str | None = Field(default=None, description="Why no rule cites the paragraph")
+    reason: str | None = Field(
+        default=None, description="Why no rule encodes it: none cites it, or rules cite it only as related"
+    )
 
     @property
     def key(self) -> tuple[int, int]:
@@ -94,12 +96,15 @@ def matrix_markdown(rules: tuple[Rule, ...], entries: tuple[CoverageEntry, ...],
         "every paragraph a rule cites: which rules cite it (as their own citation, or as a related\n"
         "paragraph), their kind and the conduct dates each citing version governs, and the reference's\n"
         "tag ([V] verified against the text, [B] believed, [?] uncertain; — not in the reference, the\n"
-        "rule's provenance names the source). A paragraph no rule cites says why.\n",
+        "rule's provenance names the source). A paragraph is covered when a rule cites it as its own\n"
+        "citation; one cited only as related, or not at all, says why.\n",
     ]
-    with_rules = sum(1 for e in entries if e.key in cited)
+    encoded = {e.key for e in entries if any(c.main for c in cited.get(e.key, []))}
+    related_only = sum(1 for e in entries if e.key in cited and e.key not in encoded)
     out.append(
-        f"{len(entries)} paragraphs: {with_rules} with rules, {len(entries) - with_rules} with a stated reason; "
-        f"{len(rules)} rules.\n"
+        f"{len(entries)} paragraphs: {len(encoded)} covered (a rule's own citation), {related_only} cited only "
+        f"as related (with a stated reason), {len(entries) - len(encoded) - related_only} with no rule and a "
+        f"stated reason; {len(rules)} rules.\n"
     )
     by_resolution: dict[int, list[CoverageEntry]] = {}
     for e in entries:
@@ -122,7 +127,12 @@ def matrix_markdown(rules: tuple[Rule, ...], entries: tuple[CoverageEntry, ...],
                 sub = "" if paragraph == f"OP{e.key[1]}" else f"{paragraph}; "
                 role = ", related" if related else ""
                 lines.append(f"`{rule_id}` ({citations[0].rule.kind.value}{role}; {sub}{'; '.join(spans)})")
-            rules_cell = "<br>".join(lines) if lines else f"*none*: {_md(e.reason or '')}"
+            if e.key in encoded:
+                rules_cell = "<br>".join(lines)
+            elif lines:  # cited only as a related paragraph: not covered by itself
+                rules_cell = "<br>".join(lines) + f"<br>*related only*: {_md(e.reason or '')}"
+            else:
+                rules_cell = f"*none*: {_md(e.reason or '')}"
             tag = "—" if e.tag == "-" else "".join(f"[{t}]" for t in e.tag)
             out.append(f"| OP{e.key[1]} | {_md(e.subject)} | {rules_cell} | {tag} |")
         out.append("")

@@ -149,9 +149,9 @@ class Diagnostics:
             raise InputError(self)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A gentle suggestion for a near-miss, or an empty string."""
-    found = get_close_matches(word, list(choices), n=1, cutoff=0.6)
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """A gentle suggestion for a near-miss among ``choices``, or an empty string."""
+    found = get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return f"did you mean '{found[0]}'?" if found else ""
 
 

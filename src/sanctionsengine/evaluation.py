@@ -17,7 +17,7 @@ from .errors import Diagnostic, InputError, SourceLocation
 from .evidence import EvidenceCheck, check_evidence
 from .report import Report, build_report
 from .rulebook import Rulebook, bundled_rules_path, load_rulebook
-from .scenario import LoadedScenario, load_scenario
+from .scenario import LoadedScenario, check_scenario_file
 from .screening import DEFAULT_THRESHOLD, Screener, ScreeningList, load_un_list, load_vessel_list
 from .verdicts import EventVerdict, judge
 from .vocabulary import RuleKind
@@ -118,8 +118,11 @@ def evaluate(
     """Evaluate a scenario file against a rulebook; raise InputError listing every bad input."""
     book = load_rulebook(rules if rules is not None else bundled_rules_path())
     exemptions = [r.id for r in book.rules if r.kind == RuleKind.EXEMPTION]
-    loaded = load_scenario(scenario, groups=list(book.groups.groups), exemptions=exemptions)
-    evidence, problems = check_evidence(loaded, Path(sources) if sources is not None else None)
+    loaded, problems = check_scenario_file(scenario, groups=list(book.groups.groups), exemptions=exemptions)
+    if loaded is None:
+        raise InputError(problems)
+    evidence, quoted = check_evidence(loaded, Path(sources) if sources is not None else None)
+    problems.extend(quoted)  # one pass: the references and the quotes together
     if problems:
         raise InputError(problems)
     verdicts = judge_scenario(book, loaded, evidence, as_of, timeout, lists, threshold)

@@ -154,6 +154,16 @@ def explain(
                 holds=definite or possible,
             )
         )
+    if scope.listed:
+        refs = sorted({m.reference for m in (screening.matches if screening else ()) if m.in_force and m.definite})
+        conditions.append(
+            Condition(
+                name="listed party",
+                expected="a definite match to " + " or ".join(scope.listed),
+                fact=", ".join(refs) if refs else "no definite match",
+                holds=any(r in scope.listed for r in refs),
+            )
+        )
     for flag in scope.flags_all:
         conditions.append(
             Condition(

@@ -171,6 +171,27 @@ def _first_of_each(
     return kept
 
 
+class RulebookProblems(InputError):
+    """The rulebook has problems; ``groups`` and ``exemptions`` are the ids its files name (read
+    or not), so that scenarios can still be checked against it in the same pass."""
+
+    def __init__(self, diagnostics: Diagnostics, groups: set[str], exemptions: set[str]):
+        super().__init__(diagnostics)
+        self.groups = sorted(groups)
+        self.exemptions = sorted(exemptions)
+
+
+def _raw_ids(data: dict[str, Any], groups: set[str], exemptions: set[str]) -> None:
+    """The group ids and exemption-rule ids a file names, valid or not."""
+    raw_groups, raw_rules = data.get("groups"), data.get("rules")
+    for item in raw_groups if isinstance(raw_groups, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            groups.add(item["id"])
+    for item in raw_rules if isinstance(raw_rules, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and item.get("kind") in ("exemption", None):
+            exemptions.add(item["id"])
+
+
 def load_rulebook(root: Path | str) -> Rulebook:
     """Load, validate and check every file under ``root``; raise InputError with all problems."""
     from .checks import check_rulebook
@@ -188,6 +209,8 @@ def load_rulebook(root: Path | str) -> Rulebook:
             ]
         )
     files = rule_files(root)
+    named_groups: set[str] = set()
+    named_exemptions: set[str] = set()
     rules: list[Rule] = []
     groups: list[CommodityGroup] = []
     regimes: list[tuple[Regime, Placed]] = []
@@ -212,6 +235,7 @@ def load_rulebook(root: Path | str) -> Rulebook:
                 )
             )
             continue
+        _raw_ids(data, named_groups, named_exemptions)
         if "rules" in data or "family" in data:
             family = data.get("family")
             prepared = dict(data)
@@ -222,16 +246,25 @@ def load_rulebook(root: Path | str) -> Rulebook:
                 ]
             parsed, problems = validate(RuleFile, prepared, doc, context=_rule_context(doc))
             diags.extend(problems)
-            if parsed is None:
-                continue
-            for i, rule in enumerate(parsed.rules):
+            if parsed is None:  # keep the rules that are valid, so the checks below see them too
+                kept = []
+                raw_rules = prepared.get("rules")
+                for i, raw in enumerate(raw_rules if isinstance(raw_rules, list) else []):
+                    one, _ = validate(Rule, raw, doc, base=("rules", i))
+                    kept.append((i, one))
+            else:
+                kept = list(enumerate(parsed.rules))
+            file_family = parsed.family if parsed is not None else family
+            for i, rule in kept:
+                if rule is None:
+                    continue
                 placed = Placed(doc, ("rules", i))
-                if rule.family != parsed.family:
+                if rule.family != file_family:
                     diags.add(
                         Diagnostic(
                             placed.location("family"),
                             "bad-value",
-                            f"family '{rule.family}' differs from the file's family '{parsed.family}'",
+                            f"family '{rule.family}' differs from the file's family '{file_family}'",
                             context=f"rule {rule.id}",
                             path="family",
                         )
@@ -318,7 +351,8 @@ def load_rulebook(root: Path | str) -> Rulebook:
             diags.add(Diagnostic(placed.location(), "duplicate-id", "a rulebook has exactly one regime"))
     if not rules and not diags:
         diags.add(Diagnostic(SourceLocation(rel_root), "missing", "no rules found under this directory"))
-    diags.raise_if_any()
+    if diags and (not regimes or not rules):
+        raise RulebookProblems(diags, named_groups, named_exemptions)
     book = Rulebook(
         root=rel_root,
         rules=tuple(sorted(rules, key=lambda r: r.id)),
@@ -331,7 +365,11 @@ def load_rulebook(root: Path | str) -> Rulebook:
         hash=tree_hash(root, files),
         places=places,
     )
-    check_rulebook(book).raise_if_any()
+    # one pass: the checks across files run even when some file had problems, on what could be read
+    # (a file with problems may hide rules or groups: then only the checks of each rule by itself)
+    diags.extend(check_rulebook(book, partial=bool(diags)))
+    if diags:
+        raise RulebookProblems(diags, named_groups, named_exemptions)
     return book
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .citations import Citation
 from .vocabulary import Direction, EventKind, Flag, PartyScope, RuleKind, Severity, Status, Unit
@@ -104,6 +105,10 @@ class Scope(_Strict):
     flags_all: tuple[Flag, ...] = ()
     flags_none: tuple[Flag, ...] = ()
     parties: tuple[PartyScope, ...] = Field(default=(), description="Listed parties the rule is about (any of)")
+    listed: tuple[Annotated[str, StringConstraints(pattern=r"^KP[ie]\.\d{3}$")], ...] = Field(
+        default=(),
+        description="UN reference numbers (KPe.047): only a party definitely matched to one of these (any of)",
+    )
     requires: tuple[RequiredFact, ...] = ()
 
 

@@ -32,6 +32,7 @@ from .vocabulary import (
     Flag,
     PartyType,
 )
+from .wording import a
 from .yamlfile import Loc, YamlDocument, format_loc, parse_yaml, read_text, validate
 
 EVENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -418,7 +419,9 @@ class Event(_Strict):
         if (self.refers_to or self.covers) and self.kind not in RECORD_KINDS:
             raise ValueError("'refers_to' and 'covers' belong to records: kind notification or departure")
         if self.kind in RECORD_KINDS and not (self.refers_to or self.covers):
-            raise ValueError(f"a {self.kind.value} says what it covers: 'refers_to' (event ids) or 'covers' (a period)")
+            raise ValueError(
+                f"{a(self.kind.value)} says what it covers: 'refers_to' (event ids) or 'covers' (a period)"
+            )
         return self
 
     @property
@@ -560,114 +563,135 @@ def _context(doc: YamlDocument) -> Any:
     return context
 
 
+def _items(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _cross_checks(
-    scn: Scenario, doc: YamlDocument, groups: list[str] | None, exemptions: list[str] | None = None
+    data: dict[str, Any], doc: YamlDocument, groups: list[str] | None, exemptions: list[str] | None = None
 ) -> Diagnostics:
+    """The references between parts of the file (sources, events, exemption rules, categories),
+    checked on the file as read, so that they are reported with its shape problems in one pass."""
     diags = Diagnostics()
     ctx = _context(doc)
-    source_ids = [s.id for s in scn.sources]
+    sources = [s for s in _items(data.get("sources")) if isinstance(s, dict)]
+    source_ids = [i for i in (_text(s.get("id")) for s in sources) if i]
+    events = _items(data.get("events"))
+    event_ids = [i for i in (_text(e.get("id")) for e in events if isinstance(e, dict)) if i]
 
     def add(loc: Loc, code: str, message: str, hint: str = "") -> None:
         prefix, inner = ctx(loc)
         diags.add(Diagnostic(doc.location(loc), code, message, path=format_loc(inner), context=prefix, hint=hint))
 
-    for i, rec in enumerate(scn.records):
-        if rec.source not in source_ids:
-            add(
-                ("records", i, "source"),
-                "dangling-reference",
-                f"no source '{rec.source}'",
-                did_you_mean(rec.source, source_ids),
-            )
-        if groups is not None:
-            for j, cat in enumerate(rec.commodities):
-                if cat not in groups:
-                    add(
-                        ("records", i, "commodities", j),
-                        "unknown-value",
-                        f"unknown category '{cat}'",
-                        did_you_mean(cat, groups),
-                    )
+    def source_ref(loc: Loc, value: Any) -> None:
+        ref = _text(value)
+        if ref is not None and ref not in source_ids:
+            add(loc, "dangling-reference", f"no source '{ref}'; sources: {', '.join(source_ids) or 'none'}",
+                did_you_mean(ref, source_ids))  # fmt: skip
+
+    def categories(loc: Loc, values: Any) -> None:
+        if groups is None:
+            return
+        for j, cat in enumerate(_items(values)):
+            if isinstance(cat, str) and cat not in groups:
+                add((*loc, j), "unknown-value",
+                    f"unknown category '{cat}'; categories are the rulebook's commodity groups "
+                    "(see `sanctionsengine rules groups`)", did_you_mean(cat, groups))  # fmt: skip
+
+    for i, rec in enumerate(_items(data.get("records"))):
+        if isinstance(rec, dict):
+            source_ref(("records", i, "source"), rec.get("source"))
+            categories(("records", i, "commodities"), rec.get("commodities"))
     seen: dict[str, int] = {}
-    for i, s in enumerate(scn.sources):
-        if s.id in seen:
-            add(("sources", i, "id"), "duplicate-id", f"source id '{s.id}' is used twice")
-        seen[s.id] = i
+    for i, src in enumerate(_items(data.get("sources"))):
+        sid = _text(src.get("id")) if isinstance(src, dict) else None
+        if sid is None:
+            continue
+        if sid in seen:
+            add(("sources", i, "id"), "duplicate-id", f"source id '{sid}' is used twice")
+        seen[sid] = i
     seen = {}
-    for i, ev in enumerate(scn.events):
-        if ev.id in seen:
-            add(("events", i, "id"), "duplicate-id", f"event id '{ev.id}' is already used by event #{seen[ev.id] + 1}")
-        seen[ev.id] = i
-        for j, e in enumerate(ev.evidence):
-            if e.source not in source_ids:
-                add(
-                    ("events", i, "evidence", j, "source"),
-                    "dangling-reference",
-                    f"no source '{e.source}'",
-                    did_you_mean(e.source, source_ids),
-                )
-        for j, ref in enumerate(ev.refers_to):
-            if ref not in {e.id for e in scn.events}:
-                add(
-                    ("events", i, "refers_to", j),
-                    "dangling-reference",
-                    f"no event '{ref}'",
-                    did_you_mean(ref, [e.id for e in scn.events]),
-                )
-        for j, claim in enumerate(ev.exemptions):
-            if exemptions is not None and claim.rule not in exemptions:
-                add(
-                    ("events", i, "exemptions", j, "rule"),
-                    "dangling-reference",
-                    f"no exemption rule '{claim.rule}'",
-                    did_you_mean(claim.rule, exemptions),
-                )
-            for k, e in enumerate(claim.evidence):
-                if e.source not in source_ids:
-                    add(
-                        ("events", i, "exemptions", j, "evidence", k, "source"),
-                        "dangling-reference",
-                        f"no source '{e.source}'",
-                        did_you_mean(e.source, source_ids),
-                    )
-        for j, c in enumerate(ev.corrections):
-            if c.source not in source_ids:
-                add(
-                    ("events", i, "corrections", j, "source"),
-                    "dangling-reference",
-                    f"no source '{c.source}'",
-                    did_you_mean(c.source, source_ids),
-                )
-        if groups is not None and ev.commodity is not None:
-            for j, cat in enumerate(ev.commodity.categories):
-                if cat not in groups:
-                    add(
-                        ("events", i, "commodity", "categories", j),
-                        "unknown-value",
-                        f"unknown category '{cat}'; categories are the rulebook's commodity groups "
-                        "(see `sanctionsengine rules groups`)",
-                        did_you_mean(cat, groups),
-                    )
+    for i, ev in enumerate(events):
+        if not isinstance(ev, dict):
+            continue
+        eid = _text(ev.get("id"))
+        if eid is not None:
+            if eid in seen:
+                add(("events", i, "id"), "duplicate-id", f"event id '{eid}' is already used by event #{seen[eid] + 1}")
+            seen.setdefault(eid, i)
+        for j, e in enumerate(_items(ev.get("evidence"))):
+            if isinstance(e, dict):
+                source_ref(("events", i, "evidence", j, "source"), e.get("source"))
+        for j, ref in enumerate(_items(ev.get("refers_to"))):
+            if isinstance(ref, str) and ref not in event_ids:
+                add(("events", i, "refers_to", j), "dangling-reference", f"no event '{ref}'",
+                    did_you_mean(ref, event_ids))  # fmt: skip
+        for j, claim in enumerate(_items(ev.get("exemptions"))):
+            if not isinstance(claim, dict):
+                continue
+            rule = _text(claim.get("rule"))
+            if exemptions is not None and rule is not None and rule not in exemptions:
+                add(("events", i, "exemptions", j, "rule"), "dangling-reference",
+                    f"no exemption rule '{rule}' in the rulebook (see `sanctionsengine rules list`)",
+                    did_you_mean(rule, exemptions))  # fmt: skip
+            for k, e in enumerate(_items(claim.get("evidence"))):
+                if isinstance(e, dict):
+                    source_ref(("events", i, "exemptions", j, "evidence", k, "source"), e.get("source"))
+        for j, c in enumerate(_items(ev.get("corrections"))):
+            if isinstance(c, dict):
+                source_ref(("events", i, "corrections", j, "source"), c.get("source"))
+        commodity = ev.get("commodity")
+        if isinstance(commodity, dict):
+            categories(("events", i, "commodity", "categories"), commodity.get("categories"))
     return diags
+
+
+def read_scenario(
+    text: str, file: str, groups: list[str] | None = None, exemptions: list[str] | None = None
+) -> tuple[LoadedScenario | None, Diagnostics]:
+    """Parse and check a scenario; return it whenever its shape is valid (even with reference
+    problems, so that later checks such as the evidence quotes run in the same pass) and every
+    problem found."""
+    doc = parse_yaml(text, file)
+    if not isinstance(doc.data, dict):
+        where = doc.location(())
+        return None, Diagnostics(
+            [Diagnostic(where, "bad-value", "a scenario is a mapping with 'scenario', 'sources' and 'events'")]
+        )
+    scn, problems = validate(Scenario, doc.data, doc, context=_context(doc))
+    everything = Diagnostics(list(problems))
+    everything.extend(_cross_checks(doc.data, doc, groups, exemptions))  # one pass: shape and references
+    if scn is None:
+        return None, everything
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return LoadedScenario(scenario=scn, file=file, sha256=digest, doc=doc), everything
+
+
+def check_scenario_file(
+    path: Path | str, groups: list[str] | None = None, exemptions: list[str] | None = None
+) -> tuple[LoadedScenario | None, Diagnostics]:
+    """``read_scenario`` for a file (its SHA-256 is of the bytes read)."""
+    try:
+        text, raw, name = read_text(Path(path))
+        loaded, problems = read_scenario(text, name, groups, exemptions)
+    except InputError as exc:
+        return None, exc.diagnostics
+    if loaded is not None:
+        loaded = loaded.model_copy(update={"sha256": hashlib.sha256(raw).hexdigest()})
+    return loaded, problems
 
 
 def parse_scenario(
     text: str, file: str, groups: list[str] | None = None, exemptions: list[str] | None = None
 ) -> LoadedScenario:
-    doc = parse_yaml(text, file)
-    if not isinstance(doc.data, dict):
-        raise InputError(
-            [
-                Diagnostic(
-                    doc.location(()), "bad-value", "a scenario is a mapping with 'scenario', 'sources' and 'events'"
-                )
-            ]
-        )
-    scn, problems = validate(Scenario, doc.data, doc, context=_context(doc))
-    if problems:
-        raise InputError(problems)
-    _cross_checks(scn, doc, groups, exemptions).raise_if_any()
-    return LoadedScenario(scenario=scn, file=file, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), doc=doc)
+    loaded, problems = read_scenario(text, file, groups, exemptions)
+    problems.raise_if_any()
+    assert loaded is not None
+    return loaded
 
 
 def load_scenario(

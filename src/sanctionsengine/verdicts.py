@@ -45,6 +45,7 @@ from .vocabulary import (
     Status,
     Verdict,
 )
+from .wording import a
 
 
 class _Model(BaseModel):
@@ -925,7 +926,7 @@ def _scope_reason(book: Rulebook, event: Event) -> str:
     if event.end < regime.in_force_from:
         return f"before the regime's first measures ({regime.in_force_from}, {regime.citation.symbol})"
     if event.kind not in regime.in_scope_kinds:
-        return f"a {event.kind.value} is not a dealing the {regime.title} governs"
+        return f"{a(event.kind.value)} is not a dealing the {regime.title} governs"
     return "outside the regime"
 
 

@@ -14,6 +14,8 @@ is a located diagnostic, never constructed. Aliases are refused and nesting is b
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import re
 import types
 import typing
@@ -354,6 +356,103 @@ def allowed_keys(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
+def _annotations_at(root: type[BaseModel], loc: Sequence[str | int]) -> list[Any]:
+    """The declared types of the value at ``loc`` (to say what was expected there)."""
+    current: list[Any] = [root]
+    for part in loc:
+        nxt: list[Any] = []
+        for ann in current:
+            for t in _unwrap(ann):
+                origin = typing.get_origin(t)
+                if isinstance(part, int) and origin in (list, tuple, Sequence):
+                    nxt.extend(typing.get_args(t)[:1])
+                elif isinstance(part, str) and isinstance(t, type) and issubclass(t, BaseModel):
+                    nxt.extend(info.annotation for name, info in t.model_fields.items() if part in (name, info.alias))
+                elif isinstance(part, str) and origin is dict:
+                    nxt.append(typing.get_args(t)[1])
+        current = nxt
+    return current
+
+
+def _keys_text(model: type[BaseModel]) -> str:
+    keys = [
+        (info.alias or name) + (" (required)" if info.is_required() else "")
+        for name, info in model.model_fields.items()
+    ]
+    return ", ".join(keys)
+
+
+def describe_type(annotation: Any, depth: int = 0) -> str:
+    """What a value of this type looks like, in the words of the file formats."""
+    kinds = [t for t in _unwrap(annotation) if t is not type(None)]
+    if len(kinds) > 1:
+        return " or ".join(dict.fromkeys(describe_type(t, depth + 1) for t in kinds))
+    if not kinds:
+        return "nothing"
+    t = kinds[0]
+    origin = typing.get_origin(t)
+    if origin in (list, tuple, Sequence, set, frozenset):
+        args = [a for a in typing.get_args(t) if a is not Ellipsis]
+        return "a list" + (f" of {_noun(args[0])}" if args and depth < 2 else "")
+    if origin is dict:
+        return "a mapping (key: value)"
+    if isinstance(t, type) and issubclass(t, BaseModel):
+        return f"a mapping with keys {_keys_text(t)}" if depth == 0 else "mappings"
+    if isinstance(t, type) and issubclass(t, enum.Enum):
+        return "one of " + ", ".join(str(m.value) for m in t)
+    if t is bool:
+        return "true or false"
+    if t in (int, float):
+        return "a number"
+    if t is dt.date:
+        return "a date (YYYY-MM-DD)"
+    if t is str:
+        return "a text"
+    return getattr(t, "__name__", str(t))
+
+
+def _noun(annotation: Any) -> str:
+    """``str`` → texts, ``Evidence`` → mappings (evidence), for "a list of ..."."""
+    kinds = [t for t in _unwrap(annotation) if t is not type(None)]
+    t = kinds[0] if kinds else annotation
+    if isinstance(t, type) and issubclass(t, BaseModel):
+        return f"mappings, each with keys {_keys_text(t)}"
+    if isinstance(t, type) and issubclass(t, enum.Enum):
+        return "values, each one of " + ", ".join(str(m.value) for m in t)
+    if t is dt.date:
+        return "dates (YYYY-MM-DD)"
+    if t in (int, float):
+        return "numbers"
+    return "texts"
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return f"a list of {len(value)}"
+    shown = repr(value)
+    return shown if len(shown) <= 40 else f"{shown[:30]}...({len(shown):,} characters)"
+
+
+def _belongs_under(model: type[BaseModel] | None, key: str) -> str:
+    """For an unknown key that is a key of one of the model's nested mappings: where it goes."""
+    if model is None:
+        return ""
+    for name, info in model.model_fields.items():
+        for t in _unwrap(info.annotation):
+            inner = typing.get_args(t)[:1] if typing.get_origin(t) in (list, tuple) else (t,)
+            for m in inner:
+                if isinstance(m, type) and issubclass(m, BaseModel) and key in allowed_keys(m):
+                    return f"'{key}' is a key of '{info.alias or name}', not of this mapping"
+    return ""
+
+
+_SHAPE_ERRORS = {"model_type", "model_attributes_type", "dict_type", "tuple_type", "list_type", "sequence_str",
+                 "string_type", "int_type", "float_type", "bool_type", "bool_parsing", "int_parsing",
+                 "float_parsing", "date_type", "enum", "frozen_set_type", "set_type", "dataclass_type"}  # fmt: skip
+
+
 _CODE_BY_TYPE = {
     "missing": "missing",
     "extra_forbidden": "unknown-key",
@@ -397,7 +496,7 @@ def validation_diagnostics(
             key = str(loc[-1])
             keys = allowed_keys(parent) if parent else []
             message = f"unknown key '{key}'" + (f"; expected one of {', '.join(keys)}" if keys else "")
-            hint = did_you_mean(key, keys)
+            hint = _belongs_under(parent, key) or did_you_mean(key, keys, cutoff=0.7)
         elif etype in ("enum", "literal_error"):
             expected = str(err.get("ctx", {}).get("expected", ""))
             choices = [c.strip(" '") for c in expected.replace(" or ", ", ").split(",") if c.strip()]
@@ -412,13 +511,70 @@ def validation_diagnostics(
             shown = str(err.get("input"))
             shown = shown if len(shown) <= 40 else f"{shown[:20]}...({len(shown):,} characters)"
             message = f"'{shown}' is not a finite number; give the amount in ordinary digits"
+        elif etype in _BOUNDS:
+            message = _bound_message(etype, err.get("ctx", {}), err.get("input"))
+        elif etype in _SHAPE_ERRORS:
+            wanted = [describe_type(a) for a in _annotations_at(model, loc)]
+            if wanted and etype not in ("int_parsing", "float_parsing", "bool_parsing"):
+                message = f"expected {' or '.join(dict.fromkeys(wanted))}; got {_got(err.get('input'))}"
+            else:
+                message = f"{_lower(message.removeprefix('Input should be '))}; got {_got(err.get('input'))}"
+                message = "expected " + message
         else:
             got = err.get("input")
-            if not isinstance(got, (dict, list)):
-                message = f"{message[0].lower()}{message[1:]} (got {got!r})"
+            message = _lower(message) + ("" if isinstance(got, (dict, list)) else f" (got {_got(got)})")
         prefix, inner = context(full) if context else ("", full)
         out.append(Diagnostic(doc.location(full), code, message, path=format_loc(inner), context=prefix, hint=hint))
     return out
+
+
+#: What a pattern asks for, in words (the patterns of the scenario and rule formats).
+PATTERN_WORDS = {
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$": "an id of letters, digits, '.', '_' and '-', starting with a letter or digit",
+    r"^[0-9a-f]{64}$": "a SHA-256: 64 lower-case hexadecimal digits",
+    r"^\d{7}$": "an IMO number: seven digits",
+    r"^KP[ie]\.\d{3}$": "a UN list reference such as KPe.020 or KPi.033",
+    r"^USD$": "USD (values are compared in US dollars)",
+    r"^(per-item|total)$": "per-item or total",
+}
+
+_BOUNDS = {"greater_than_equal", "greater_than", "less_than_equal", "less_than", "too_short", "too_long",
+           "string_too_short", "string_too_long", "string_pattern_mismatch"}  # fmt: skip
+
+
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
+def _bound_message(etype: str, ctx: dict[str, Any], got: Any) -> str:
+    shown = _got(got)
+    if etype == "greater_than_equal":
+        return f"expected a number of at least {_num(ctx.get('ge'))}; got {shown}"
+    if etype == "greater_than":
+        return f"expected a number above {_num(ctx.get('gt'))}; got {shown}"
+    if etype == "less_than_equal":
+        return f"expected a number of at most {_num(ctx.get('le'))}; got {shown}"
+    if etype == "less_than":
+        return f"expected a number below {_num(ctx.get('lt'))}; got {shown}"
+    if etype == "too_short":
+        n = int(ctx.get("min_length", 1))
+        return f"expected at least {n} item{'s' if n != 1 else ''}; got {ctx.get('actual_length', 'fewer')}"
+    if etype == "too_long":
+        n = int(ctx.get("max_length", 0))
+        return f"expected at most {n} item{'s' if n != 1 else ''}; got {ctx.get('actual_length', 'more')}"
+    if etype == "string_too_short":
+        n = int(ctx.get("min_length", 1))
+        return f"expected at least {n} character{'s' if n != 1 else ''}; got {shown}"
+    if etype == "string_too_long":
+        n = int(ctx.get("max_length", 0))
+        length = f"{len(got):,} characters" if isinstance(got, str) else shown
+        return f"expected at most {n:,} characters; got {length}"
+    pattern = str(ctx.get("pattern", ""))
+    return f"expected {PATTERN_WORDS.get(pattern, f'a text matching {pattern}')}; got {shown}"
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def validate(

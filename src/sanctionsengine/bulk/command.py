@@ -45,12 +45,17 @@ class BulkOptions:
     audit_db: Path | None
     no_audit: bool
     encoding: str | None = None
+    audit_strict: bool = False  # refuse to append to a chain that fails verification
 
 
 def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], threshold: float, fmt: str) -> int:
     """Screen the file, write the outputs, print the summary; return the exit code."""
+    from ..audit import preflight, strict_from_env
     from ..vocabulary import Verdict
 
+    strict = opts.audit_strict or strict_from_env()
+    if not opts.no_audit:  # a log that is gone, emptied or (strict) broken stops the run before any work
+        preflight(opts.audit_db, strict)
     try:
         base = load_mapping(opts.mapping_file) if opts.mapping_file else None
     except InputError as exc:  # then check what is valid of it against the file too: all problems in one run
@@ -68,6 +73,15 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
     stem = target.name.rsplit(".", 1)[0]
     findings = opts.findings or Path(f"{stem}.findings.{'csv' if opts.findings_format == 'csv' else 'jsonl'}")
     rejects = opts.rejects or Path(f"{stem}.rejects.jsonl")
+    from ..cli_common import output_problem
+
+    unwritable = [
+        problem
+        for path, option in ((findings, "--findings"), (rejects, "--rejects"), (opts.verdicts, "--verdicts"))
+        if path is not None and (problem := output_problem(path, option)) is not None
+    ]
+    if unwritable:  # said before any row is screened, not after
+        raise InputError(unwritable)
     interactive = sys.stderr.isatty()
     bar = click.progressbar(length=1, label="screening", file=sys.stderr) if interactive else None
 
@@ -103,7 +117,7 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
         from ..audit import append
 
         record = _bulk_record(summary, findings, data)
-        entry = append(record, opts.audit_db)
+        entry = append(record, opts.audit_db, strict=strict)
         note = f"audit record {entry.seq}"
     else:
         note = "not recorded in the audit log (--no-audit)"
