@@ -394,9 +394,22 @@ def append(
     with a warning (``warn``, by default on stderr), or, ``strict``, not at all. A log that
     existed and is gone, empty or without its table is refused: it never restarts at record 1.
     """
+    return append_many([record], path, strict=strict, warn=warn)[0]
+
+
+def append_many(
+    records: list[AuditRecord],
+    path: Path | None = None,
+    *,
+    strict: bool | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> list[Entry]:
+    """Add records at the end of the chain, in order, in one transaction (one verification of the
+    chain, one head write): how a service records many requests at once. All or none are added."""
     path = path or default_path()
     strict = strict_from_env() if strict is None else strict
-    body = canonical(record)
+    bodies = [canonical(r) for r in records]
+    out: list[Entry] = []
     with _connect(path, create=True) as conn:
         conn.execute("BEGIN IMMEDIATE")
         old_head = read_head(path)
@@ -410,15 +423,18 @@ def append(
                     f"warning: {display_path(path)}: {_broken_summary(path, problems, head_problems)}; "
                     "this record is appended to a broken chain (run `sanctionsengine audit verify`)"
                 )
-            seq, prev = (rows[-1][0] + 1, rows[-1][3]) if rows else (1, GENESIS)
-            digest = chain_hash(prev, body)
-            conn.execute(
-                "INSERT INTO audit_log (seq, body, prev_hash, hash) VALUES (?, ?, ?, ?)", (seq, body, prev, digest)
-            )
+            seq, prev = (rows[-1][0], rows[-1][3]) if rows else (0, GENESIS)
+            for record, body in zip(records, bodies, strict=True):
+                seq, digest = seq + 1, chain_hash(prev, body)
+                conn.execute(
+                    "INSERT INTO audit_log (seq, body, prev_hash, hash) VALUES (?, ?, ?, ?)", (seq, body, prev, digest)
+                )
+                out.append(Entry(seq=seq, record=record, prev_hash=prev, hash=digest))
+                prev = digest
             earlier = list(old_head.earlier) if old_head else []
             if old_head is not None and head_problems:  # the cut must stay visible after this append
                 earlier.append((old_head.records, old_head.head))
-            _write_head(path, Head(records=seq, head=digest, earlier=earlier))  # under the lock: never goes back
+            _write_head(path, Head(records=seq, head=prev, earlier=earlier))  # under the lock: never goes back
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -427,7 +443,7 @@ def append(
             except OSError:
                 pass
             raise
-    return Entry(seq=seq, record=record, prev_hash=prev, hash=digest)
+    return out
 
 
 def _stderr(message: str) -> None:

@@ -1,9 +1,9 @@
 """Every request and its answer in the audit log, written in batches, never dropped.
 
 Requests hand their record to one writer thread and wait for it: the writer takes every record
-waiting (up to a batch), appends them to the hash chain in one SQLite transaction (under the
-write lock, as :func:`sanctionsengine.audit.append` does, so the CLI can write the same log),
-and only then lets the requests answer. A record that cannot be written fails its request with
+waiting (up to a batch) and appends them with :func:`sanctionsengine.audit.append_many` (one
+SQLite transaction under the write lock, one check of the chain, one head-file update, as the
+CLI's own appends do, so both can write the same log), and only then lets the requests answer. A record that cannot be written fails its request with
 503: nothing is answered unrecorded. Under load, many requests share one commit (group commit),
 which is how the log keeps up without a queue that could lose records on a crash.
 
@@ -14,17 +14,20 @@ of the request body (where a scenario's hash would be) and of the answer (where 
 from __future__ import annotations
 
 import getpass
+import logging
 import os
 import queue
 import socket
-import sqlite3
 import threading
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import audit
-from ..audit import GENESIS, SCHEMA, AuditError, AuditRecord, canonical, chain_hash
+from ..audit import AuditError, AuditRecord
+from ..errors import SanctionsEngineError
+
+log = logging.getLogger("sanctionsengine.service")
 
 _STOP = object()
 
@@ -34,7 +37,6 @@ class AuditWriter:
         self.path = path or audit.default_path()
         self.batch = batch
         self._queue: queue.Queue[object] = queue.Queue()
-        self._conn: sqlite3.Connection | None = None
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
 
@@ -55,18 +57,6 @@ class AuditWriter:
                 self._queue.put(_STOP)
                 self._thread.join()
                 self._thread = None
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout = 60000")
-            conn.executescript(SCHEMA)
-            self._conn = conn
-        return self._conn
 
     def _run(self) -> None:
         while True:
@@ -90,37 +80,13 @@ class AuditWriter:
 
     def _write(self, items: list[tuple[AuditRecord, Future[int]]]) -> None:
         try:
-            conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
-                seq, prev = (last[0], last[1]) if last else (0, GENESIS)
-                done = []
-                for record, _ in items:
-                    body = canonical(record)
-                    digest = chain_hash(prev, body)
-                    seq += 1
-                    conn.execute(
-                        "INSERT INTO audit_log (seq, body, prev_hash, hash) VALUES (?, ?, ?, ?)",
-                        (seq, body, prev, digest),
-                    )
-                    prev = digest
-                    done.append(seq)
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-        except (sqlite3.Error, OSError) as exc:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
-            error = AuditError(f"audit log {self.path}: {getattr(exc, 'strerror', None) or exc}")
+            written = audit.append_many([record for record, _ in items], self.path, warn=log.warning)
+        except SanctionsEngineError as exc:  # the database failed, or the log is damaged: nothing written
             for _, future in items:
-                future.set_exception(error)
+                future.set_exception(exc if isinstance(exc, AuditError) else AuditError(str(exc)))
             return
-        for (_, future), n in zip(items, done, strict=True):
-            future.set_result(n)
+        for (_, future), entry in zip(items, written, strict=True):
+            future.set_result(entry.seq)
 
 
 def _user() -> str:
