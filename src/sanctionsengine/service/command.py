@@ -14,7 +14,7 @@ from .config import MAX_BATCH, MAX_BODY_BYTES, ServiceConfig
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told otherwise)."
 )
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Server processes.")
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path), help="Rulebook directory (default: shipped).")
 @click.option("--list", "un_lists", multiple=True, type=click.Path(path_type=Path), help="A UN list XML; repeatable.")
@@ -26,9 +26,20 @@ from .config import MAX_BATCH, MAX_BODY_BYTES, ServiceConfig
     "--max-list-age", "max_list_age", type=click.IntRange(min=0), help="Not ready when a list is older (days)."
 )
 @click.option("--name-threshold", type=click.FloatRange(min=1, max=100), help="Name match score [default: 90].")
-@click.option("--max-batch", type=click.IntRange(1, MAX_BATCH), default=MAX_BATCH, show_default=True)
 @click.option(
-    "--max-body", "max_body", type=click.IntRange(1024, MAX_BODY_BYTES), default=MAX_BODY_BYTES, show_default=True
+    "--max-batch",
+    type=click.IntRange(1, MAX_BATCH),
+    default=MAX_BATCH,
+    show_default=True,
+    help="Most transactions in one POST /v1/screen (more: 422).",
+)
+@click.option(
+    "--max-body",
+    "max_body",
+    type=click.IntRange(1024, MAX_BODY_BYTES),
+    default=MAX_BODY_BYTES,
+    show_default=True,
+    help="Largest request body in bytes (more: 413).",
 )
 @click.option("--api-keys", "api_keys", type=click.Path(path_type=Path), help="File of 'NAME sha256:HEX' lines.")
 @click.option("--no-auth", "no_auth", is_flag=True, help="Answer without API keys (only on a loopback address).")
