@@ -558,3 +558,53 @@ def test_the_readme_curl_examples_work_as_written(audit_db: Path, monkeypatch: p
             assert r.json()["provenance"]["rulebook"]["hash"] == r.headers["x-rulebook-hash"]
     finally:
         service.writer.close()
+
+
+def test_the_writer_and_the_cli_append_to_one_chain(make: Any, audit_db: Path) -> None:
+    """Between two of the service's batches the CLI appends a record: the service notices that the
+    log no longer ends where it left it, checks the chain again, and the chain stays whole."""
+    from sanctionsengine.audit import append
+
+    client, _ = make()
+    first = client.get("/v1/lists", headers=AUTH)
+    cli_record = entries(audit_db)[0].record.model_copy(update={"run_id": "from-the-cli"})
+    append(cli_record, audit_db)
+    second = client.get("/v1/lists", headers=AUTH)
+    ids = [e.record.run_id for e in entries(audit_db)]
+    assert ids == [first.headers["x-request-id"], "from-the-cli", second.headers["x-request-id"]]
+    assert verify_chain(audit_db).intact
+
+
+def test_the_head_file_is_written_only_after_the_records_are_committed(
+    audit_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server killed mid-append must never leave a head file ahead of the log (which would read
+    as records cut off, for good): when the head is written, another connection already sees the
+    records; and a death right after the commit leaves a head that lags, and a chain that verifies."""
+    from sanctionsengine import audit
+    from sanctionsengine.service.auditing import request_record
+
+    def record(n: int) -> Any:
+        return request_record(
+            request_id=f"r{n}", key_name="suite", client="127.0.0.1", method="GET", path="/v1/lists", status=200,
+            body_sha256="0" * 64, answer_sha256="1" * 64, rulebook={"path": "", "hash": ""}, lists=[], as_of=None,
+            versions={}, verdicts={},
+        )  # fmt: skip
+
+    audit.append_many([record(1)], audit_db)
+    seen: list[int] = []
+    real = audit._write_head
+
+    def dies_after_commit(path: Path, head: Any) -> None:
+        seen.append(sqlite3.connect(audit_db).execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])
+        raise KeyboardInterrupt  # the process ends here
+
+    monkeypatch.setattr(audit, "_write_head", dies_after_commit)
+    with pytest.raises(KeyboardInterrupt):
+        audit.append_many([record(2), record(3)], audit_db)
+    assert seen == [3]  # committed before the head was touched
+    monkeypatch.setattr(audit, "_write_head", real)
+    assert verify_chain(audit_db).intact and verify_chain(audit_db).records == 3
+    audit.append_many([record(4)], audit_db)
+    check = verify_chain(audit_db)
+    assert check.intact and check.records == 4 and audit.read_head(audit_db).records == 4

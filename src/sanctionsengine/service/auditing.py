@@ -37,6 +37,7 @@ class AuditWriter:
         self.path = path or audit.default_path()
         self.batch = batch
         self._queue: queue.Queue[object] = queue.Queue()
+        self._last: tuple[int, str] | None = None  # what this writer appended last (see append_many)
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
 
@@ -80,11 +81,13 @@ class AuditWriter:
 
     def _write(self, items: list[tuple[AuditRecord, Future[int]]]) -> None:
         try:
-            written = audit.append_many([record for record, _ in items], self.path, warn=log.warning)
+            written = audit.append_many([record for record, _ in items], self.path, warn=log.warning, after=self._last)
         except SanctionsEngineError as exc:  # the database failed, or the log is damaged: nothing written
+            self._last = None
             for _, future in items:
                 future.set_exception(exc if isinstance(exc, AuditError) else AuditError(str(exc)))
             return
+        self._last = (written[-1].seq, written[-1].hash)
         for (_, future), entry in zip(items, written, strict=True):
             future.set_result(entry.seq)
 
