@@ -164,7 +164,9 @@ def _cache_env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_screen_a_misspelt_vessel_name(tmp_path: Path) -> None:
-    result = run_cli("screen", "Chonmasan", "--vessels", str(VESSELS_JSON), env=_cache_env(tmp_path))
+    result = run_cli(
+        "screen", "Chonmasan", "--kind", "vessel", "--vessels", str(VESSELS_JSON), env=_cache_env(tmp_path)
+    )
     assert result.returncode == 1, result.stderr
     assert "IMO 8660313" in result.stdout and "possible" in result.stdout and "name: CHON MA SAN" in result.stdout
     assert "1 match; a name match is not an identity" in result.stdout

@@ -275,9 +275,15 @@ def validate(
 
 
 @main.command()
-@click.argument("target")
+@click.argument("target", required=False, default="")
 @with_list_options
 @click.option("--on", "on", type=DATE, help="Name look-up: count only listings made on or before this date.")
+@click.option(
+    "--name",
+    "name",
+    metavar="NAME",
+    help="Look this name up, even if it looks like a file name (TARGET is then not needed).",
+)
 @click.option(
     "--kind",
     "kinds",
@@ -348,6 +354,7 @@ def validate(
 @_guard
 def screen(
     target: str,
+    name: str | None,
     un_lists: tuple[Path, ...],
     vessel_lists: tuple[Path, ...],
     no_cache: bool,
@@ -383,18 +390,22 @@ def screen(
     A FILE: every row is checked, judged and given a verdict; flagged rows go to the findings
     file, unreadable rows (with their line) to the rejects file, and a summary to stdout. Exit 1
     when a row reaches --fail-on, 2 when a row could not be read.
+    An argument with a path separator or a file ending, or any file option (--mapping...), is a
+    file: a missing one is exit 2, never a name look-up (use --name for a name like a file).
     A NAME, an IMO number or a UN reference number (KPe.020): identifiers match exactly (a
-    definite match), names by resemblance (a possible match, with its score). Exit 1 if anything
-    matched.
+    definite match, showing whom), names by resemblance (a possible match, with its score and
+    the normalised forms compared). Exit 1 if anything matched that was listed by --on; exit 2
+    for a blank name, or when the list that could answer is not loaded.
     """
-    import re
+    from .bulk.command import BulkOptions, run_bulk
+    from .lookup import classify
+    from .lookup_report import run_lookup
+    from .screening import DEFAULT_THRESHOLD
 
-    from .bulk.command import BulkOptions, looks_like_file, run_bulk
-    from .errors import Diagnostic, SourceLocation
-    from .screening import DEFAULT_THRESHOLD, EntryKind, screen_identifier, screen_name
-
+    file_options = bool(mapping_file or maps or defaults or input_format)
+    what = classify(target or "", file_options=file_options, explicit_name=name)
     lists = _load_lists(un_lists, vessel_lists, no_cache, max_list_age)
-    if looks_like_file(target, input_format):
+    if what.kind == "file":
         options = BulkOptions(
             mapping_file, maps, defaults, separator, input_format, findings, findings_format, rejects, verdicts,
             workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit, encoding,
@@ -406,70 +417,9 @@ def screen(
         if code:
             sys.exit(code)
         return
-    if fmt in ("html", "junit"):
-        raise InputError(
-            [
-                Diagnostic(
-                    SourceLocation("<command line>"),
-                    "bad-value",
-                    f"--format {fmt} is for screening a file; a name look-up prints text, Markdown or JSON",
-                    hint=f"no file named '{target}' was found; give a path to a .csv, .jsonl or .parquet file",
-                )
-            ]
-        )
-    if not lists:
-        raise InputError(
-            [
-                Diagnostic(
-                    SourceLocation("<command line>"),
-                    "file-not-found",
-                    "no list to screen against",
-                    hint="give --list FILE or --vessels FILE, or fill the cache with `sanctionsengine lists fetch`",
-                )
-            ]
-        )
-    threshold = name_threshold or DEFAULT_THRESHOLD
-    wanted = {EntryKind(k) for k in kinds} or None
-    identifier = re.fullmatch(r"(IMO\s*)?\d{7}|KP[ie]\.\d{3}", target.strip(), flags=re.IGNORECASE)
-    if identifier:
-        matches = screen_identifier(target, lists, role="query", on=on)
-    else:
-        matches = screen_name(target, lists, role="query", on=on, threshold=threshold, kinds=wanted)
-    if wanted:
-        matches = [m for m in matches if m.kind in wanted]
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "query": target,
-                    "threshold": threshold,
-                    "lists": [lst.describe() for lst in lists],
-                    "matches": [m.model_dump(mode="json") for m in matches],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
-    else:
-        for lst in lists:
-            click.echo(f"screened against: {lst.describe()}")
-        for m in matches:
-            state = "definite" if m.definite else "possible"
-            when = f"listed {m.listed_on}" if m.listed_on else "listing date unknown"
-            if not m.in_force:
-                when += f", after {on}"
-            click.echo(
-                f"{m.score:5.1f}  {state:<8}  {m.reference:<12}  {m.kind.value:<10}  {m.method}: {m.matched}  ({when})"
-            )
-        if matches:
-            click.echo(
-                f"{len(matches)} match{'es' if len(matches) != 1 else ''}"
-                + ("" if identifier else "; a name match is not an identity: confirm with an identifier")
-            )
-        else:
-            click.echo(f"no match for '{target}'" + ("" if identifier else f" at threshold {threshold:g}"))
-    if matches:
-        sys.exit(ExitCode.FINDINGS)
+    code = run_lookup(what, lists, on=on, threshold=name_threshold or DEFAULT_THRESHOLD, kinds=set(kinds), fmt=fmt)
+    if code:
+        sys.exit(code)
 
 
 @main.command("verify")

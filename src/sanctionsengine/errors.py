@@ -40,6 +40,8 @@ CODES: dict[str, str] = {
     "source-mismatch": "A source file's SHA-256 differs from the one the scenario records.",
     "file-not-found": "A file or directory named on the command line or in a file is missing.",
     "bad-file": "A file could not be read as the expected format.",
+    "list-not-loaded": "A look-up needs a list that is not loaded (a UN reference or an entity's name needs "
+    "the consolidated list, an IMO number the vessels list): it cannot be screened, which is not 'no match'.",
     "limit": "A file is past one of the bounds on what an input may cost (size, depth, aliases, counts).",
 }
 

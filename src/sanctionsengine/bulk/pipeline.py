@@ -45,6 +45,7 @@ from ..verdicts import (
     match_table,
     rule_outcome,
 )
+from ..vessel_measures import all_facts as all_measure_facts
 from ..vocabulary import Flag, PartyScope, RuleKind, Verdict
 from .mapping import ColumnMapping
 from .read import Partition, read_partition
@@ -236,6 +237,7 @@ def split_oversized(candidates: pl.DataFrame, book: Rulebook) -> tuple[pl.DataFr
     for row in near.to_dicts():
         fact = event_fact(to_event(row), 0, "s")
         fact.update({key("dsg", scope.value): 1 for scope in PartyScope})  # room for what screening may add
+        fact.update({key(prefix, column): 1 for prefix, column in all_measure_facts()})
         problem = fact_overflow(fact, keys)
         if problem is not None:
             bad.append(int(row["_row"]))
