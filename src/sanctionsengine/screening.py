@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import Diagnostic, InputError, SourceLocation
 from .limits import MAX_JSON_BYTES, MAX_LIST_BYTES, parse_json, read_limited
+from .listcoverage import parse_list_date
 from .lookup import acronym, batch_scores, compared, comparison_form
 from .lookup import name_score as name_score
 from .yamlfile import display_path
@@ -87,10 +88,29 @@ class ScreeningList(BaseModel):
     path: str
     sha256: str
     generated: str = Field(description="The list's own date (dateGenerated, or the vessel list's edition)")
+    dated: date | None = Field(default=None, description="The list's date, read from `generated` (see date_basis)")
+    date_basis: str = Field(
+        default="", description="Where the date comes from; for a vessels CSV, the latest designation in it"
+    )
     entries: tuple[ListEntry, ...]
 
-    def describe(self) -> str:
-        return f"{self.title}, {self.generated} ({self.path}, sha256 {self.sha256[:16]}…, {len(self.entries)} entries)"
+    @property
+    def upper_bound(self) -> bool:
+        """True when the date is only the latest designation in the list (its age is then at most that)."""
+        return self.date_basis.startswith("latest designation")
+
+    @property
+    def age_qualifier(self) -> str:
+        return " at most" if self.upper_bound else ""
+
+    def age_text(self, on: date) -> str:
+        if self.dated is None:
+            return "age unknown"
+        return f"{'at most ' if self.upper_bound else ''}{(on - self.dated).days} days old"
+
+    def describe(self, on: date | None = None) -> str:
+        age = f"{self.age_text(on)}; " if on is not None else ""
+        return f"{self.title}, {self.generated} ({age}{self.path}, sha256 {self.sha256[:16]}…, {len(self.entries)} entries)"
 
 
 class ListMatch(BaseModel):
@@ -208,6 +228,8 @@ def load_un_list(path: Path, list_type: str = "DPRK") -> ScreeningList:
         path=display_path(path),
         sha256=hashlib.sha256(raw).hexdigest(),
         generated=root.attrib.get("dateGenerated", "undated"),
+        dated=parse_list_date(root.attrib.get("dateGenerated", "")),
+        date_basis="the list's dateGenerated",
         entries=tuple(entries),
     )
 
@@ -309,12 +331,20 @@ def load_vessel_list(path: Path) -> ScreeningList:
         )
     if not entries:
         raise _problem(path, "no vessels in this list")
+    if is_json:
+        dated, basis = parse_list_date(edition), "the list's edition date (meta.list_version)"
+    else:  # a CSV has no date of its own: the latest designation in it is a lower bound on its date
+        dated = max((e.listed_on for e in entries if e.listed_on is not None), default=None)
+        basis = "latest designation date in the list (the list is at least this recent; its age is an upper bound)"
+        edition = f"latest designation {dated}" if dated else "undated"
     return ScreeningList(
         kind="vessels",
         title="1718 Committee designated vessels list",
         path=display_path(path),
         sha256=hashlib.sha256(raw).hexdigest(),
         generated=edition,
+        dated=dated,
+        date_basis=basis,
         entries=tuple(entries),
     )
 

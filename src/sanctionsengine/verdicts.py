@@ -30,6 +30,7 @@ from .errors import EngineFailure
 from .evidence import EvidenceCheck, QuoteStatus
 from .explain import Condition, explain
 from .knowledge import caveats, combine_over_window
+from .listcoverage import Coverage, CoverageState
 from .obligations import judge_duty
 from .quantities import format_number
 from .rulebook import Rulebook
@@ -195,6 +196,11 @@ class EventVerdict(_Model):
     note: str | None
     screening: list[ListMatch] = Field(
         default_factory=list, description="Every list match, in force on the date or not"
+    )
+    coverage: Coverage = Field(
+        default_factory=lambda: Coverage(state=CoverageState.NOTHING_TO_SCREEN),
+        description="What the event was screened for, against which lists: matched, screened-clear, "
+        "not-screened or nothing-to-screen",
     )
     caveats: list[str] = Field(
         default_factory=list,
