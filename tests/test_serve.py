@@ -35,7 +35,7 @@ from sanctionsengine.service.app import Service, create_app, openapi_document
 from sanctionsengine.service.auditing import AuditWriter
 from sanctionsengine.service.config import ServiceConfig
 from sanctionsengine.service.keys import KeyRing, digest, new_key, read_key_file
-from sanctionsengine.service.state import Snapshot, State, list_date
+from sanctionsengine.service.state import Snapshot, State
 
 from .conftest import ARTICLE, CONSOLIDATED, ROOT, RULES, UN_LIST, VESSELS_JSON
 
@@ -160,13 +160,18 @@ def test_not_ready_after_a_failed_rulebook_load(tmp_path: Path, audit_db: Path) 
         service.writer.close()
 
 
-def test_list_dates_are_read_in_both_forms_the_lists_use() -> None:
-    assert str(list_date("2026-05-08T23:00:06.922Z")) == "2026-05-08"
-    assert (
-        str(list_date('4 June 2020 (title of the source PDF: "1718 Designated Vessels List 4 June 2020")'))
-        == "2020-06-04"
-    )
-    assert list_date("undated") is None
+def test_list_ages_count_to_today_and_a_list_from_the_future_is_not_ready(
+    make: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SANCTIONSENGINE_TODAY", "2026-06-07")
+    client, _ = make()
+    r = client.get("/readyz")
+    ages = {x["kind"]: (x["date"], x["age_days"]) for x in r.json()["provenance"]["lists"]}
+    assert ages == {"un": ("2026-05-08", 30), "vessels": ("2020-06-04", 2194)}
+    monkeypatch.setenv("SANCTIONSENGINE_TODAY", "2026-01-01")  # before the UN list's own date
+    r = client.get("/readyz")
+    assert r.status_code == 503
+    assert any("list-date" in x and "from the future" in x for x in r.json()["reasons"]), r.json()["reasons"]
 
 
 # --- screening ----------------------------------------------------------------------------------
@@ -220,6 +225,33 @@ def test_the_verdicts_are_those_the_bulk_path_gives_the_same_rows(
             assert [m["reference"] for m in r["matches"]] == [m.reference for m in by_id[r["id"]].matches]
         else:
             assert r["verdict"] == "out_of_scope"
+
+
+def test_a_transaction_naming_what_no_loaded_list_could_match_is_refused(
+    book: Rulebook, lists: Any, audit_db: Path
+) -> None:
+    config = ServiceConfig(un_lists=(UN_LIST,), auth=False, audit_db=audit_db)
+    service = _service(config, book, tuple(x for x in lists if x.kind == "un"))
+    try:
+        client = Client(create_app(config, service=service))
+        r = client.post("/v1/screen", json={"transaction": {**ELSEWHERE, "vessel": "CHON MA SAN"}})
+        assert r.status_code == 422
+        (problem,) = r.json()["problems"]
+        assert problem.startswith("request: list-missing: the request's vessel names can only be screened against")
+        assert "POST /v1/lists" in problem and "--no-lists" not in problem
+        assert client.post("/v1/screen", json={"transaction": ELSEWHERE}).status_code == 200
+    finally:
+        service.writer.close()
+
+
+def test_each_result_says_whether_its_parties_were_screened(make: Any) -> None:
+    client, _ = make()
+    batch = [{**ELSEWHERE, "supplier_name": "Novanova Holdings Co"}, ELSEWHERE]
+    results = client.post("/v1/screen", json={"transactions": batch}, headers=AUTH).json()["results"]
+    assert [(r["verdict"], r["screening"]) for r in results] == [
+        ("out_of_scope", "screened-clear"),
+        ("out_of_scope", "nothing-to-screen"),
+    ]
 
 
 def test_a_listed_name_is_matched_with_its_score(make: Any) -> None:

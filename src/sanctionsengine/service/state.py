@@ -13,7 +13,6 @@ party screened against no list, or a stale one, would be reported clear when it 
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -22,24 +21,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import Diagnostic, InputError, SanctionsEngineError
+from ..listcoverage import age_days, check_ages, today
 from ..rulebook import Rulebook, bundled_rules_path, load_rulebook
 from ..screening import DEFAULT_THRESHOLD, ScreeningList, load_un_list, load_vessel_list
 from .config import ServiceConfig
-
-_MONTHS = "January February March April May June July August September October November December".split()
-_WRITTEN = re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})\b")
-
-
-def list_date(generated: str) -> date | None:
-    """The list's own date: ISO (the UN XML's dateGenerated) or written out ('4 June 2020')."""
-    try:
-        return date.fromisoformat(generated[:10])
-    except ValueError:
-        pass
-    m = _WRITTEN.search(generated)
-    if m:
-        return date(int(m[3]), _MONTHS.index(m[2]) + 1, int(m[1]))
-    return None
 
 
 class ListStatus(BaseModel):
@@ -54,7 +39,8 @@ class ListStatus(BaseModel):
     version: str = Field(description="kind:date:first 12 hex digits of the SHA-256, as in the X-Lists header")
     generated: str = Field(description="The list's own date, as written in it")
     date: str | None = Field(description="That date read as YYYY-MM-DD, or null when it cannot be read")
-    age_days: int | None = Field(description="Days from that date to today (UTC), or null")
+    date_basis: str = Field(description="Where the date comes from (for a vessels CSV: its latest designation)")
+    age_days: int | None = Field(description="Days from that date to today ($SANCTIONSENGINE_TODAY, or UTC), or null")
     entries: int
     loaded_at: str
 
@@ -67,8 +53,8 @@ class Refresh(BaseModel):
     problems: list[str] = Field(default_factory=list, description="Why it failed, located as the CLI says it")
 
 
-def _status(lst: ScreeningList, loaded_at: str, today: date) -> ListStatus:
-    day = list_date(lst.generated)
+def _status(lst: ScreeningList, loaded_at: str, on: date) -> ListStatus:
+    day = lst.dated
     return ListStatus(
         kind=lst.kind,
         title=lst.title,
@@ -77,7 +63,8 @@ def _status(lst: ScreeningList, loaded_at: str, today: date) -> ListStatus:
         version=f"{lst.kind}:{day.isoformat() if day else 'undated'}:{lst.sha256[:12]}",
         generated=lst.generated,
         date=day.isoformat() if day else None,
-        age_days=(today - day).days if day else None,
+        date_basis=lst.date_basis,
+        age_days=age_days(day, on),
         entries=len(lst.entries),
         loaded_at=loaded_at,
     )
@@ -102,15 +89,15 @@ class Snapshot:
     def rulebook_hash(self) -> str:
         return self.book.hash if self.book else "none"
 
-    def statuses(self, today: date | None = None) -> list[ListStatus]:
-        today = today or datetime.now(UTC).date()
-        return [_status(lst, self.loaded_at, today) for lst in self.lists]
+    def statuses(self, on: date | None = None) -> list[ListStatus]:
+        on = on or today()
+        return [_status(lst, self.loaded_at, on) for lst in self.lists]
 
     def list_versions(self) -> str:
         """For the ``X-Lists`` header: each list's kind, date and hash prefix, or 'none'."""
         return ", ".join(s.version for s in self.statuses()) or "none"
 
-    def not_ready(self, today: date | None = None) -> list[str]:
+    def not_ready(self, on: date | None = None) -> list[str]:
         """Why the service cannot screen now (empty when it can)."""
         reasons = [f"the rulebook failed to load: {p}" for p in self.book_problems]
         if not self.lists:
@@ -118,16 +105,13 @@ class Snapshot:
                 "no screening list is loaded: a party could not be matched, so none is screened "
                 "(give --list/--vessels, or fill the cache with `sanctionsengine lists fetch`)"
             )
-        max_age = self.config.max_list_age_days
-        if max_age is not None:
-            for s in self.statuses(today):
-                if s.age_days is None:
-                    reasons.append(f"{s.path}: the list's date '{s.generated}' cannot be read, so its age is unknown")
-                elif s.age_days > max_age:
-                    reasons.append(
-                        f"{s.path}: the list is of {s.date}, {s.age_days} days old, older than the {max_age} "
-                        "days allowed; load a newer one (POST /v1/lists)"
-                    )
+        try:  # a list dated in the future, older than the maximum age, or of unknown age with a maximum
+            check_ages(self.lists, max_age=self.config.max_list_age_days, warn_age=None, on=on)
+        except InputError as exc:
+            reasons += [
+                f"{line}; load a newer one (POST /v1/lists)" if "list-age" in line else line
+                for line in exc.diagnostics.lines()
+            ]
         return reasons
 
 

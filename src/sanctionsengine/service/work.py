@@ -6,7 +6,9 @@ by match signature and the same judge (:func:`~sanctionsengine.bulk.pipeline.jud
 so a transaction posted here gets the verdict the same row of a ledger gets from
 ``sanctionsengine screen``. A body is first read as JSON the fast way; only when something is
 wrong with it is it read again with positions (as YAML, which JSON is), so that every problem is
-located ``request:line:col`` and worded as the CLI words it, all of them at once.
+located ``request:line:col`` and worded as the CLI words it, all of them at once. As ``screen FILE``
+does, a request that names what no loaded list could match (a vessel, with only the UN list
+loaded) is refused (``list-missing``): nothing is reported clear that was not screened.
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from pydantic import ValidationError
 
 from ..bulk.fields import FIELDS
 from ..bulk.mapping import ColumnMapping
-from ..bulk.pipeline import RowVerdict, judge_rows, nexus, split_oversized
+from ..bulk.pipeline import RowVerdict, judge_rows, named_expr, nexus, split_oversized, unscreened_expr
 from ..bulk.rows import check
 from ..errors import Diagnostic, InputError, SourceLocation
 from ..evaluation import judge_scenario
 from ..evidence import check_evidence
+from ..listcoverage import NOT_SCREENED_NOTE, CoverageState, bulk_gate
 from ..report import Report, build_report
 from ..rulebook import Rulebook
 from ..scenario import parse_scenario
@@ -104,6 +107,9 @@ def screen(snapshot: Snapshot, body: bytes) -> tuple[list[RowVerdict], ScreenReq
     raw = pl.DataFrame(columns, schema=dict.fromkeys(FIELDS, pl.String)).with_columns(
         pl.int_range(0, len(items), dtype=pl.Int64).alias("_row"), pl.lit(0, dtype=pl.Int64).alias("_line")
     )
+    lists = list(snapshot.lists)
+    given = [name for name in FIELDS if any(v is not None for v in columns[name])]
+    _gate(given, lists)
     good, rejects = check(raw, _MAPPING, book)
     good, oversized = split_oversized(good, book)
     problems = [
@@ -112,20 +118,49 @@ def screen(snapshot: Snapshot, body: bytes) -> tuple[list[RowVerdict], ScreenReq
     ] + [Diagnostic(_where(doc, body, request, int(r["row"])), "limit", str(r["reason"])) for r in oversized]
     if problems:
         raise InputError(problems)
-    lists = list(snapshot.lists)
     good = good.with_columns(nexus(good, book, lists, snapshot.threshold).alias("_nexus"))
     candidates = good.filter(pl.col("_nexus")).drop("_nexus")
     judged, _ = judge_rows(book, candidates, lists, snapshot.threshold, as_of)
     others = [  # no DPRK nexus and no name near a listed one: out of scope, as the bulk path says
         RowVerdict(
-            row=int(r["_row"]), line=None, id=str(r["id"]), verdict=Verdict.OUT_OF_SCOPE, findings=[], matches=[]
+            row=int(r["_row"]),
+            line=None,
+            id=str(r["id"]),
+            verdict=Verdict.OUT_OF_SCOPE,
+            findings=[],
+            matches=[],
+            screening=CoverageState.NOT_SCREENED
+            if r["_unscreened"]
+            else (CoverageState.SCREENED_CLEAR if r["_named"] else CoverageState.NOTHING_TO_SCREEN),
+            not_screened=NOT_SCREENED_NOTE if r["_unscreened"] else None,
         )
-        for r in good.filter(~pl.col("_nexus")).select("_row", "id").iter_rows(named=True)
+        for r in good.filter(~pl.col("_nexus"))
+        .select("_row", "id", unscreened_expr(lists).alias("_unscreened"), named_expr().alias("_named"))
+        .iter_rows(named=True)
     ]
     verdicts = sorted(judged + others, key=lambda v: v.row)
     if [v.row for v in verdicts] != list(range(len(items))):  # every transaction gets a verdict, or none is answered
         raise RuntimeError(f"{len(items)} transactions, {len(verdicts)} verdicts")
     return verdicts, request
+
+
+def _gate(fields: list[str], lists: list[Any]) -> None:
+    """Fail closed, as ``screen FILE`` does: refuse a request naming what no loaded list could match."""
+    try:
+        bulk_gate(fields, lists, no_lists=False, where=REQUEST)
+    except InputError as exc:
+        raise InputError(
+            [
+                Diagnostic(
+                    d.location,
+                    d.code,
+                    d.message.replace("the file's ", "the request's ").split("; give ")[0]
+                    + "; the service must be started with it (serve --list/--vessels), or it must be in the cache "
+                    "(`sanctionsengine lists fetch` or `lists add FILE`, then POST /v1/lists)",
+                )
+                for d in exc.diagnostics
+            ]
+        ) from None
 
 
 def _as_of(text: str | None, doc: YamlDocument | None, body: bytes) -> date | None:
