@@ -640,3 +640,17 @@ def test_the_head_file_is_written_only_after_the_records_are_committed(
     audit.append_many([record(4)], audit_db)
     check = verify_chain(audit_db)
     assert check.intact and check.records == 4 and audit.read_head(audit_db).records == 4
+
+
+def test_a_log_removed_under_the_running_service_fails_requests_instead_of_losing_them(
+    make: Any, audit_db: Path
+) -> None:
+    """The writer keeps its connection open; when the file under it is removed, it opens the log
+    again with every check, and a log gone while its head file remains is refused: 503."""
+    client, _ = make()
+    assert client.get("/v1/lists", headers=AUTH).status_code == 200
+    for leftover in (audit_db, audit_db.with_name(audit_db.name + "-wal"), audit_db.with_name(audit_db.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    r = client.get("/v1/lists", headers=AUTH)
+    assert r.status_code == 503 and "audit log cannot be written" in r.json()["error"]
+    assert not audit_db.exists()  # no new chain started in its place

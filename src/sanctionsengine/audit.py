@@ -30,7 +30,7 @@ import socket
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -257,6 +257,12 @@ def _connect(path: Path, create: bool) -> Iterator[sqlite3.Connection]:
         raise AuditError(f"audit log {path}: {exc.strerror or exc}") from None
 
 
+def open_log(path: Path) -> AbstractContextManager[sqlite3.Connection]:
+    """The log, opened (or created) with every check :func:`append` makes, for a caller that keeps
+    one connection open across many appends (the service's writer)."""
+    return _connect(path, create=True)
+
+
 def record_for(report: Any, fmt: str, data: bytes, written_to: Path | None, command: list[str]) -> AuditRecord:
     """The record of one evaluation, from its report and the bytes produced."""
     try:
@@ -404,18 +410,21 @@ def append_many(
     strict: bool | None = None,
     warn: Callable[[str], None] | None = None,
     after: tuple[int, str] | None = None,
+    conn: sqlite3.Connection | None = None,
 ) -> list[Entry]:
     """Add records at the end of the chain, in order, in one transaction (one verification of the
     chain, one head write): how a service records many requests at once. All or none are added.
 
     ``after`` is the (record number, hash) this writer appended last: when the log and its head
     file still end there, nobody else has written since the chain was last verified, so it is not
-    read whole again (a long-running service would otherwise re-read the log on every append)."""
+    read whole again (a long-running service would otherwise re-read the log on every append).
+    ``conn`` is a connection the caller keeps open (from :func:`open_log`); its errors are the
+    caller's to handle."""
     path = path or default_path()
     strict = strict_from_env() if strict is None else strict
     bodies = [canonical(r) for r in records]
     out: list[Entry] = []
-    with _connect(path, create=True) as conn:
+    with nullcontext(conn) if conn is not None else _connect(path, create=True) as conn:
         conn.execute("BEGIN IMMEDIATE")
         old_head = read_head(path)
         try:

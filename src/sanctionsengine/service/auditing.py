@@ -18,8 +18,10 @@ import logging
 import os
 import queue
 import socket
+import sqlite3
 import threading
 from concurrent.futures import Future
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,6 +40,9 @@ class AuditWriter:
         self.batch = batch
         self._queue: queue.Queue[object] = queue.Queue()
         self._last: tuple[int, str] | None = None  # what this writer appended last (see append_many)
+        self._stack: ExitStack | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._inode: int | None = None
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
 
@@ -56,34 +61,74 @@ class AuditWriter:
         with self._start_lock:
             if self._thread is not None:
                 self._queue.put(_STOP)
-                self._thread.join()
+                self._thread.join()  # the writer closes its connection on its own thread
                 self._thread = None
 
     def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is _STOP:
-                return
-            items = [item]
-            stop = False
-            while len(items) < self.batch:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is _STOP:
-                    stop = True
-                    break
-                items.append(more)
-            self._write(items)  # type: ignore[arg-type]
-            if stop:
-                return
+        try:
+            while True:
+                item = self._queue.get()
+                if item is _STOP:
+                    return
+                items = [item]
+                stop = False
+                while len(items) < self.batch:
+                    try:
+                        more = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is _STOP:
+                        stop = True
+                        break
+                    items.append(more)
+                self._write(items)  # type: ignore[arg-type]
+                if stop:
+                    return
+        finally:
+            self._close()
+
+    def _connection(self) -> sqlite3.Connection:
+        """One connection kept open, in WAL mode (a commit is one sync of the log, not three);
+        opened again, with every check, if the file under it was replaced or removed."""
+        try:
+            inode: int | None = os.stat(self.path).st_ino
+        except OSError:
+            inode = None
+        if self._conn is None or inode != self._inode:
+            self._close()
+            stack = ExitStack()
+            conn = stack.enter_context(audit.open_log(self.path))
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")
+            except sqlite3.Error:
+                stack.close()
+                raise
+            self._stack, self._conn, self._inode = stack, conn, os.stat(self.path).st_ino
+        return self._conn
+
+    def _close(self) -> None:
+        if self._stack is not None:
+            try:
+                self._stack.close()
+            except SanctionsEngineError:
+                pass
+        self._stack, self._conn, self._inode = None, None, None
 
     def _write(self, items: list[tuple[AuditRecord, Future[int]]]) -> None:
         try:
-            written = audit.append_many([record for record, _ in items], self.path, warn=log.warning, after=self._last)
-        except SanctionsEngineError as exc:  # the database failed, or the log is damaged: nothing written
+            written = audit.append_many(
+                [record for record, _ in items],
+                self.path,
+                warn=log.warning,
+                after=self._last,
+                conn=self._connection(),
+            )
+        except (SanctionsEngineError, sqlite3.Error, OSError) as exc:  # nothing written: the requests fail
             self._last = None
+            self._close()
+            if not isinstance(exc, SanctionsEngineError):
+                exc = AuditError(f"audit log {self.path}: {getattr(exc, 'strerror', None) or exc}")
             for _, future in items:
                 future.set_exception(exc if isinstance(exc, AuditError) else AuditError(str(exc)))
             return
