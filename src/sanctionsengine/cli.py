@@ -767,5 +767,9 @@ from .rescreen.command import register as _register_rescreen  # noqa: E402  (lis
 
 _register_rescreen(main, lists_group)
 
+from .service.command import serve  # noqa: E402  (the HTTP service; its code is imported when it starts)
+
+main.add_command(serve)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

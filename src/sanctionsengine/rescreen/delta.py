@@ -48,7 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..errors import Diagnostic, InputError, SourceLocation
 from ..rulebook import Rulebook
 from ..screening import ListEntry, ScreeningList, normalize
-from ..vocabulary import Flag, RuleKind, Verdict
+from ..vocabulary import RuleKind, Verdict
 from ..yamlfile import display_path
 
 #: Points below the run's name threshold at which a row is taken as near a touched entry: the scores
@@ -287,28 +287,10 @@ def reached(good: pl.DataFrame, entries: list[ListEntry], threshold: float) -> p
 
 
 def nexus(good: pl.DataFrame, lists: list[ScreeningList], threshold: float, target: str) -> pl.Series:
-    """The DPRK-nexus test of the bulk map step (:func:`~sanctionsengine.bulk.pipeline.map_partition`)."""
-    from ..bulk.pipeline import _identifiers
-    from ..screening import Screener
+    """The DPRK-nexus test of the bulk map step (:func:`~sanctionsengine.bulk.pipeline.nexus_for`)."""
+    from ..bulk.pipeline import nexus_for
 
-    names: set[str] = set()
-    for col in ("supplier_name", "recipient_name", "vessel"):
-        names.update(good[col].drop_nulls().unique().to_list())
-    hits = sorted(Screener(lists, threshold).prefilter(names)) if lists else []
-    imos, refs = _identifiers(lists)
-    expr = (
-        (pl.col("supplier") == target).fill_null(False)
-        | (pl.col("recipient") == target).fill_null(False)
-        | pl.col("concerns").list.contains(target).fill_null(False)
-        | pl.col("flags").list.contains(Flag.DESIGNATED_PARTY.value).fill_null(False)
-        | pl.col("supplier_name").is_in(hits).fill_null(False)
-        | pl.col("recipient_name").is_in(hits).fill_null(False)
-        | pl.col("vessel").is_in(hits).fill_null(False)
-        | pl.col("imo").is_in(imos).fill_null(False)
-        | pl.col("supplier_ref").str.to_uppercase().is_in(refs).fill_null(False)
-        | pl.col("recipient_ref").str.to_uppercase().is_in(refs).fill_null(False)
-    )
-    return good.select(expr.alias("nexus"))["nexus"]
+    return good.select(nexus_for(good, target, lists, threshold).alias("nexus"))["nexus"]
 
 
 # --- the delta -------------------------------------------------------------------------------------
