@@ -1,0 +1,93 @@
+"""Failures the fuzz suite (tests/test_fuzz.py) found, each kept as a fixed case.
+
+Audit log damaged byte by byte (long profile, December 2026): a byte flipped in the log's schema,
+in a column's name or inside a record ended in exit 3 ("internal error: UnicodeDecodeError",
+"no such column: hash", "Could not decode to UTF-8 column 'body'"); a record whose report lost
+its ``sha256`` key ended ``audit list`` in "internal error: KeyError". Each now gives a located
+exit-2 line (the file is damaged) or names the record that fails verification (exit 1).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sanctionsengine.audit import AuditRecord, append
+from sanctionsengine.cli import main
+
+
+def _record(user: str) -> AuditRecord:
+    return AuditRecord(
+        recorded_at="2026-12-01T00:00:00+00:00",
+        user=user,
+        host="host",
+        command=["sanctionsengine", "evaluate", "s.yaml"],
+        cwd="/",
+        run_id="0" * 32,
+        rulebook={"path": "rules/un-dprk", "hash": "sha256:" + "1" * 64},
+        scenario={"path": "s.yaml", "sha256": "2" * 64},
+        sources=[],
+        lists=[],
+        as_of=None,
+        versions={"sanctionsengine": "0"},
+        verdicts={"violation": 1},
+        report={"format": "markdown", "sha256": "3" * 64, "written_to": None},
+    )
+
+
+@pytest.fixture()
+def log(tmp_path: Path) -> Path:
+    db = tmp_path / "audit.sqlite"
+    for user in ("first", "second", "third"):
+        append(_record(user), db, warn=lambda _m: None)
+    return db
+
+
+def _patch(db: Path, old: bytes, new: bytes) -> None:
+    data = db.read_bytes()
+    assert data.count(old) >= 1 and len(old) == len(new)
+    db.write_bytes(data.replace(old, new, 1))
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_a_damaged_byte_in_the_schema_is_a_located_bad_file(log: Path) -> None:
+    _patch(log, b"TABLE audit_log", b"TABLE audit\xcblog")
+    for args in (["audit", "verify"], ["audit", "list"], ["audit", "show", "1"]):
+        code, out = _run(*args, "--audit-db", str(log))
+        assert code == 2, out
+        assert f"{log}: bad-file: " in out and "internal error" not in out, out
+
+
+def test_a_renamed_column_is_a_located_bad_file(log: Path) -> None:
+    _patch(log, b"hash TEXT NOT NULL\n)", b"hasX TEXT NOT NULL\n)")
+    code, out = _run("audit", "verify", "--audit-db", str(log))
+    assert code == 2, out
+    assert f"{log}: bad-file: " in out and "no such column" in out, out
+
+
+def test_a_record_that_is_not_utf8_fails_verification_by_number(log: Path) -> None:
+    _patch(log, b'"user":"second"', b'"user":"sec\xffnd"')
+    code, out = _run("audit", "verify", "--audit-db", str(log))
+    assert code == 1, out
+    assert "record 2: its content does not match its hash" in out, out
+    code, out = _run("audit", "list", "--audit-db", str(log))
+    assert code == 0 and "internal error" not in out, out
+    assert "    2! " in out, out
+
+
+def test_a_record_without_its_report_hash_is_listed_and_marked(log: Path) -> None:
+    with closing(sqlite3.connect(log)) as conn, conn:
+        conn.execute("UPDATE audit_log SET body = replace(body, '\"sha256\":', '\"sha257\":') WHERE seq = 2")
+    code, out = _run("audit", "list", "--audit-db", str(log))
+    assert code == 0, out
+    assert "internal error" not in out, out
+    line = next(x for x in out.splitlines() if x.startswith("    2"))
+    assert "2!" in line and "FAILS VERIFICATION" in line and "markdown ?" in line, line
