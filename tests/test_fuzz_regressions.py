@@ -19,6 +19,8 @@ from click.testing import CliRunner
 from sanctionsengine.audit import AuditRecord, append
 from sanctionsengine.cli import main
 
+from .conftest import SCENARIOS
+
 
 def _record(user: str) -> AuditRecord:
     return AuditRecord(
@@ -91,3 +93,18 @@ def test_a_record_without_its_report_hash_is_listed_and_marked(log: Path) -> Non
     assert "internal error" not in out, out
     line = next(x for x in out.splitlines() if x.startswith("    2"))
     assert "2!" in line and "FAILS VERIFICATION" in line and "markdown ?" in line, line
+
+
+def test_a_lone_surrogate_in_scenario_text_is_a_located_yaml_error() -> None:
+    """Scenario text given in-process with a lone surrogate ended in UnicodeEncodeError inside
+    PyYAML's C parser (scenario target, long profile); now it is located like any bad character."""
+    from sanctionsengine.errors import InputError
+    from sanctionsengine.scenario import parse_scenario
+
+    text = (SCENARIOS / "refined-petroleum-2024.yaml").read_text(encoding="utf-8")
+    at = text.index("title:")
+    line = text[:at].count("\n") + 1
+    with pytest.raises(InputError) as caught:
+        parse_scenario(text[:at] + "\ud800" + text[at:], "s.yaml")
+    (only,) = caught.value.diagnostics
+    assert str(only).startswith(f"s.yaml:{line}:3: yaml-syntax: a lone surrogate (U+D800)"), str(only)
