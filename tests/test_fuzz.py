@@ -41,6 +41,7 @@ from types import FrameType
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -325,163 +326,206 @@ def report_case(workdir: Path, text: str, mutations: list[tuple[Any, ...]]) -> C
 # --- generated inputs: the newer scenario fields, CSV bytes, mapping against a ledger, the audit log --
 
 
-def _country() -> st.SearchStrategy[str]:
-    return st.sampled_from(["KP", "RU", "CN", "DE", "unknown", "NO", "XX", "kp", "KP ", "Unknown", "", "KPR"])
+def _scenario_docs(hostile: bool) -> st.SearchStrategy[tuple[dict[str, Any], ...]]:
+    """Scenarios built field by field: all valid (they reach the rules), or (hostile) with bad values."""
 
+    def mostly(valid: st.SearchStrategy[Any], bad: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        """The valid values, and (hostile scenarios) the bad ones too."""
+        return st.one_of(valid, bad) if hostile else valid
 
-def _day() -> st.SearchStrategy[Any]:
-    import datetime as dt
+    def _country() -> st.SearchStrategy[str]:
+        return mostly(
+            st.sampled_from(["KP", "RU", "CN", "DE", "unknown", "NO"]),
+            st.sampled_from(["XX", "kp", "KP ", "Unknown", "", "KPR", "no"]),
+        )
 
-    return st.one_of(
-        st.dates(dt.date(2005, 1, 1), dt.date(2027, 12, 31)),
-        st.sampled_from([dt.date(1, 1, 1), dt.date(9999, 12, 31), "2024-02-30", "2024-13-01", "soon", 20240301]),
+    def _day(lo: int = 2005, hi: int = 2027) -> st.SearchStrategy[Any]:
+        import datetime as dt
+
+        return mostly(
+            st.dates(dt.date(lo, 1, 1), dt.date(hi, 12, 31)),
+            st.sampled_from([dt.date(1, 1, 1), dt.date(9999, 12, 31), "2024-02-30", "2024-13-01", "soon", 20240301]),
+        )
+
+    def _ordered(lo: Any, hi: Any) -> dict[str, Any]:
+        return (
+            {"from": min(lo, hi), "to": max(lo, hi)}
+            if type(lo) is type(hi) and not isinstance(lo, str)
+            else {"from": lo, "to": hi}
+        )
+
+    #: ``sometime``: each form, and the wrong ones (two forms, a form half given, out of range, off the calendar).
+    SOMETIME = mostly(
+        st.one_of(
+            st.fixed_dictionaries({"year": st.integers(2006, 2026)}),
+            st.fixed_dictionaries({"month": st.sampled_from(["2024-03", "2017-12", "2018-01", "2016-03", "2024-11"])}),
+            st.fixed_dictionaries({"around": _day(), "days": st.integers(1, 90)}),
+            st.tuples(_day(), _day()).map(lambda t: _ordered(*t)),
+        ),
+        st.one_of(
+            st.fixed_dictionaries({"year": st.one_of(st.integers(1890, 2110), st.just("2024"), st.just(None))}),
+            st.fixed_dictionaries({"month": st.sampled_from(["2024-13", "2024-3", "March 2024", 202403])}),
+            st.fixed_dictionaries({"around": _day(), "days": st.integers(-2, 400)}),
+            st.fixed_dictionaries({"around": _day()}),
+            st.fixed_dictionaries({"from": _day(), "to": _day()}),
+            st.fixed_dictionaries({"from": _day()}),
+            st.fixed_dictionaries({"year": st.integers(2016, 2025), "month": st.just("2024-05")}),
+            st.just({}),
+        ),
     )
 
-
-#: ``sometime``: each form, and the wrong ones (two forms, a form half given, out of range, off the calendar).
-SOMETIME = st.one_of(
-    st.fixed_dictionaries({"year": st.one_of(st.integers(1890, 2110), st.just("2024"), st.just(None))}),
-    st.fixed_dictionaries(
-        {"month": st.sampled_from(["2024-03", "2017-12", "2024-13", "2024-3", "March 2024", 202403])}
-    ),
-    st.fixed_dictionaries({"around": _day(), "days": st.integers(-2, 400)}),
-    st.fixed_dictionaries({"around": _day()}),
-    st.fixed_dictionaries({"from": _day(), "to": _day()}),
-    st.fixed_dictionaries({"from": _day()}),
-    st.fixed_dictionaries({"year": st.integers(2016, 2025), "month": st.just("2024-05")}),
-    st.just({}),
-)
-
-WHEN = st.one_of(
-    st.fixed_dictionaries({"date": _day()}),
-    st.fixed_dictionaries({"period": st.fixed_dictionaries({"from": _day(), "to": _day()})}),
-    st.fixed_dictionaries({"sometime": SOMETIME}),
-    st.fixed_dictionaries({"date": _day(), "sometime": SOMETIME}),
-    st.just({}),
-)
-
-PARTY = st.one_of(
-    st.none(),
-    st.fixed_dictionaries(
-        {"country": _country()},
-        optional={
-            "name": st.sampled_from(["Korea Ryonha", "Volga Trading", "KOREA MINING DEVELOPMENT", "", "x" * 300]),
-            "type": st.sampled_from(["company", "person", "state", "vessel", "gang"]),
-        },
-    ),
-)
-
-COMMODITY = st.fixed_dictionaries(
-    {"description": st.sampled_from(["refined petroleum products", "cars", "suspected oil", ""])},
-    optional={
-        "hs": st.lists(
-            st.sampled_from(["2710", "8703", "9306", "2701", "8703.23", "27", "999999", "2710 "]), max_size=4
+    WHEN = mostly(
+        st.one_of(
+            st.fixed_dictionaries({"date": _day()}),
+            st.tuples(_day(), _day()).map(lambda t: {"period": _ordered(*t)}),
+            st.fixed_dictionaries({"sometime": SOMETIME}),
         ),
-        "categories": st.lists(
-            st.sampled_from(["refined-petroleum", "crude-oil", "luxury-goods", "coal", "nope"]), max_size=3
+        st.one_of(
+            st.fixed_dictionaries({"period": st.fixed_dictionaries({"from": _day(), "to": _day()})}),
+            st.fixed_dictionaries({"date": _day(), "sometime": SOMETIME}),
+            st.just({}),
         ),
-        "suspected": st.sampled_from([True, False, "yes", "maybe", None]),
-    },
-)
+    )
 
-QUANTITY = st.one_of(
-    st.fixed_dictionaries(
-        {
-            "value": st.one_of(
-                st.floats(allow_nan=False, allow_infinity=False, min_value=-10, max_value=1e13), st.integers(0, 10**7)
+    PARTY = mostly(
+        st.fixed_dictionaries(
+            {"country": _country()},
+            optional={
+                "name": st.sampled_from(["Korea Ryonha", "Volga Trading", "KOREA MINING DEVELOPMENT", "Dalian Star"]),
+                "type": st.sampled_from(["entity", "person"]),
+            },
+        ),
+        st.one_of(
+            st.none(),
+            st.fixed_dictionaries(
+                {"country": _country(), "name": st.sampled_from(["", "x" * 300]), "type": st.just("gang")}
             ),
-            "unit": st.sampled_from(
-                [
-                    "barrel",
-                    "tonne",
-                    "t",
-                    "mt",
-                    "metric tons",
-                    "kg",
-                    "kilogram",
-                    "tons",
-                    "ton",
-                    "piece",
-                    "litre",
-                    "furlong",
-                ]
-            ),
-        },
-        optional={"qualifier": st.sampled_from(["exact", "approximately", "at-least", "at-most", "about"])},
-    ),
-    st.fixed_dictionaries(
-        {
-            "times_cap": st.floats(min_value=-1, max_value=100, allow_nan=False),
-            "qualifier": st.sampled_from(["at-least", "exact", "at-most"]),
-        }
-    ),
-    st.fixed_dictionaries({"unknown": st.sampled_from([True, False]), "note": st.just("not reported")}),
-    st.fixed_dictionaries({"unknown": st.just(True), "value": st.integers(0, 10)}),
-)
+        ),
+    )
 
-EVIDENCE = [{"source": "fact-sheet", "quote": "as reported", "claimed_by": "the Panel", "confidence": "reported"}]
-
-
-def _event(i: int) -> st.SearchStrategy[dict[str, Any]]:
-    base = st.fixed_dictionaries(
-        {
-            "id": st.sampled_from([f"e{i}", f"e{i}", f"e{i}", "e0", "bad id", ""]),
-            "title": st.sampled_from([f"event {i}", "", "\u202e\u0000x", "x\ny"]),
-            "kind": st.sampled_from(
-                ["transfer", "transfer", "service", "training", "offer", "notification", "transfr"]
-            ),
-            "evidence": st.sampled_from(
-                [
-                    EVIDENCE,
-                    EVIDENCE,
-                    [],
-                    [{"source": "nowhere", "quote": "q", "claimed_by": "x", "confidence": "alleged"}],
-                ]
-            ),
-        },
+    COMMODITY = st.fixed_dictionaries(
+        {"description": st.sampled_from(["refined petroleum products", "cars", "suspected oil", "rugs"])},
         optional={
-            "supplier": PARTY,
-            "recipient": PARTY,
-            "concerns": st.lists(_country(), max_size=3),
-            "commodity": COMMODITY,
-            "quantity": QUANTITY,
-            "value": st.fixed_dictionaries(
-                {"amount": st.floats(-1, 1e9, allow_nan=False), "currency": st.sampled_from(["USD", "EUR"])},
-                optional={"basis": st.sampled_from(["per-item", "total", "each"])},
-            ),
-            "vessels": st.lists(
-                st.fixed_dictionaries(
-                    {},
-                    optional={
-                        "name": st.sampled_from(["CHON MA SAN", "MV ONE", ""]),
-                        "imo": st.sampled_from(["8660313", "9000001", "123", 8660313]),
-                    },
+            "hs": st.lists(
+                mostly(
+                    st.sampled_from(["2710", "8703", "9306", "2701", "8703.23", "5701"]),
+                    st.sampled_from(["27", "999999", "2710 "]),
                 ),
-                max_size=2,
+                max_size=4,
             ),
-            "flags": st.lists(st.sampled_from(["new-arrivals", "ship-to-ship", "not-a-flag"]), max_size=2),
-            "offered": st.lists(st.sampled_from(["transfer", "service", "offer"]), max_size=2),
-            "refers_to": st.lists(st.sampled_from(["e0", "e1", "nope"]), max_size=2),
+            "categories": st.lists(
+                mostly(st.sampled_from(["refined-petroleum", "crude-oil", "coal"]), st.just("nope")), max_size=2
+            ),
+            "suspected": mostly(st.booleans(), st.sampled_from(["yes", "maybe", None])),
         },
     )
-    return st.tuples(base, WHEN).map(lambda t: {**t[0], **t[1]})
+
+    QUANTITY = mostly(
+        st.one_of(
+            st.fixed_dictionaries(
+                {
+                    "value": st.one_of(st.floats(min_value=0, max_value=1e9, allow_nan=False), st.integers(0, 10**7)),
+                    "unit": st.sampled_from(
+                        ["barrel", "tonne", "t", "mt", "metric tons", "kg", "kilogram", "piece", "litre"]
+                    ),
+                },
+                optional={"qualifier": st.sampled_from(["exact", "approximately", "at-least", "at-most"])},
+            ),
+            st.fixed_dictionaries(
+                {
+                    "times_cap": st.floats(min_value=0.1, max_value=10),
+                    "qualifier": st.sampled_from(["at-least", "exact", "at-most"]),
+                }
+            ),
+            st.just({"unknown": True, "note": "not reported"}),
+        ),
+        st.one_of(
+            st.fixed_dictionaries(
+                {
+                    "value": st.sampled_from([-1, 1e400, "lots"]),
+                    "unit": st.sampled_from(["tons", "ton", "furlong", "barrel"]),
+                }
+            ),
+            st.fixed_dictionaries({"unknown": st.just(True), "value": st.integers(0, 10)}),
+            st.fixed_dictionaries(
+                {"value": st.integers(0, 9), "unit": st.just("barrel"), "qualifier": st.just("about")}
+            ),
+        ),
+    )
+
+    EVIDENCE = [{"source": "fact-sheet", "quote": "as reported", "claimed_by": "the Panel", "confidence": "reported"}]
+
+    def _event(i: int) -> st.SearchStrategy[dict[str, Any]]:
+        base = st.fixed_dictionaries(
+            {
+                "id": mostly(st.just(f"e{i}"), st.sampled_from(["e0", "bad id", ""])),
+                "title": mostly(st.just(f"event {i}"), st.sampled_from(["", "\u202e\u0000x", "x\ny", "\x1b[2J"])),
+                "kind": mostly(
+                    st.sampled_from(["transfer", "transfer", "transfer", "service", "training"]),
+                    st.sampled_from(["offer", "notification", "transfr"]),  # without 'offered' / 'refers_to'
+                ),
+                "evidence": mostly(
+                    st.just(EVIDENCE),
+                    st.sampled_from(
+                        [[], [{"source": "nowhere", "quote": "q", "claimed_by": "x", "confidence": "alleged"}]]
+                    ),
+                ),
+                "supplier": PARTY,
+                "recipient": PARTY,
+            },
+            optional={
+                "concerns": st.lists(mostly(st.sampled_from(["KP", "RU", "CN", "NO"]), _country()), max_size=3),
+                "commodity": COMMODITY,
+                "quantity": QUANTITY,
+                "value": st.fixed_dictionaries(
+                    {
+                        "amount": mostly(st.floats(0, 1e7), st.floats(-5, 0)),
+                        "currency": mostly(st.just("USD"), st.just("EUR")),
+                    },
+                    optional={"basis": mostly(st.sampled_from(["per-item", "total"]), st.just("each"))},
+                ),
+                "vessels": st.lists(
+                    st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "name": mostly(st.sampled_from(["CHON MA SAN", "MV ONE"]), st.just("")),
+                            "imo": mostly(st.sampled_from(["8660313", "9000001"]), st.sampled_from(["123", 8660313])),
+                        },
+                    ),
+                    max_size=2,
+                ),
+                "flags": st.lists(
+                    mostly(st.sampled_from(["new-arrivals", "ship-to-ship"]), st.just("not-a-flag")), max_size=2
+                ),
+            },
+        )
+        return st.tuples(base, WHEN).map(lambda t: {**t[0], **t[1]})
+
+    return st.integers(1, 4).flatmap(lambda n: st.tuples(*(_event(i) for i in range(n))))
 
 
-SCENARIO_DOCS = st.integers(1, 4).flatmap(lambda n: st.tuples(*(_event(i) for i in range(n))))
+SCENARIO_DOCS = st.one_of(
+    _scenario_docs(False), _scenario_docs(False), _scenario_docs(True)
+)  # two valid to one hostile
+
+
+class _NoAliases(yaml.SafeDumper):
+    """Shared values written out each time: the scenario reader refuses YAML aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def generated_scenario_case(book: Rulebook, events: tuple[dict[str, Any], ...]) -> Callable[[], str]:
     def case() -> str:
-        import yaml
-
         from sanctionsengine.vocabulary import RuleKind
 
         doc = {
             "scenario": {"id": "fuzz", "title": "generated", "prepared_by": "fuzz", "prepared_on": "2026-12-01"},
-            "sources": [{"id": "fact-sheet", "title": "fact sheet", "language": "en", "file": "unsc-dprk.md"}],
+            "sources": [{"id": "fact-sheet", "title": "fact sheet", "language": "en", "url": "https://example.org/x"}],
             "events": list(events),
         }
-        text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+        text = yaml.dump(doc, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)
         exemptions = [r.id for r in book.rules if r.kind == RuleKind.EXEMPTION]
         loaded = parse_scenario(text, "fuzz.yaml", groups=list(book.groups.groups), exemptions=exemptions)
         evidence, problems = check_evidence(loaded, None)
@@ -521,12 +565,13 @@ def screened(result: Any, expect_rows: int | None) -> str:
     return f"exit {result.exit_code}"
 
 
+COUNTRIES = ["KP", "RU", "CN", "DE", "unknown", "NO", "XX", "kp", "KP ", "Unknown", "", "KPR"]
 CSV_CELLS = {
     "txn_id": st.sampled_from(["t1", "t2", "", "t,3", 't"4"']),
     "ship_date": st.sampled_from(["2024-03-01", "2017-12-22", "2024-02-30", "", "01/03/2024"]),
     "kind": st.sampled_from(["transfer", "", "transfr", "service"]),
-    "exporter_country": _country(),
-    "importer_country": _country(),
+    "exporter_country": st.sampled_from(COUNTRIES),
+    "importer_country": st.sampled_from(COUNTRIES),
     "exporter": st.one_of(
         st.sampled_from(["Volga Trading", "Dalian, Star", 'He said "hi"', "Müller GmbH", "كوريا", "a\nb"]),
         st.text(max_size=8),
