@@ -19,7 +19,9 @@ from click.testing import CliRunner
 from sanctionsengine.audit import AuditRecord, append
 from sanctionsengine.cli import main
 
-from .conftest import SCENARIOS
+from .conftest import ROOT, SCENARIOS, UN_LIST
+
+MAPPING = ROOT / "bench" / "ledger-mapping.yaml"
 
 
 def _record(user: str) -> AuditRecord:
@@ -108,3 +110,16 @@ def test_a_lone_surrogate_in_scenario_text_is_a_located_yaml_error() -> None:
         parse_scenario(text[:at] + "\ud800" + text[at:], "s.yaml")
     (only,) = caught.value.diagnostics
     assert str(only).startswith(f"s.yaml:{line}:3: yaml-syntax: a lone surrogate (U+D800)"), str(only)
+
+
+def test_encoding_utf16_on_a_file_without_its_byte_order_mark_is_located(tmp_path: Path) -> None:
+    """``screen --encoding utf-16`` on a file without a UTF-16 byte-order mark (a UTF-8 file with
+    its BOM, from the csv target) ended in "internal error: UnicodeError", exit 3."""
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_bytes("\ufefftxn_id,ship_date,kind\n".encode())
+    code, out = _run(
+        "screen", str(ledger), "--mapping", str(MAPPING), "--list", str(UN_LIST), "--no-audit",
+        "--findings", str(tmp_path / "f.jsonl"), "--rejects", str(tmp_path / "r.jsonl"), "--encoding", "utf-16",
+    )  # fmt: skip
+    assert code == 2, out
+    assert f"{ledger}:1: bad-file: not utf-16 text: " in out and "internal error" not in out, out

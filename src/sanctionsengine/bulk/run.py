@@ -154,13 +154,14 @@ def _reencoded(path: Path, encoding: str, where: str, into: str) -> Path:
             block = src.read(1 << 22)
             try:
                 text = decoder.decode(block, final=not block)
-            except UnicodeDecodeError as exc:
+            except UnicodeError as exc:  # UTF-16 without a byte-order mark raises a bare UnicodeError
+                reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
                 raise InputError(
                     [
                         Diagnostic(
                             SourceLocation(where, line),
                             "bad-file",
-                            f"not {codec.name} text: {exc.reason} (near line {line})",
+                            f"not {codec.name} text: {reason} (near line {line})",
                             hint="give the file's encoding with --encoding NAME",
                         )
                     ]
