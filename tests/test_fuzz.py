@@ -818,7 +818,12 @@ def audit_case(workdir: Path, base: Path, ops: list[tuple[str, int, int]]) -> Ca
         for op, a, b in ops:
             if db.exists() or op == "remove-head":
                 tamper(db, op, a, b)
-        changed = _rows(db) != before if db.exists() else True
+        after = _rows(db) if db.exists() else None
+        changed = after != before
+        if any(op == "remove-head" for op, _, _ in ops) and after is not None and before is not None:
+            # without its head file, a log cut from the end is a whole shorter log: only the head
+            # file beside it can tell (audit.py's design); every other change must still be seen
+            changed = after != before[: len(after)]
         runner = CliRunner()
         outcomes = []
         for args in (["audit", "verify"], ["audit", "list"], ["audit", "show", "2"]):
@@ -834,10 +839,10 @@ def audit_case(workdir: Path, base: Path, ops: list[tuple[str, int, int]]) -> Ca
             append(record, db, warn=warned.append)
         except InputError as exc:
             refused_well(exc, need_line=False)
-            return "refused"
+            return f"verify exit {outcomes[0]}, append refused"
         if changed:
             assert warned, f"appended to a tampered log without a word after {ops}"
-        return "valid" if outcomes[0] == 0 else "refused"
+        return f"verify exit {outcomes[0]}, append {'warned' if warned else 'ok'}"
 
     return case
 
