@@ -49,6 +49,8 @@ CONSOLIDATED = DATA / "un-1718" / "consolidated.xml"
 VESSELS_JSON = DATA / "un-1718" / "dprk-1718-vessels.json"
 MAIN_FILE = Path(sanctionsengine.__file__).parent / "__main__.py"
 VESSELS_CSV = DATA / "un-1718" / "dprk-1718-vessels.csv"
+#: The shared lists, for a command that must screen (without a list it refuses: list-missing)
+LIST_ARGS = ("--list", str(UN_LIST), "--vessels", str(VESSELS_JSON))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -182,7 +182,7 @@ def test_a_missing_record_and_a_missing_log_are_exit_2_with_a_message(tmp_path: 
 def test_evaluate_warns_on_a_broken_chain_and_strict_refuses_before_any_work(tmp_path: Path) -> None:
     db = _log(tmp_path)
     _edit_record_2(db)
-    args = ["evaluate", str(ARTICLE), "--fail-on", "never", "--no-cached-lists", "--audit-db", str(db)]
+    args = ["evaluate", str(ARTICLE), "--fail-on", "never", "--no-lists", "--audit-db", str(db)]
     refused = _cli(*args, "--audit-strict")
     assert refused.exit_code == 2 and refused.stdout == ""
     assert "fails verification" in refused.stderr and "not appending" in refused.stderr
@@ -208,7 +208,7 @@ def test_timeout_bounds_the_whole_run_reading_included(tmp_path: Path, monkeypat
     monkeypatch.setattr(evaluation, "check_scenario_file", slow_reading)
     db = tmp_path / "audit.sqlite"
     try:
-        result = _cli("evaluate", str(ARTICLE), "--timeout", "1", "--no-cached-lists", "--audit-db", str(db))
+        result = _cli("evaluate", str(ARTICLE), "--timeout", "1", "--no-lists", "--audit-db", str(db))
         still_reading = not release.is_set()
     finally:
         release.set()
@@ -224,7 +224,7 @@ def test_screen_strict_refuses_a_broken_chain_before_reading_a_row(tmp_path: Pat
     data = tmp_path / "ledger.csv"
     data.write_text("date,supplier,recipient,hs\n2024-01-01,KP,CN,2701\n", encoding="utf-8")
     findings = tmp_path / "f.jsonl"
-    args = ["screen", str(data), "--findings", str(findings), "--audit-db", str(db), "--no-cached-lists"]
+    args = ["screen", str(data), "--findings", str(findings), "--audit-db", str(db), "--no-lists"]
     refused = _cli(*args, "--audit-strict")
     assert refused.exit_code == 2 and "not appending (strict" in refused.stderr
     assert not findings.exists() and verify_chain(db).records == 3
@@ -236,7 +236,7 @@ def test_verify_says_when_the_audit_log_cannot_be_searched(tmp_path: Path) -> No
     db = tmp_path / "audit.sqlite"
     report = tmp_path / "report.json"
     made = _cli("evaluate", str(ARTICLE), "--format", "json", "-o", str(report), "--fail-on", "never",
-                "--no-cached-lists", "--audit-db", str(db))  # fmt: skip
+                "--no-lists", "--audit-db", str(db))  # fmt: skip
     assert made.exit_code == 0
     found = _cli("verify", str(report), "--audit-db", str(db))
     assert "audit: these bytes are audit record 1\n" in found.stdout

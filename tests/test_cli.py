@@ -11,26 +11,28 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARTICLE, ROOT, UN_LIST, VESSELS_CSV, VESSELS_JSON, run_cli
+from .conftest import ARTICLE, LIST_ARGS, ROOT, UN_LIST, VESSELS_CSV, VESSELS_JSON, run_cli
 
 
 def test_evaluate_prints_the_article_report_and_exits_1_on_violations(sources_dir: Path) -> None:
     # end to end in a real process: `python -m`, imports, pipes and the exit status as a shell sees them
-    result = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir), subprocess=True)
+    result = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir), *LIST_ARGS, subprocess=True)
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("# Sanctions evaluation: ")
     assert "| violation | 4 |" in result.stdout
-    assert result.stderr == ""
+    assert all(line.startswith("warning: ") for line in result.stderr.splitlines()), result.stderr  # list ages
 
 
 def test_fail_on_never_exits_0(sources_dir: Path) -> None:
-    result = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir), "--fail-on", "never")
+    result = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir), "--fail-on", "never", *LIST_ARGS)
     assert result.returncode == 0
 
 
 def test_json_to_a_file(tmp_path: Path, sources_dir: Path) -> None:
     out = tmp_path / "report.json"
-    result = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir), "--format", "json", "-o", str(out))
+    result = run_cli(
+        "evaluate", str(ARTICLE), "--sources", str(sources_dir), "--format", "json", "-o", str(out), *LIST_ARGS
+    )
     assert result.returncode == 1
     assert result.stdout == ""
     assert "wrote" in result.stderr and "4 violation" in result.stderr
@@ -40,7 +42,7 @@ def test_json_to_a_file(tmp_path: Path, sources_dir: Path) -> None:
 
 def test_as_of_changes_the_law_applied(sources_dir: Path) -> None:
     result = run_cli(
-        "evaluate", str(ARTICLE), "--sources", str(sources_dir), "--format", "json", "--as-of", "2017-06-01"
+        "evaluate", str(ARTICLE), "--sources", str(sources_dir), "--format", "json", "--as-of", "2017-06-01", *LIST_ARGS
     )
     data = json.loads(result.stdout)
     aurus = next(e for e in data["events"] if e["id"] == "aurus-limousine")
@@ -164,7 +166,9 @@ def _cache_env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_screen_a_misspelt_vessel_name(tmp_path: Path) -> None:
-    result = run_cli("screen", "Chonmasan", "--vessels", str(VESSELS_JSON), env=_cache_env(tmp_path))
+    result = run_cli(
+        "screen", "Chonmasan", "--kind", "vessel", "--vessels", str(VESSELS_JSON), env=_cache_env(tmp_path)
+    )
     assert result.returncode == 1, result.stderr
     assert "IMO 8660313" in result.stdout and "possible" in result.stdout and "name: CHON MA SAN" in result.stdout
     assert "1 match; a name match is not an identity" in result.stdout
@@ -243,8 +247,9 @@ def test_evaluate_names_the_lists_it_screened(tmp_path: Path, sources_dir: Path)
 
 
 def test_evaluate_without_lists_says_none_was_screened(tmp_path: Path, sources_dir: Path) -> None:
-    result = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir), env=_cache_env(tmp_path))
+    result = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir), "--no-lists", env=_cache_env(tmp_path))
     assert "| Lists | none loaded: parties and vessels were not screened |" in result.stdout
+    assert "parties not screened" in result.stderr
 
 
 def test_a_stale_list_is_refused(tmp_path: Path, sources_dir: Path) -> None:

@@ -77,14 +77,19 @@ def test_an_unknown_rule_is_exit_2_in_the_diagnostic_form() -> None:
 def test_report_into_a_missing_folder_is_exit_2_before_evaluating_and_records_nothing(tmp_path: Path) -> None:
     db = tmp_path / "audit.sqlite"
     out = tmp_path / "no-such-folder" / "report.json"
-    result = _cli("evaluate", str(ARTICLE), "-o", str(out), "--audit-db", str(db), "--no-cached-lists")
+    result = _cli("evaluate", str(ARTICLE), "-o", str(out), "--audit-db", str(db), "--no-lists")
     assert result.exit_code == 2 and result.stdout == ""
     assert result.stderr.strip() == (
         f"{out}: file-not-found: -o cannot be written: the folder {out.parent} does not exist"
     )
     assert not db.exists() and not out.parent.exists()
-    into_folder = _cli("evaluate", str(ARTICLE), "-o", str(tmp_path), "--audit-db", str(db), "--no-cached-lists")
+    into_folder = _cli("evaluate", str(ARTICLE), "-o", str(tmp_path), "--audit-db", str(db), "--no-lists")
     assert into_folder.exit_code == 2 and "is a folder" in into_folder.stderr and not db.exists()
+
+
+def _errors(stderr: str) -> str:
+    """stderr without the run's warnings (lists not screened, list ages)."""
+    return "\n".join(line for line in stderr.splitlines() if not line.startswith("warning: ")).strip()
 
 
 def test_a_failed_write_after_evaluating_is_exit_3_with_no_audit_record(
@@ -100,9 +105,10 @@ def test_a_failed_write_after_evaluating_is_exit_3_with_no_audit_record(
         return real(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", disk_full)
-    result = _cli("evaluate", str(ARTICLE), "-o", str(out), "--audit-db", str(db), "--no-cached-lists")
+    result = _cli("evaluate", str(ARTICLE), "-o", str(out), "--audit-db", str(db), "--no-lists")
     assert result.exit_code == 3
-    assert result.stderr.strip() == f"error: cannot write {out}: No space left on device; nothing was recorded"
+    # (--no-lists: the run warns first that the parties were not screened)
+    assert _errors(result.stderr) == f"error: cannot write {out}: No space left on device; nothing was recorded"
     assert not out.exists() and not db.exists()
     assert list(tmp_path.iterdir()) == []  # no partial file left behind
 
@@ -111,9 +117,10 @@ def test_a_written_report_has_its_record_and_says_so_in_good_english(tmp_path: P
     db = tmp_path / "audit.sqlite"
     out = tmp_path / "report.json"
     result = _cli("evaluate", str(ARTICLE), "-o", str(out), "--format", "json", "--audit-db", str(db),
-                  "--no-cached-lists", "--fail-on", "never")  # fmt: skip
+                  "--no-lists", "--fail-on", "never")  # fmt: skip
     assert result.exit_code == 0 and out.is_file()
-    assert result.stderr.startswith(f"wrote {out} (") and "; audit record 1)" in result.stderr
+    assert _errors(result.stderr).startswith(f"wrote {out} (") and "; audit record 1)" in result.stderr
+    assert "parties not screened" in result.stderr  # --no-lists says so
     assert " 1 events" not in result.stderr
     assert verify_chain(db).records == 1
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
@@ -177,7 +184,7 @@ def test_screen_outputs_into_a_missing_folder_are_exit_2_before_any_row(tmp_path
     db = tmp_path / "audit.sqlite"
     gone = tmp_path / "gone"
     result = _cli("screen", str(data), "--findings", str(gone / "f.jsonl"), "--verdicts", str(gone / "v.csv"),
-                  "--rejects", str(tmp_path / "r.jsonl"), "--audit-db", str(db), "--no-cached-lists")  # fmt: skip
+                  "--rejects", str(tmp_path / "r.jsonl"), "--audit-db", str(db), "--no-lists")  # fmt: skip
     assert result.exit_code == 2 and result.stdout == ""
     lines = result.stderr.splitlines()
     assert lines == [

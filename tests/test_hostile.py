@@ -32,7 +32,7 @@ from sanctionsengine.verify import load_report
 from sanctionsengine.vocabulary import Confidence, EventKind, Unit
 from sanctionsengine.yamlfile import parse_yaml
 
-from .conftest import RULES, UN_LIST, exit_code_in_child
+from .conftest import RULES, UN_LIST, VESSELS_JSON, exit_code_in_child
 
 HOSTILE = Path(__file__).parent / "data" / "invalid" / "hostile"
 EXPECTED = yaml.safe_load((HOSTILE / "expected.yaml").read_text(encoding="utf-8"))
@@ -196,10 +196,19 @@ def test_a_named_pipe_is_refused_at_once(role: str, fifo: Path) -> None:
     ledger = fifo.parent / "ledger.csv"
     ledger.write_text("date,supplier,recipient\n2024-01-01,RU,KP\n", encoding="utf-8")
     args = {
-        "scenario": ["evaluate", str(fifo), "--list", str(UN_LIST)],
+        "scenario": ["evaluate", str(fifo), "--list", str(UN_LIST), "--vessels", str(VESSELS_JSON)],
         "list": ["evaluate", str(HOSTILE / "alias.yaml"), "--list", str(fifo)],
         "vessels": ["evaluate", str(HOSTILE / "alias.yaml"), "--vessels", str(fifo)],
-        "mapping": ["screen", str(ledger), "--list", str(UN_LIST), "--mapping", str(fifo)],
+        "mapping": [
+            "screen",
+            str(ledger),
+            "--list",
+            str(UN_LIST),
+            "--vessels",
+            str(VESSELS_JSON),
+            "--mapping",
+            str(fifo),
+        ],
         "report": ["verify", str(fifo)],
     }[role]
     result = _cli(*args)
@@ -473,7 +482,7 @@ def test_a_ledger_reads_the_tonne_spellings_and_refuses_tons(tmp_path: Path) -> 
     )
     rejects = tmp_path / "rejects.jsonl"
     result = _cli(
-        "screen", str(ledger), "--mapping", str(mapping), "--list", str(UN_LIST), "--no-audit",
+        "screen", str(ledger), "--mapping", str(mapping), "--list", str(UN_LIST), "--vessels", str(VESSELS_JSON), "--no-audit",
         "--rejects", str(rejects), "--findings", str(tmp_path / "findings.jsonl"),
     )  # fmt: skip
     assert result.exit_code == 2, result.stderr
@@ -486,7 +495,7 @@ def test_no_hostile_scenario_reaches_exit_3() -> None:
     for path in sorted(HOSTILE.glob("*.yaml")):
         if path.name == "expected.yaml":
             continue
-        result = _cli("evaluate", str(path), "--list", str(UN_LIST), "--no-audit")
+        result = _cli("evaluate", str(path), "--list", str(UN_LIST), "--vessels", str(VESSELS_JSON), "--no-audit")
         assert result.exit_code == 2, (path.name, result.exit_code, result.stderr)
         assert "internal error" not in result.stderr, (path.name, result.stderr)
 
@@ -531,7 +540,8 @@ def test_a_ledger_row_past_the_fact_bound_is_a_reject_not_a_crash(
         "screen", str(ledger), "--map", "id=id", "--map", "date=date", "--map", "supplier=supplier",
         "--map", "recipient=recipient", "--map", "hs=hs", "--map", "category=category", "--map", "kind=kind",
         "--map", "offered=offered", "--map", "flags=flags",
-        "--list", str(UN_LIST), "--no-audit", "--rejects", str(rejects), "--verdicts", str(verdicts),
+        "--list", str(UN_LIST), "--vessels", str(VESSELS_JSON), "--no-audit", "--rejects", str(rejects),
+        "--verdicts", str(verdicts),
         "--findings", str(tmp_path / "findings.jsonl"),
     )  # fmt: skip
     assert result.exit_code == 2, (result.exit_code, result.stderr)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -23,9 +25,26 @@ from sanctionsengine.testing.cases import (
 from .conftest import DATA, RULES
 
 BOOK = load_rulebook(RULES)
+#: The vessel whose list entry the law tests see without its measure columns (a list in another
+#: form), for the general designated-vessel rule; every other vessel keeps the Committee's columns.
+NO_COLUMNS_IMO = "9066540"  # HAP JANG GANG 6
+
+
+def _vessels_with_one_entry_without_columns() -> Path:
+    data = json.loads((DATA / "un-1718" / "dprk-1718-vessels.json").read_text(encoding="utf-8"))
+    for vessel in data["vessels"]:
+        if vessel["imo_number"] == NO_COLUMNS_IMO:
+            for d in vessel["designations"]:
+                for column in [k for k in d if k.startswith(("para_", "omm_"))]:
+                    del d[column]
+    path = Path(tempfile.mkdtemp(prefix="sanctionsengine-law-")) / "vessels.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
 LISTS = [
     load_un_list(DATA / "un-1718" / "dprk-1718-list.xml"),
-    load_vessel_list(DATA / "un-1718" / "dprk-1718-vessels.json"),
+    load_vessel_list(_vessels_with_one_entry_without_columns()),
 ]
 
 

@@ -173,8 +173,9 @@ def test_reproduction_gets_the_verdict_the_law_gives(repro: Repro) -> None:
 
 
 def test_embassy_payment_to_the_foreign_trade_bank_is_exempt_from_the_asset_freeze() -> None:
-    """2371 OP26: no violation or potential violation remains; the goods-not-stated findings are
-    another matter (issue 13 item 4), so the overall verdict is only bounded here."""
+    """2371 OP26 lifts the 1718 OP8(d) measures only: no violation remains, and the one potential
+    violation left is 2094 OP11's, naming the contribution to the programmes that any payment to a
+    DPRK bank, listed or not, leaves open."""
     event = {
         "kind": "financial",
         "date": date(2019, 5, 1),
@@ -187,8 +188,17 @@ def test_embassy_payment_to_the_foreign_trade_bank_is_exempt_from_the_asset_free
     freeze = finding(verdict, "dprk.designated.asset-freeze")
     assert freeze.outcome == Verdict.EXEMPT
     assert freeze.exemption is not None and freeze.exemption.citation == "S/RES/2371 (2017) OP26"
-    assert not serious(verdict), [(f.rule_id, f.outcome.value) for f in serious(verdict)]
-    assert verdict.verdict in (Verdict.EXEMPT, Verdict.UNDECIDABLE)
+    left = [(f.rule_id, f.outcome) for f in serious(verdict)]
+    assert left == [("dprk.finance.financial-services", Verdict.POTENTIAL_VIOLATION)], left
+    services = finding(verdict, "dprk.finance.financial-services")
+    assert services.exemption is None  # the carve-out names 1718 OP8(d), not 2094 OP11
+    assert verdict.verdict == Verdict.POTENTIAL_VIOLATION
+
+
+def test_the_same_payment_to_an_unlisted_dprk_bank_is_judged_alike_under_2094_op11() -> None:
+    """The Foreign Trade Bank gets no more lenient treatment under 2094 OP11 than an unlisted bank."""
+    event = {"kind": "financial", "date": date(2019, 5, 1), "supplier": "SE", "recipient": "KP"}
+    assert finding(judge(event), "dprk.finance.financial-services").outcome == Verdict.POTENTIAL_VIOLATION
 
 
 def test_the_foreign_trade_bank_carve_out_does_not_reach_another_listed_bank() -> None:
@@ -238,7 +248,7 @@ def test_the_matrix_marks_related_only_paragraphs_and_counts_them_apart() -> Non
     header = next(line for line in text.splitlines() if " paragraphs: " in line)
     assert "covered (a rule's own citation)" in header and "cited only as related" in header
     # the paragraphs this work encodes are covered, not related only
-    for subject in ("| OP26 | the Committee's case-by-case exemption power, with", "| OP15 | crude oil"):
+    for subject in ("| OP26 | the Committee's case-by-case exemption power, with", "| OP15 | each State's crude oil"):
         line = next(x for x in text.splitlines() if x.startswith(subject))
         assert "*related only*" not in line, line
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .conftest import ARTICLE, ROOT, run_cli
+from .conftest import ARTICLE, LIST_ARGS, ROOT, run_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -32,7 +32,7 @@ def test_the_output_excerpt_is_real(sources_dir: Path) -> None:
     excerpt = README.split("<!-- README-EXCERPT-START -->")[1].split("<!-- README-EXCERPT-END -->")[0]
     lines = [line for line in excerpt.strip().strip("`").splitlines() if line.strip()]
     assert len(lines) > 10
-    output = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir)).stdout
+    output = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir), *LIST_ARGS).stdout
     missing = [line for line in lines if line not in output]
     assert not missing, missing
 

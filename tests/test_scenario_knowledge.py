@@ -267,7 +267,7 @@ def test_an_uncertain_date_takes_exactly_one_form() -> None:
     assert "one of 'date' (a day), 'period'" in _problems(date="2017-10-15", sometime={"year": 2017}, **TRUCKS)
     assert "the window ends" in _problems(sometime={"from": "2017-10-15", "to": "2017-10-01"}, **TRUCKS)
     assert "runs off the calendar" in _problems(sometime={"around": "9999-12-30", "days": 5}, **TRUCKS)
-    assert "pattern" in _problems(sometime={"month": "2017-13"}, **TRUCKS)
+    assert "expected a month as YYYY-MM" in _problems(sometime={"month": "2017-13"}, **TRUCKS)
 
 
 # --- a quantity in items, and a quantity known only as a bound -----------------------------------

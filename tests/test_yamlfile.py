@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sanctionsengine.errors import InputError
@@ -42,3 +44,25 @@ def test_syntax_error_has_line_and_column() -> None:
 
 def test_format_loc() -> None:
     assert format_loc(("versions", 0, "citation", "paragraph")) == "versions[0].citation.paragraph"
+
+
+def test_every_pattern_of_the_scenario_and_rule_formats_is_described_in_words() -> None:
+    """A pattern a user's value fails is explained in words, never shown as a regular expression."""
+    import json
+
+    from sanctionsengine.yamlfile import PATTERN_WORDS
+
+    def patterns(node: object) -> set[str]:
+        if isinstance(node, dict):
+            found = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
+            return found.union(*(patterns(v) for v in node.values()))
+        if isinstance(node, list):
+            return set().union(*(patterns(v) for v in node))
+        return set()
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    used = set()
+    for name in ("scenario.schema.json", "rule.schema.json"):
+        used |= patterns(json.loads((docs / name).read_text(encoding="utf-8")))
+    assert used, "the schemas declare patterns"
+    assert used - set(PATTERN_WORDS) == set()

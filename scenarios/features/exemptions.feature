@@ -153,7 +153,7 @@ Feature: Exemptions: what they clear, and what a claim needs
       | 880330 | exempt      |
       | 880240 | a violation |
 
-  Scenario: An embassy's payment to the Foreign Trade Bank is outside the asset freeze (2371 OP26); another listed bank is not
+  Scenario: An embassy's payment to the Foreign Trade Bank is outside the asset freeze (2371 OP26), not outside 2094 OP11; another listed bank is not
     Given the UN 1718 list in "../../../shared/data/un-1718/dprk-1718-list.xml"
     And the following events:
       | id    | date       | kind      | supplier | recipient | recipient_ref | exemption                         |
@@ -161,6 +161,7 @@ Feature: Exemptions: what they clear, and what a claim needs
       | other | 2019-05-01 | financial | SE       | KP        | KPe.021       | dprk.exemption.ftb-knic-missions |
     When the events are evaluated
     Then rule "dprk.designated.asset-freeze" finds event "ftb" exempt
+    And rule "dprk.finance.financial-services" finds event "ftb" a potential violation
     And event "other" is a violation
 
   Scenario Outline: A charter notified to the Committee as for livelihood was exempt only until 2321 (2270 OP19)

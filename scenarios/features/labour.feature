@@ -40,6 +40,15 @@ Feature: DPRK nationals working abroad
     Then event "arrivals" is a potential violation
     And event "arrivals" is flagged under "S/RES/2371 (2017) OP11"
 
+  Scenario: Workers arriving after 2375 under a contract made before it pass the bar but still meet the freeze
+    Given the following events:
+      | id       | date       | kind       | supplier | recipient | flags                        | exemption                                  |
+      | arrivals | 2017-10-01 | employment | KP       | RU        | new-arrivals, prior-contract | dprk.exemption.work-authorization-approval |
+    When the events are evaluated
+    Then rule "dprk.labour.new-work-authorizations" finds event "arrivals" exempt
+    And rule "dprk.labour.work-authorization-freeze" finds event "arrivals" a potential violation
+    And event "arrivals" is a potential violation
+
   Scenario: A refugee the State may not send back is exempt from repatriation
     Given the following events:
       | id      | date       | kind       | supplier | recipient | flags          | exemption                                |

@@ -118,3 +118,13 @@ Feature: Crude oil, refined petroleum, condensates and aviation fuel
     When the events are evaluated
     Then event "crude" is a potential violation
     And event "crude" is flagged under "S/RES/2375 (2017) OP15"
+
+  Scenario: After 2397 a crude delivery within the world's cap may still exceed its supplier's own 2375 ceiling
+    Given the following events:
+      | id    | date       | kind     | supplier | recipient | hs     | quantity | unit  |
+      | crude | 2019-03-01 | transfer | CN       | KP        | 270900 | 100000   | tonne |
+    When the events are evaluated
+    Then rule "dprk.oil.crude-oil" finds event "crude" not prohibited
+    And rule "dprk.oil.crude-freeze" finds event "crude" a potential violation
+    And event "crude" is a potential violation
+    And event "crude" is flagged under "S/RES/2375 (2017) OP15"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, date
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -83,6 +83,21 @@ list_options = [
         type=click.IntRange(min=0),
         help="Refuse (exit 2) a list older than this many days, by the date inside it.",
     ),
+    click.option(
+        "--warn-list-age",
+        "warn_list_age",
+        type=click.IntRange(min=0),
+        default=30,
+        show_default=True,
+        help="Warn on stderr when a list is older than this many days.",
+    ),
+    click.option(
+        "--no-lists",
+        "no_lists",
+        is_flag=True,
+        help="Run without the lists the input needs (no cache either; --list/--vessels still used): "
+        "whatever no loaded list could match is reported as not screened. Default: exit 2.",
+    ),
 ]
 
 
@@ -93,16 +108,26 @@ def with_list_options(func: F) -> F:
 
 
 def _load_lists(
-    un_lists: tuple[Path, ...], vessel_lists: tuple[Path, ...], no_cache: bool, max_age: int | None
+    un_lists: tuple[Path, ...],
+    vessel_lists: tuple[Path, ...],
+    no_cache: bool,
+    max_age: int | None,
+    warn_age: int | None = 30,
 ) -> list[Any]:
-    """The lists named on the command line, or else the cached ones (unless --no-cached-lists)."""
+    """The lists named on the command line, or else the cached ones (unless --no-cached-lists or
+    --no-lists); a warning on stderr for each list older than ``warn_age`` days."""
     from .evaluation import load_lists
     from .listcache import cached_paths
+    from .listcoverage import check_ages
 
     if not un_lists and not vessel_lists and not no_cache:
         cached_un, cached_vessels = cached_paths()
-        return load_lists(cached_un, cached_vessels, max_age)
-    return load_lists(list(un_lists), list(vessel_lists), max_age)
+        lists = load_lists(cached_un, cached_vessels, max_age)
+    else:
+        lists = load_lists(list(un_lists), list(vessel_lists), max_age)
+    for warning in check_ages(lists, max_age=max_age, warn_age=warn_age):
+        click.echo(warning, err=True)
+    return lists
 
 
 @click.group(
@@ -176,6 +201,8 @@ def evaluate(
     no_cache: bool,
     name_threshold: float | None,
     max_list_age: int | None,
+    warn_list_age: int,
+    no_lists: bool,
     audit_db: Path | None,
     no_audit: bool,
     audit_strict: bool,
@@ -184,7 +211,9 @@ def evaluate(
     """Evaluate SCENARIO (a scenario YAML file) and print the report.
 
     Parties and vessels are screened against the lists given with --list and --vessels, or the
-    cached ones; the report names every list screened (date, SHA-256) or says none was.
+    cached ones; the report names every list screened (date, age, SHA-256). When the scenario
+    names parties, vessels or identifiers that no loaded list could match, exit 2 (unless
+    --no-lists: those events then say "parties not screened").
     """
     from .evaluation import evaluate as run_evaluation
     from .render import render
@@ -199,7 +228,7 @@ def evaluate(
         preflight(audit_db, strict)
 
     def work() -> tuple[Any, bytes]:
-        lists = _load_lists(un_lists, vessel_lists, no_cache, max_list_age)
+        lists = _load_lists(un_lists, vessel_lists, no_cache or no_lists, max_list_age, warn_list_age)
         report = run_evaluation(
             scenario,
             rules=rules_dir,
@@ -208,10 +237,13 @@ def evaluate(
             timeout=timeout,
             lists=lists,
             threshold=name_threshold or DEFAULT_THRESHOLD,
+            require_lists=not no_lists,
         )
         return report, render(report, fmt)
 
     report, data = within(timeout, work)
+    if report.summary.not_screened:
+        click.echo(f"warning: {report.summary.not_screened} (--no-lists)", err=True)
     pending = stage_report(output, data) if output is not None else None  # written before it is recorded
     try:
         if not no_audit:  # recorded before anything is shown: no report leaves without its record
@@ -275,9 +307,15 @@ def validate(
 
 
 @main.command()
-@click.argument("target")
+@click.argument("target", required=False, default="")
 @with_list_options
 @click.option("--on", "on", type=DATE, help="Name look-up: count only listings made on or before this date.")
+@click.option(
+    "--name",
+    "name",
+    metavar="NAME",
+    help="Look this name up, even if it looks like a file name (TARGET is then not needed).",
+)
 @click.option(
     "--kind",
     "kinds",
@@ -348,11 +386,14 @@ def validate(
 @_guard
 def screen(
     target: str,
+    name: str | None,
     un_lists: tuple[Path, ...],
     vessel_lists: tuple[Path, ...],
     no_cache: bool,
     name_threshold: float | None,
     max_list_age: int | None,
+    warn_list_age: int,
+    no_lists: bool,
     on: date | None,
     kinds: tuple[str, ...],
     fmt: str,
@@ -383,21 +424,25 @@ def screen(
     A FILE: every row is checked, judged and given a verdict; flagged rows go to the findings
     file, unreadable rows (with their line) to the rejects file, and a summary to stdout. Exit 1
     when a row reaches --fail-on, 2 when a row could not be read.
+    An argument with a path separator or a file ending, or any file option (--mapping...), is a
+    file: a missing one is exit 2, never a name look-up (use --name for a name like a file).
     A NAME, an IMO number or a UN reference number (KPe.020): identifiers match exactly (a
-    definite match), names by resemblance (a possible match, with its score). Exit 1 if anything
-    matched.
+    definite match, showing whom), names by resemblance (a possible match, with its score and
+    the normalised forms compared). Exit 1 if anything matched that was listed by --on; exit 2
+    for a blank name, or when the list that could answer is not loaded.
     """
-    import re
+    from .bulk.command import BulkOptions, run_bulk
+    from .lookup import classify
+    from .lookup_report import run_lookup
+    from .screening import DEFAULT_THRESHOLD
 
-    from .bulk.command import BulkOptions, looks_like_file, run_bulk
-    from .errors import Diagnostic, SourceLocation
-    from .screening import DEFAULT_THRESHOLD, EntryKind, screen_identifier, screen_name
-
-    lists = _load_lists(un_lists, vessel_lists, no_cache, max_list_age)
-    if looks_like_file(target, input_format):
+    file_options = bool(mapping_file or maps or defaults or input_format)
+    what = classify(target or "", file_options=file_options, explicit_name=name)
+    lists = _load_lists(un_lists, vessel_lists, no_cache or no_lists, max_list_age, warn_list_age)
+    if what.kind == "file":
         options = BulkOptions(
             mapping_file, maps, defaults, separator, input_format, findings, findings_format, rejects, verdicts,
-            workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit, encoding,
+            workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit, no_lists, encoding,
             audit_strict,
         )  # fmt: skip
         code = run_bulk(
@@ -406,70 +451,9 @@ def screen(
         if code:
             sys.exit(code)
         return
-    if fmt in ("html", "junit"):
-        raise InputError(
-            [
-                Diagnostic(
-                    SourceLocation("<command line>"),
-                    "bad-value",
-                    f"--format {fmt} is for screening a file; a name look-up prints text, Markdown or JSON",
-                    hint=f"no file named '{target}' was found; give a path to a .csv, .jsonl or .parquet file",
-                )
-            ]
-        )
-    if not lists:
-        raise InputError(
-            [
-                Diagnostic(
-                    SourceLocation("<command line>"),
-                    "file-not-found",
-                    "no list to screen against",
-                    hint="give --list FILE or --vessels FILE, or fill the cache with `sanctionsengine lists fetch`",
-                )
-            ]
-        )
-    threshold = name_threshold or DEFAULT_THRESHOLD
-    wanted = {EntryKind(k) for k in kinds} or None
-    identifier = re.fullmatch(r"(IMO\s*)?\d{7}|KP[ie]\.\d{3}", target.strip(), flags=re.IGNORECASE)
-    if identifier:
-        matches = screen_identifier(target, lists, role="query", on=on)
-    else:
-        matches = screen_name(target, lists, role="query", on=on, threshold=threshold, kinds=wanted)
-    if wanted:
-        matches = [m for m in matches if m.kind in wanted]
-    if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "query": target,
-                    "threshold": threshold,
-                    "lists": [lst.describe() for lst in lists],
-                    "matches": [m.model_dump(mode="json") for m in matches],
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
-    else:
-        for lst in lists:
-            click.echo(f"screened against: {lst.describe()}")
-        for m in matches:
-            state = "definite" if m.definite else "possible"
-            when = f"listed {m.listed_on}" if m.listed_on else "listing date unknown"
-            if not m.in_force:
-                when += f", after {on}"
-            click.echo(
-                f"{m.score:5.1f}  {state:<8}  {m.reference:<12}  {m.kind.value:<10}  {m.method}: {m.matched}  ({when})"
-            )
-        if matches:
-            click.echo(
-                f"{len(matches)} match{'es' if len(matches) != 1 else ''}"
-                + ("" if identifier else "; a name match is not an identity: confirm with an identifier")
-            )
-        else:
-            click.echo(f"no match for '{target}'" + ("" if identifier else f" at threshold {threshold:g}"))
-    if matches:
-        sys.exit(ExitCode.FINDINGS)
+    code = run_lookup(what, lists, on=on, threshold=name_threshold or DEFAULT_THRESHOLD, kinds=set(kinds), fmt=fmt)
+    if code:
+        sys.exit(code)
 
 
 @main.command("verify")
@@ -593,23 +577,19 @@ def lists_add(path: Path, kind: str | None) -> None:
 @_guard
 def lists_show() -> None:
     """Show the cached lists: date inside each list, age, entries, origin and SHA-256."""
-    from datetime import datetime
-
     from .evaluation import load_lists
     from .listcache import cache_dir, read_index
+    from .listcoverage import today
 
     index = read_index()
     if not index.lists:
         click.echo(f"no lists cached in {cache_dir() / 'lists'}; run `sanctionsengine lists fetch` or `lists add FILE`")
         return
     root = cache_dir() / "lists"
-    today = datetime.now(UTC).date()
+    on = today()
     for entry in index.lists:
         lst = (load_lists([root / entry.file]) if entry.kind == "un" else load_lists([], [root / entry.file]))[0]
-        try:
-            age = f"{(today - date.fromisoformat(lst.generated[:10])).days} days old"
-        except ValueError:
-            age = "age unknown"
+        age = lst.age_text(on)
         click.echo(f"{entry.kind:<8} {lst.title}, {lst.generated} ({age}), {len(lst.entries)} entries")
         click.echo(f"         from {entry.origin}, stored {entry.stored_at.isoformat()}, sha256 {entry.sha256}")
 

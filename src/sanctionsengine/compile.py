@@ -39,6 +39,7 @@ from .rulebook import Rulebook
 from .rules import Duty, RequiredFact, Rule, RuleVersion, Scope
 from .scenario import Event
 from .screening import EntryKind, EventScreening
+from .vessel_measures import measure_facts, party_terms
 from .vocabulary import DPRK, RECORD_KINDS, Direction, EventKind, Flag, PartyScope, RuleKind
 
 MARKER = "se_event"
@@ -262,14 +263,15 @@ def compile_version(
     needs_quantity = RequiredFact.QUANTITY in version.scope.requires or rule.kind == RuleKind.CAP
     needs_value = RequiredFact.VALUE in version.scope.requires
     known = ([{"q_known": 1}] if needs_quantity else []) + ([{"v_known": 1}] if needs_value else [])
-    listed = [{key("dsg", p.value): 1} for p in version.scope.parties]
-    possible = [{key("dsgp", p.value): 1} for p in version.scope.parties]
+    terms = party_terms(version.scope.parties, version.scope.listing_measures)
+    listed = [{key(d, v): 1} for d, _, v in terms]
+    possible = [{key(p, v): 1} for _, p, v in terms]
     definite_party = [_any(listed)] if listed else []
     variants: list[tuple[Variant, list[list[dict[str, Any]]]]] = [
         (Variant.MATCH, [alt + known + definite_party for alt in alternatives]),
     ]
     if listed:  # a name that only resembles a listed one: a possible match, never a definite one
-        not_definite = [{"$nex": {key("dsg", p.value): 1}} for p in version.scope.parties]
+        not_definite = [{"$nex": {key(d, v): 1}} for d, _, v in terms]
         variants.append(
             (Variant.POSSIBLE_DESIGNATION, [alt + known + [_any(possible)] + not_definite for alt in alternatives])
         )
@@ -536,6 +538,8 @@ def designation_keys(event: Event, screening: EventScreening | None) -> dict[str
             out[key("dsg", scope.value)] = 1
         elif screening is not None and screening.hits(entry_kinds, definite=False):
             out[key("dsgp", scope.value)] = 1
+    for prefix, column in measure_facts(screening, event.end):  # what each vessel's listing imposes
+        out[key(prefix, column)] = 1
     if Flag.DESIGNATED_PARTY in event.flags:  # the report itself says a designated party took part
         out[key("dsg", PartyScope.DESIGNATED_PARTY.value)] = 1
         out.pop(key("dsgp", PartyScope.DESIGNATED_PARTY.value), None)

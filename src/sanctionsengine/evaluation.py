@@ -8,13 +8,15 @@ evaluate many", as OPA does); every evaluation still runs in its own session.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from .compile import CompiledRulebook, compile_rulebook, fact_overflow, scenario_facts
 from .engine import DEFAULT_TIMEOUT, Engine
-from .errors import Diagnostic, InputError, SourceLocation
+from .errors import Diagnostic, InputError
 from .evidence import EvidenceCheck, check_evidence
+from .listcoverage import HOLDS, check_ages, items_of_event, with_coverage
+from .listcoverage import require_lists as refuse_missing_lists
 from .report import Report, build_report
 from .rulebook import Rulebook, bundled_rules_path, load_rulebook
 from .scenario import LoadedScenario, check_scenario_file
@@ -64,7 +66,8 @@ def judge_scenario(
     if oversized:
         raise InputError(oversized)
     matches = engine.run(facts)
-    return judge(book, engine.compiled, loaded, matches, evidence or EvidenceCheck((), {}), screenings)
+    verdicts = judge(book, engine.compiled, loaded, matches, evidence or EvidenceCheck((), {}), screenings)
+    return with_coverage(verdicts, loaded.scenario.events, lists or [], screenings)
 
 
 def load_lists(
@@ -73,35 +76,33 @@ def load_lists(
     max_age_days: int | None = None,
     today: date | None = None,
 ) -> list[ScreeningList]:
-    """Load the lists named; refuse any older than ``max_age_days`` (fail closed, never screen stale)."""
+    """Load the lists named; refuse one dated in the future or older than ``max_age_days``
+    (fail closed, never screen stale); see :mod:`.listcoverage` for how each list is dated."""
     lists = [load_un_list(Path(p)) for p in un_lists] + [load_vessel_list(Path(p)) for p in vessel_lists]
-    if max_age_days is not None:
-        today = today or datetime.now(UTC).date()
-        problems = []
-        for lst in lists:
-            try:
-                generated = date.fromisoformat(lst.generated[:10])
-            except ValueError:
-                problems.append(
-                    Diagnostic(
-                        SourceLocation(lst.path),
-                        "bad-file",
-                        f"the list's date '{lst.generated}' cannot be read, so its age is unknown",
-                    )
-                )
-                continue
-            if (today - generated).days > max_age_days:
-                problems.append(
-                    Diagnostic(
-                        SourceLocation(lst.path),
-                        "bad-file",
-                        f"the list is of {generated}, {(today - generated).days} days old, older than "
-                        f"the {max_age_days} days allowed; load a newer one",
-                    )
-                )
-        if problems:
-            raise InputError(problems)
+    check_ages(lists, max_age=max_age_days, warn_age=None, on=today)
     return lists
+
+
+def fail_closed(loaded: LoadedScenario, lists: Sequence[ScreeningList]) -> None:
+    """Refuse (``list-missing``) a scenario naming parties, vessels or identifiers that no loaded
+    list could match; the diagnostic points at the first event that needs the missing list."""
+    needed: dict[str, str] = {}
+    first: dict[str, int] = {}
+    labels = {"name": "party names", "un-reference": "UN references", "vessel": "vessel names", "imo": "IMO numbers"}
+    whats: dict[str, list[str]] = {}
+    for i, event in enumerate(loaded.scenario.events):
+        for _role, what, _value in items_of_event(event):
+            kind = HOLDS[what]
+            first.setdefault(kind, i)
+            if labels[what] not in whats.setdefault(kind, []):
+                whats[kind].append(labels[what])
+    have = {lst.kind for lst in lists}
+    missing = [k for k in whats if k not in have]
+    if not missing:
+        return
+    needed = {k: f"the scenario's {' and '.join(whats[k])}" for k in missing}
+    where = loaded.doc.location(("events", min(first[k] for k in missing)))
+    refuse_missing_lists(needed, lists, no_lists=False, where=where)
 
 
 def evaluate(
@@ -114,8 +115,13 @@ def evaluate(
     started_at: datetime | None = None,
     lists: list[ScreeningList] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    require_lists: bool = False,
 ) -> Report:
-    """Evaluate a scenario file against a rulebook; raise InputError listing every bad input."""
+    """Evaluate a scenario file against a rulebook; raise InputError listing every bad input.
+
+    ``require_lists``: refuse (``list-missing``) when the scenario names what no loaded list could
+    match (the command line's default; ``--no-lists`` turns it off). Either way every event says
+    what it was screened against, and "parties not screened" where it was not."""
     book = load_rulebook(rules if rules is not None else bundled_rules_path())
     exemptions = [r.id for r in book.rules if r.kind == RuleKind.EXEMPTION]
     loaded, problems = check_scenario_file(scenario, groups=list(book.groups.groups), exemptions=exemptions)
@@ -125,6 +131,8 @@ def evaluate(
     problems.extend(quoted)  # one pass: the references and the quotes together
     if problems:
         raise InputError(problems)
+    if require_lists:
+        fail_closed(loaded, lists or [])
     verdicts = judge_scenario(book, loaded, evidence, as_of, timeout, lists, threshold)
     return build_report(
         book,

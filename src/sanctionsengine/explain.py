@@ -135,10 +135,12 @@ def explain(
         conditions.append(Condition(name="commodity", expected=expected, fact=fit.detail, holds=fit.holds))
     if scope.parties:
         from .compile import designation_keys, key
+        from .vessel_measures import describe, party_terms
 
         keys = designation_keys(event, screening)
-        definite = any(key("dsg", p.value) in keys for p in scope.parties)
-        possible = any(key("dsgp", p.value) in keys for p in scope.parties)
+        terms = party_terms(scope.parties, scope.listing_measures)
+        definite = any(key(d, v) in keys for d, _, v in terms)
+        possible = any(key(p, v) in keys for _, p, v in terms)
         fact = (
             "listed (an identifier, or the report)"
             if definite
@@ -149,7 +151,12 @@ def explain(
         conditions.append(
             Condition(
                 name="parties",
-                expected=" or ".join(PARTY_SCOPE_MEANING[p] for p in scope.parties),
+                expected=" or ".join(PARTY_SCOPE_MEANING[p] for p in scope.parties)
+                + (
+                    " whose listing imposes " + " or ".join(describe([m]) for m in scope.listing_measures)
+                    if scope.listing_measures
+                    else ""
+                ),
                 fact=fact,
                 holds=definite or possible,
             )

@@ -8,6 +8,7 @@ the report can be compared byte for byte and re-verified.
 
 from __future__ import annotations
 
+import os
 import platform
 import uuid
 from collections import Counter
@@ -17,6 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pydantic import BaseModel, ConfigDict, Field
 
 from .evidence import EvidenceCheck
+from .listcoverage import TODAY_ENV, CoverageState, missing_note, today
 from .rulebook import Rulebook
 from .scenario import LoadedScenario
 from .screening import DEFAULT_THRESHOLD, ScreeningList
@@ -88,16 +90,24 @@ class ListInput(_Model):
     path: str
     sha256: str
     generated: str
+    dated: date | None = Field(default=None, description="The list's date, as read from it (see date_basis)")
+    date_basis: str = Field(default="", description="Where the date comes from")
+    age_days: int | None = Field(
+        default=None, description="Days from the list's date to lists_checked_on; for a vessels CSV an upper bound"
+    )
     entries: int
 
     @classmethod
-    def of(cls, lst: ScreeningList) -> ListInput:
+    def of(cls, lst: ScreeningList, on: date | None = None) -> ListInput:
         return cls(
             kind=lst.kind,
             title=lst.title,
             path=lst.path,
             sha256=lst.sha256,
             generated=lst.generated,
+            dated=lst.dated,
+            date_basis=lst.date_basis,
+            age_days=(on - lst.dated).days if on is not None and lst.dated is not None else None,
             entries=len(lst.entries),
         )
 
@@ -110,6 +120,9 @@ class Inputs(_Model):
     as_of: date | None = Field(description="If set, every event was judged by the law as it stood that day")
     screening_list: str = Field(description="Which lists of designated persons and vessels were screened, or none")
     lists: list[ListInput] = Field(default_factory=list, description="The lists screened against")
+    lists_checked_on: date | None = Field(
+        default=None, description="The day list ages are counted to ($SANCTIONSENGINE_TODAY, or the run's date)"
+    )
     name_threshold: float = Field(description="Score (0-100) at or above which a name counts as a possible match")
 
 
@@ -118,6 +131,12 @@ class Summary(_Model):
     by_verdict: dict[str, int]
     by_family: dict[str, dict[str, int]]
     verdict_meaning: dict[str, str]
+    by_screening: dict[str, int] = Field(
+        default_factory=dict, description="Events by screening coverage: matched, screened-clear, not-screened..."
+    )
+    not_screened: str | None = Field(
+        default=None, description="'parties not screened: ...' when any event names what no loaded list could match"
+    )
 
 
 class Report(_Model):
@@ -127,6 +146,11 @@ class Report(_Model):
     inputs: Inputs
     summary: Summary
     events: list[EventVerdict]
+
+
+def checked_on(started: datetime) -> date:
+    """The day list ages are counted to: $SANCTIONSENGINE_TODAY if set, else the run's own date."""
+    return today() if os.environ.get(TODAY_ENV, "").strip() else started.date()
 
 
 def build_report(
@@ -153,6 +177,10 @@ def build_report(
         for fam in sorted(families):
             by_family.setdefault(fam, Counter())[v.verdict.value] += 1
     checks = {s.source_id: s for s in evidence.sources}
+    on = checked_on(started)
+    by_screening = Counter(v.coverage.state.value for v in verdicts)
+    missing = sorted({k for v in verdicts for k in v.coverage.missing})
+    unscreened = by_screening.get(CoverageState.NOT_SCREENED.value, 0)
     return Report(
         run=Run(id=run_id or uuid.uuid4().hex, started_at=started.isoformat(timespec="seconds")),
         tools=Tools.current(),
@@ -177,10 +205,11 @@ def build_report(
             ],
             as_of=as_of,
             sources_dir=sources_dir,
-            screening_list="; ".join(lst.describe() for lst in lists)
+            screening_list="; ".join(lst.describe(on) for lst in lists)
             if lists
             else "none loaded: parties and vessels were not screened against the UN 1718 lists",
-            lists=[ListInput.of(lst) for lst in (lists or [])],
+            lists=[ListInput.of(lst, on) for lst in (lists or [])],
+            lists_checked_on=on,
             name_threshold=threshold,
         ),
         summary=Summary(
@@ -190,6 +219,8 @@ def build_report(
                 fam: {v.value: c[v.value] for v in Verdict if c[v.value]} for fam, c in sorted(by_family.items())
             },
             verdict_meaning={v.value: VERDICT_MEANING[v] for v in Verdict},
+            by_screening={c.value: by_screening.get(c.value, 0) for c in CoverageState},
+            not_screened=f"{unscreened} of {len(verdicts)} events: {missing_note(missing)}" if unscreened else None,
         ),
         events=verdicts,
     )

@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .citations import Citation
+from .vessel_measures import ALLOWED as LISTING_MEASURES
 from .vocabulary import Direction, EventKind, Flag, PartyScope, RuleKind, Severity, Status, Unit
 
 RULE_ID = r"^[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$"
@@ -105,11 +106,27 @@ class Scope(_Strict):
     flags_all: tuple[Flag, ...] = ()
     flags_none: tuple[Flag, ...] = ()
     parties: tuple[PartyScope, ...] = Field(default=(), description="Listed parties the rule is about (any of)")
+    listing_measures: tuple[str, ...] = Field(
+        default=(),
+        description="For designated-vessel rules: the vessels list's measure columns this rule implements (any "
+        "of); a vessel counts only if its listing marks one; 'none' = a vessel whose list entry gives no measures",
+    )
     listed: tuple[Annotated[str, StringConstraints(pattern=r"^KP[ie]\.\d{3}$")], ...] = Field(
         default=(),
         description="UN reference numbers (KPe.047): only a party definitely matched to one of these (any of)",
     )
     requires: tuple[RequiredFact, ...] = ()
+
+    @model_validator(mode="after")
+    def _measures(self) -> Scope:
+        if self.listing_measures and PartyScope.DESIGNATED_VESSEL not in self.parties:
+            raise ValueError("listing_measures is for rules whose parties include designated-vessel")
+        unknown = sorted(set(self.listing_measures) - LISTING_MEASURES)
+        if unknown:
+            raise ValueError(
+                f"unknown listing measure {', '.join(unknown)}; expected one of {', '.join(sorted(LISTING_MEASURES))}"
+            )
+        return self
 
 
 class Duty(_Strict):

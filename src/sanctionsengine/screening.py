@@ -8,10 +8,11 @@ the list, SHA-256), or says that none was loaded.
 Matching, in order of weight (as yente and the screening tools users trust do it):
 
 - an IMO number (vessels) or a UN reference number (``KPe.020``) given on the event decides;
-- names and aliases are compared after folding case, accents, apostrophes and hyphens, with
-  rapidfuzz, as the better of two scores: the names written without spaces (so that
-  "Chonmasan" meets "CHON MA SAN", a common transliteration variant) and the word-order-free
-  token score. A name match is only ever a *possible* match: names are not identities;
+- names and aliases are compared as written in trade documents (quotes, punctuation and legal
+  forms removed with rigour, see :mod:`.lookup`), with rapidfuzz, as the better of two scores:
+  the names written without spaces (so that "Chonmasan" meets "CHON MA SAN", a common
+  transliteration variant) and the word-order-free token score. A name match is only ever a
+  *possible* match: names are not identities;
 - a low-quality alias ("Low" in the UN list) never matches alone: it counts only when exact,
   and then only as a possible match.
 
@@ -23,8 +24,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +35,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import Diagnostic, InputError, SourceLocation
 from .limits import MAX_JSON_BYTES, MAX_LIST_BYTES, parse_json, read_limited
+from .listcoverage import parse_list_date
+from .lookup import acronym, batch_scores, compared, comparison_form
+from .lookup import name_score as name_score
 from .yamlfile import display_path
 
 DEFAULT_THRESHOLD = 90.0
@@ -54,6 +56,15 @@ class Alias(BaseModel):
     quality: str = Field(description="good, weak (the list's 'Low') or former")
 
 
+class ListedMeasure(BaseModel):
+    """A measure a vessel's listing imposes: a column of the vessels list, from its designation's date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    column: str = Field(description="The vessels list's measure column, e.g. para_6_2371_and_6_2375")
+    since: date | None = Field(description="The date of the first designation that marks it")
+
+
 class ListEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -63,7 +74,9 @@ class ListEntry(BaseModel):
     aliases: tuple[Alias, ...] = ()
     listed_on: date | None
     imo: str | None = None
-    measures: tuple[str, ...] = Field(default=(), description="For vessels: the paragraphs the listing applies")
+    measures: tuple[ListedMeasure, ...] = Field(
+        default=(), description="For vessels: the measures the listing imposes (empty: the list gives none)"
+    )
     listing: str = Field(description="Where the entry is in its list, for the report")
 
 
@@ -75,10 +88,29 @@ class ScreeningList(BaseModel):
     path: str
     sha256: str
     generated: str = Field(description="The list's own date (dateGenerated, or the vessel list's edition)")
+    dated: date | None = Field(default=None, description="The list's date, read from `generated` (see date_basis)")
+    date_basis: str = Field(
+        default="", description="Where the date comes from; for a vessels CSV, the latest designation in it"
+    )
     entries: tuple[ListEntry, ...]
 
-    def describe(self) -> str:
-        return f"{self.title}, {self.generated} ({self.path}, sha256 {self.sha256[:16]}…, {len(self.entries)} entries)"
+    @property
+    def upper_bound(self) -> bool:
+        """True when the date is only the latest designation in the list (its age is then at most that)."""
+        return self.date_basis.startswith("latest designation")
+
+    @property
+    def age_qualifier(self) -> str:
+        return " at most" if self.upper_bound else ""
+
+    def age_text(self, on: date) -> str:
+        if self.dated is None:
+            return "age unknown"
+        return f"{'at most ' if self.upper_bound else ''}{(on - self.dated).days} days old"
+
+    def describe(self, on: date | None = None) -> str:
+        age = f"{self.age_text(on)}; " if on is not None else ""
+        return f"{self.title}, {self.generated} ({age}{self.path}, sha256 {self.sha256[:16]}…, {len(self.entries)} entries)"
 
 
 class ListMatch(BaseModel):
@@ -89,40 +121,30 @@ class ListMatch(BaseModel):
     reference: str
     kind: EntryKind
     matched: str = Field(description="The listed name, alias or identifier that matched")
-    method: str = Field(description="imo, un-reference, name, alias or weak-alias")
+    method: str = Field(description="imo, un-reference, name, alias, weak-alias or acronym")
+    listed_name: str = Field(
+        default="", description="The entry's listed name (for an identifier match: whom it matched)"
+    )
+    compared: str | None = Field(
+        default=None, description="For a name match: the two normalised forms that were scored"
+    )
+    measures: tuple[ListedMeasure, ...] = Field(
+        default=(), description="For a vessel: the measures its listing imposes (empty: the list gives none)"
+    )
     score: float
     definite: bool = Field(description="True for identifiers; names are only ever possible matches")
     listed_on: date | None
     in_force: bool = Field(description="Listed on or before the event's date")
     listing: str
-    measures: tuple[str, ...] = Field(
-        default=(), description="For vessels: the measures the listing applies (the list's columns)"
-    )
     explanation: str
 
 
 # --- names ---------------------------------------------------------------------------------------
 
-_APOSTROPHES = re.compile(r"[’'`´ʼʻ‘\-‐‑–—.,()/]")
-
 
 def normalize(name: str) -> str:
-    """Lower case, accents folded, apostrophes and hyphens dropped, spaces collapsed."""
-    folded = unicodedata.normalize("NFKD", name)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = _APOSTROPHES.sub(" ", folded.lower())
-    return " ".join(folded.split())
-
-
-def name_score(a: str, b: str) -> float:
-    from rapidfuzz import fuzz
-
-    na, nb = normalize(a), normalize(b)
-    if not na or not nb:
-        return 0.0
-    compact = float(fuzz.ratio(na.replace(" ", ""), nb.replace(" ", "")))
-    tokens = float(fuzz.token_sort_ratio(na, nb))
-    return max(compact, tokens)
+    """The form a name is scored on (see :func:`.lookup.comparison_form`)."""
+    return comparison_form(name)
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -206,6 +228,8 @@ def load_un_list(path: Path, list_type: str = "DPRK") -> ScreeningList:
         path=display_path(path),
         sha256=hashlib.sha256(raw).hexdigest(),
         generated=root.attrib.get("dateGenerated", "undated"),
+        dated=parse_list_date(root.attrib.get("dateGenerated", "")),
+        date_basis="the list's dateGenerated",
         entries=tuple(entries),
     )
 
@@ -225,6 +249,9 @@ def _vessel_rows(data: Any, path: Path) -> list[dict[str, object]]:
         if designations is not None and not isinstance(designations, list):
             raise _problem(path, f"not a designated-vessels list: vessels[{n}].designations is not a list")
     return rows
+
+
+_MEASURE = ("para_", "omm_")
 
 
 def load_vessel_list(path: Path) -> ScreeningList:
@@ -259,20 +286,35 @@ def load_vessel_list(path: Path) -> ScreeningList:
             continue
         imo = str(row.get("imo_number") or "").strip() or None
         designations = row.get("designations")
+        # each designation's date, and the measure columns it marks "Yes"
+        marks: list[tuple[date | None, list[str]]] = []
         if isinstance(designations, list):
             dates = [d.get("date_of_designation_iso") for d in designations if isinstance(d, dict)]
-            measures = sorted(
-                {
-                    k
-                    for d in designations
-                    if isinstance(d, dict)
-                    for k, v in d.items()
-                    if k.startswith(("para_", "omm_")) and str(v).strip().lower() == "yes"
-                }
-            )
-        else:
-            dates = [str(row.get("date_of_designation") or "").split(";")[0]]
-            measures = sorted(k for k, v in row.items() if k.startswith(("para_", "omm_")) and "Yes" in str(v))
+            for d in designations:
+                if isinstance(d, dict):
+                    marks.append(
+                        (
+                            _date(str(d.get("date_of_designation_iso") or "")),
+                            [k for k, v in d.items() if k.startswith(_MEASURE) and str(v).strip().lower() == "yes"],
+                        )
+                    )
+        else:  # CSV: several designations are "; "-separated, column by column in the same order
+            dates = [p.strip() for p in str(row.get("date_of_designation") or "").split(";")]
+            cells = {k: str(v or "").split(";") for k, v in row.items() if k.startswith(_MEASURE)}
+            for n, when in enumerate(dates):
+                marks.append(
+                    (
+                        _date(str(when or "")),
+                        [k for k, c in cells.items() if n < len(c) and c[n].strip().lower() == "yes"],
+                    )
+                )
+        since: dict[str, date | None] = {}
+        for when, columns in marks:
+            for k in columns:
+                known = since.get(k)
+                if k not in since or (when is not None and (known is None or when < known)):
+                    since[k] = when
+        measures = [ListedMeasure(column=k, since=since[k]) for k in sorted(since)]
         listed = min((d for d in (_date(str(x or "")) for x in dates) if d is not None), default=None)
         ref = f"IMO {imo}" if imo else f"row {row.get('row_number')}"
         entries.append(
@@ -289,12 +331,20 @@ def load_vessel_list(path: Path) -> ScreeningList:
         )
     if not entries:
         raise _problem(path, "no vessels in this list")
+    if is_json:
+        dated, basis = parse_list_date(edition), "the list's edition date (meta.list_version)"
+    else:  # a CSV has no date of its own: the latest designation in it is a lower bound on its date
+        dated = max((e.listed_on for e in entries if e.listed_on is not None), default=None)
+        basis = "latest designation date in the list (the list is at least this recent; its age is an upper bound)"
+        edition = f"latest designation {dated}" if dated else "undated"
     return ScreeningList(
         kind="vessels",
         title="1718 Committee designated vessels list",
         path=display_path(path),
         sha256=hashlib.sha256(raw).hexdigest(),
         generated=edition,
+        dated=dated,
+        date_basis=basis,
         entries=tuple(entries),
     )
 
@@ -313,26 +363,44 @@ class _Candidate:
     method: str
 
 
+def entry_names(entry: ListEntry) -> list[tuple[str, str]]:
+    """The names an entry is known by, with how each may match: name, alias, weak-alias, acronym."""
+    out = [(entry.name, "name")] + [(a.name, "weak-alias" if a.quality == "weak" else "alias") for a in entry.aliases]
+    short = acronym(entry.name)
+    if short:
+        out.append((short, "acronym"))
+    return out
+
+
+#: Names scored at once when prefiltering a ledger (bounds the score matrices' memory).
+_BLOCK = 2000
+
+#: Methods that count only when the compared forms are equal (a resemblance alone is not enough).
+EXACT_ONLY = frozenset({"weak-alias", "acronym"})
+
+
 def _name_candidates(
     query: str, lists: list[ScreeningList], threshold: float, kinds: frozenset[EntryKind] | None
 ) -> list[_Candidate]:
-    out: list[_Candidate] = []
-    for li, lst in enumerate(lists):
-        for ei, entry in enumerate(lst.entries):
-            if kinds and entry.kind not in kinds:
-                continue
-            best: tuple[float, str, str] | None = None
-            for candidate, method in [(entry.name, "name")] + [
-                (a.name, "weak-alias" if a.quality == "weak" else "alias") for a in entry.aliases
-            ]:
-                score = name_score(query, candidate)
-                if method == "weak-alias" and score < 100.0:
-                    continue  # a weak alias never matches on resemblance alone
-                if score >= threshold and (best is None or score > best[0]):
-                    best = (score, candidate, method)
-            if best is not None:
-                out.append(_Candidate(li, ei, *best))
-    return out
+    names: list[tuple[int, int, str, str]] = [
+        (li, ei, candidate, method)
+        for li, lst in enumerate(lists)
+        for ei, entry in enumerate(lst.entries)
+        if not kinds or entry.kind in kinds
+        for candidate, method in entry_names(entry)
+    ]
+    if not names:
+        return []
+    scores = batch_scores([query], [n[2] for n in names])[0]
+    best: dict[tuple[int, int], tuple[float, str, str]] = {}
+    for (li, ei, candidate, method), raw in zip(names, scores, strict=True):
+        score = float(raw)
+        if method in EXACT_ONLY and score < 100.0:
+            continue  # a weak alias or a bare acronym never matches on resemblance alone
+        known = best.get((li, ei))
+        if score >= threshold and (known is None or score > known[0]):
+            best[(li, ei)] = (score, candidate, method)
+    return [_Candidate(li, ei, *found) for (li, ei), found in sorted(best.items())]
 
 
 def _name_match(
@@ -340,6 +408,7 @@ def _name_match(
 ) -> ListMatch:
     entry = lists[c.list_index].entries[c.entry_index]
     in_force = entry.listed_on is None or on is None or entry.listed_on <= on
+    what = {"name": "name", "acronym": "acronym"}.get(c.method, "alias")
     return ListMatch(
         query=query,
         role=role,
@@ -347,14 +416,16 @@ def _name_match(
         kind=entry.kind,
         matched=c.matched,
         method=c.method,
+        listed_name=entry.name,
+        compared=compared(query, c.matched),
+        measures=entry.measures,
         score=round(c.score, 1),
         definite=False,
         listed_on=entry.listed_on,
         in_force=in_force,
         listing=entry.listing,
-        measures=entry.measures,
         explanation=f"{role} '{query}' resembles the listed {entry.kind.value} "
-        f"{'alias' if c.method != 'name' else 'name'} '{c.matched}' (score {c.score:.0f} of 100, threshold "
+        f"{what} '{c.matched}' (score {c.score:.0f} of 100 on {compared(query, c.matched)}, threshold "
         f"{threshold:g}); a name match needs its identity confirmed",
     )
 
@@ -396,13 +467,15 @@ def screen_identifier(value: str, lists: list[ScreeningList], *, role: str, on: 
                     kind=entry.kind,
                     matched=value,
                     method=method,
+                    listed_name=entry.name,
+                    measures=entry.measures,
                     score=100.0,
                     definite=True,
                     listed_on=entry.listed_on,
                     in_force=in_force,
                     listing=entry.listing,
-                    measures=entry.measures,
-                    explanation=f"{role} {'IMO' if method == 'imo' else 'UN reference'} {value} is listed: {entry.listing}",
+                    explanation=f"{role} {'IMO' if method == 'imo' else 'UN reference'} {value} is listed: "
+                    f"{entry.listing}" + (f", {entry.name}" if entry.name not in entry.listing else ""),
                 )
             )
     return out
@@ -452,31 +525,21 @@ class Screener:
 
     def prefilter(self, names: Iterable[str]) -> set[str]:
         """Look many names up at once; return those that resemble some listed name or alias."""
-        from rapidfuzz import fuzz, process
-
-        targets: list[str] = []
-        for lst in self.lists:
-            for entry in lst.entries:
-                targets.append(normalize(entry.name))
-                targets.extend(normalize(a.name) for a in entry.aliases)
+        targets = [n for lst in self.lists for entry in lst.entries for n, _ in entry_names(entry)]
         known = {q for q, _ in self._cache}
         unique = sorted({n for n in names if n and n not in known})
         if not unique or not targets:
             return set()
-        normalized = [normalize(n) for n in unique]
-        compact_q = [n.replace(" ", "") for n in normalized]
-        compact_t = [t.replace(" ", "") for t in targets]
-        ratio = process.cdist(compact_q, compact_t, scorer=fuzz.ratio, workers=-1, score_cutoff=self.threshold)
-        tokens = process.cdist(
-            normalized, targets, scorer=fuzz.token_sort_ratio, workers=-1, score_cutoff=self.threshold
-        )
         hits = set()
-        for i, name in enumerate(unique):
-            if not normalized[i] or (ratio[i].max() < self.threshold and tokens[i].max() < self.threshold):
-                for kinds in (frozenset(PARTY_KINDS), frozenset({EntryKind.VESSEL})):
-                    self._cache[(name, kinds)] = []
-            else:
-                hits.add(name)
+        for start in range(0, len(unique), _BLOCK):
+            block = unique[start : start + _BLOCK]
+            best = batch_scores(block, targets, workers=-1).max(axis=1)
+            for name, score in zip(block, best, strict=True):
+                if score < self.threshold:
+                    for kinds in (frozenset(PARTY_KINDS), frozenset({EntryKind.VESSEL})):
+                        self._cache[(name, kinds)] = []
+                else:
+                    hits.add(name)
         return hits
 
     def screen_event(self, event: object) -> EventScreening:

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import vessel_measures
 from .caps import CapComputation, CapJudgement, CapLedger
 from .compile import REGIME, SEEN, CompiledRulebook, Variant, designation_keys, key
 from .engine import Match
@@ -29,6 +30,7 @@ from .errors import EngineFailure
 from .evidence import EvidenceCheck, QuoteStatus
 from .explain import Condition, explain
 from .knowledge import caveats, combine_over_window
+from .listcoverage import Coverage, CoverageState
 from .obligations import judge_duty
 from .quantities import format_number
 from .rulebook import Rulebook
@@ -195,6 +197,11 @@ class EventVerdict(_Model):
     screening: list[ListMatch] = Field(
         default_factory=list, description="Every list match, in force on the date or not"
     )
+    coverage: Coverage = Field(
+        default_factory=lambda: Coverage(state=CoverageState.NOTHING_TO_SCREEN),
+        description="What the event was screened for, against which lists: matched, screened-clear, "
+        "not-screened or nothing-to-screen",
+    )
     caveats: list[str] = Field(
         default_factory=list,
         description="What the report leaves open (unknown country, unnamed vessel, suspected goods, uncertain "
@@ -286,6 +293,8 @@ def _finding(
     screening: EventScreening | None = None,
 ) -> Finding:
     hits = [m for m in (screening.matches if screening else ()) if m.in_force] if version.scope.parties else []
+    if version.scope.listing_measures:
+        hits = vessel_measures.rule_hits(hits, version.scope.listing_measures, event.end)
     return Finding(
         records=list(records),
         list_matches=hits,
@@ -320,7 +329,12 @@ def engaged_related(
     groups = set(book.groups.covering(goods.hs, goods.categories)) if goods else set()
     keys = designation_keys(event, screening)
     parties = {p for p in PartyScope if key("dsg", p.value) in keys or key("dsgp", p.value) in keys}
-    measures = {m for hit in (screening.matches if screening else ()) if hit.in_force for m in hit.measures}
+    measures = {  # the columns each matched vessel's listing marks, from the designation that marked them
+        m
+        for hit in (screening.matches if screening else ())
+        if hit.in_force
+        for m in vessel_measures.measures_on(hit, event.end)
+    } - {vessel_measures.NONE}
     return [
         str(c)
         for c in version.related
@@ -485,7 +499,7 @@ def rule_outcome(
     elif Variant.POSSIBLE_DESIGNATION in variants:
         outcome = Verdict.POTENTIAL_VIOLATION
         missing.append("identity of a listed party")
-        reasons.extend(m.explanation for m in _party_hits(version, screening, definite=False))
+        reasons.extend(_hit_reasons(version, _party_hits(version, screening, definite=False, on=event.end), event.end))
     elif Variant.MISSING_COMMODITY in variants:
         outcome = Verdict.UNDECIDABLE
         missing.append("commodity")
@@ -493,8 +507,8 @@ def rule_outcome(
     else:  # pragma: no cover - every variant is handled above
         raise EngineFailure(f"unhandled match variants {sorted(variants)} for rule {rule.id}", event_id=event.id)
     if version.scope.parties and Variant.MATCH in variants:
-        hits = _party_hits(version, screening, definite=True)
-        reasons.extend(m.explanation for m in hits)
+        hits = _party_hits(version, screening, definite=True, on=event.end)
+        reasons.extend(_hit_reasons(version, hits, event.end))
         if not hits:
             reasons.append("the report states that a designated party took part")
     if outcome == Verdict.VIOLATION and event.kind == EventKind.OFFER:
@@ -723,9 +737,25 @@ _PARTY_KINDS = {
 }
 
 
-def _party_hits(version: RuleVersion, screening: EventScreening, *, definite: bool) -> list[ListMatch]:
+def _party_hits(
+    version: RuleVersion, screening: EventScreening, *, definite: bool, on: date | None = None
+) -> list[ListMatch]:
+    """The hits a party rule rests on: for a vessel rule, only vessels whose listing imposes its measures."""
     kinds = {k for p in version.scope.parties for k in _PARTY_KINDS[p]}
-    return screening.hits(kinds, definite=definite)
+    hits = screening.hits(kinds, definite=definite)
+    if on is None or not version.scope.listing_measures:
+        return hits
+    return vessel_measures.rule_hits(hits, version.scope.listing_measures, on)
+
+
+def _hit_reasons(version: RuleVersion, hits: list[ListMatch], on: date) -> list[str]:
+    """Each hit's explanation, and for a vessel what its own listing imposes."""
+    out = []
+    for m in hits:
+        out.append(m.explanation)
+        if m.kind == EntryKind.VESSEL and version.scope.listing_measures:
+            out.append(vessel_measures.explain(m, on))
+    return out
 
 
 def judge_caps(

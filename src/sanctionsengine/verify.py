@@ -150,6 +150,19 @@ def verify(report_path: Path, base: Path | None = None, timeout: float = 60.0) -
             changed.append(
                 Diagnostic(SourceLocation(s.found_at), "source-mismatch", f"source '{s.id}' is missing or has changed")
             )
+    named = {x.sha256 for x in inputs.lists}
+    for ev in report.events:  # the lists are inputs: an event screened against a list the report no longer names
+        for ident in ev.coverage.lists:
+            if ident.sha256 not in named:
+                changed.append(
+                    Diagnostic(
+                        SourceLocation(display_path(report_path)),
+                        "source-mismatch",
+                        f"event '{ev.id}' was screened against {ident.title} (sha256 {ident.sha256[:16]}…), "
+                        "which the report's inputs no longer name: its lists were removed or edited",
+                    )
+                )
+                named.add(ident.sha256)  # once per list
     lists: list[ScreeningList] = []
     for entry in inputs.lists:
         path = _find(entry.path, base)
@@ -187,8 +200,12 @@ def verify(report_path: Path, base: Path | None = None, timeout: float = 60.0) -
         d["inputs"].pop("screening_list")
         for s in d["inputs"]["sources"]:
             s.pop("found_at")
+        # list ages count to the day of the run (or $SANCTIONSENGINE_TODAY): the lists themselves,
+        # by SHA-256 and date, are compared
+        d["inputs"].pop("lists_checked_on", None)
         for x in d["inputs"]["lists"]:
             x.pop("path")
+            x.pop("age_days", None)
     differences = _differences(recorded, now)
     return Verification(
         report=display_path(report_path), identical=not differences, differences=differences, notes=notes

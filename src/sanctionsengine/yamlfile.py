@@ -545,6 +545,16 @@ PATTERN_WORDS = {
     r"^KP[ie]\.\d{3}$": "a UN list reference such as KPe.020 or KPi.033",
     r"^USD$": "USD (values are compared in US dollars)",
     r"^(per-item|total)$": "per-item or total",
+    r"^\d{4}-(0[1-9]|1[0-2])$": "a month as YYYY-MM (01 to 12)",
+    r"^(V|B|\?|V\?|VB|VB\?|B\?|-)$": "a reference tag: V, B, ?, V?, VB, VB?, B? or -",
+    r"^([A-Z]{2}|unknown)$": "a two-letter ISO country code in capitals (KP, CN), or unknown",
+    r"^[A-Z]{2}$": "a two-letter ISO country code in capitals (KP, CN)",
+    r"^(\d{4}) OP(\d+)$": "a paragraph such as 2397 OP7 (resolution number, OP, paragraph number)",
+    r"^(all-suppliers|per-supplier)$": "all-suppliers or per-supplier",
+    r"^(supplier|recipient)$": "supplier or recipient",
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$": "a name of lower-case letters and digits joined by '-'",
+    r"^[a-z0-9]+(?:\.[a-z0-9]+(?:-[a-z0-9]+)*)+$": "a dotted rule id such as dprk.oil.refined-petroleum",
+    r"^\d{2}-\d{2}$": "a day of the year as MM-DD",
 }
 
 _BOUNDS = {"greater_than_equal", "greater_than", "less_than_equal", "less_than", "too_short", "too_long",

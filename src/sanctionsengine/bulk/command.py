@@ -44,6 +44,7 @@ class BulkOptions:
     fail_on: str
     audit_db: Path | None
     no_audit: bool
+    no_lists: bool = False
     encoding: str | None = None
     audit_strict: bool = False  # refuse to append to a chain that fails verification
 
@@ -107,6 +108,7 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
             workers=opts.workers,
             scheduler=opts.scheduler,
             progress=progress,
+            require_lists=not opts.no_lists,
             encoding=opts.encoding,
         )
     finally:
@@ -131,6 +133,8 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
         + f"; findings in {findings}; {note}",
         err=True,
     )
+    if summary.not_screened:
+        click.echo(f"warning: {summary.not_screened:,} rows: {summary.not_screened_note} (--no-lists)", err=True)
     if counts.get(REJECTED):
         click.echo(
             f"{plural(counts[REJECTED], 'row')} could not be read: see {rejects} (row, line, what is wrong, the record)",

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..compile import Variant, compile_rulebook, event_fact, fact_overflow, key
 from ..evaluation import prepared_engine
 from ..limits import MAX_FACT_PROPERTIES
+from ..listcoverage import BULK_FIELDS, HOLDS, CoverageState, coverage_of
 from ..rulebook import Rulebook, load_rulebook
 from ..scenario import Event, Scenario, ScenarioInfo, Source
 from ..screening import EventScreening, Screener, ScreeningList
@@ -45,6 +46,7 @@ from ..verdicts import (
     match_table,
     rule_outcome,
 )
+from ..vessel_measures import all_facts as all_measure_facts
 from ..vocabulary import Flag, PartyScope, RuleKind, Verdict
 from .mapping import ColumnMapping
 from .read import Partition, read_partition
@@ -89,6 +91,11 @@ class RowVerdict(BaseModel):
         default=None, description="The goods are not stated: the measures that could apply"
     )
     matches: list[RowMatch]
+    screening: CoverageState = Field(
+        default=CoverageState.NOTHING_TO_SCREEN,
+        description="matched, screened-clear, not-screened (a list that could match it is not loaded) or nothing-to-screen",
+    )
+    not_screened: str | None = Field(default=None, description="'parties not screened: ...' when it was not")
 
 
 @dataclass(frozen=True)
@@ -116,6 +123,7 @@ class MapResult:
     candidates: pl.DataFrame
     out_of_scope: int
     others_file: str | None = None
+    not_screened: int = 0  # out-of-scope rows naming what no loaded list could match
     first_row: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -175,7 +183,9 @@ def map_partition(
             r["record"] = raw.frame.filter(pl.col("_row") == r["row"])["_raw"][0]
     rejects += oversized
     others_file = None
-    others = good.filter(~pl.col("_nexus")).select("_row", "_line", "id")
+    others = good.filter(~pl.col("_nexus")).select(
+        "_row", "_line", "id", unscreened_expr(lists).alias("_unscreened"), named_expr().alias("_named")
+    )
     if settings.others_dir is not None:
         others_file = str(Path(settings.others_dir) / f"part-{part.index:06d}.parquet")
         others.write_parquet(others_file)
@@ -194,8 +204,27 @@ def map_partition(
         candidates=candidates,
         out_of_scope=others.height,
         others_file=others_file,
+        not_screened=int(others["_unscreened"].sum()),
         first_row=part.first_row,
     )
+
+
+def unscreened_expr(lists: list[ScreeningList]) -> pl.Expr:
+    """True for a row that names a party, vessel or identifier no loaded list could match."""
+    have = {lst.kind for lst in lists}
+    cond = pl.lit(False)
+    for name, what in BULK_FIELDS.items():
+        if HOLDS[what] not in have:
+            cond = cond | (pl.col(name).is_not_null() & (pl.col(name).cast(pl.String).str.strip_chars() != ""))
+    return cond.fill_null(False)
+
+
+def named_expr() -> pl.Expr:
+    """True for a row that names a party, vessel or identifier (something a list could hold)."""
+    cond = pl.lit(False)
+    for name in BULK_FIELDS:
+        cond = cond | (pl.col(name).is_not_null() & (pl.col(name).cast(pl.String).str.strip_chars() != ""))
+    return cond.fill_null(False)
 
 
 _FACT_KEYS: dict[str, frozenset[str]] = {}
@@ -231,6 +260,7 @@ def split_oversized(candidates: pl.DataFrame, book: Rulebook) -> tuple[pl.DataFr
     for row in near.to_dicts():
         fact = event_fact(to_event(row), 0, "s")
         fact.update({key("dsg", scope.value): 1 for scope in PartyScope})  # room for what screening may add
+        fact.update({key(prefix, column): 1 for prefix, column in all_measure_facts()})
         problem = fact_overflow(fact, keys)
         if problem is not None:
             bad.append(int(row["_row"]))
@@ -313,6 +343,7 @@ def judge_rows(
     if lists:
         screener.prefilter(names)
     screenings = [screener.screen_event(e) for e in events]
+    coverages = [coverage_of(e, lists, sc) for e, sc in zip(events, screenings, strict=True)]
     engine = prepared_engine(book, as_of, timeout)
     spec = SignatureSpec(book, engine.compiled)
     by_signature: dict[str, int] = {}
@@ -410,6 +441,8 @@ def judge_rows(
                 findings=row_findings,
                 goods_not_stated=undecided,
                 matches=_matches(screenings[i]),
+                screening=coverages[i].state,
+                not_screened=coverages[i].note,
             )
         )
     return out, len(reps)

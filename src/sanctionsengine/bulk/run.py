@@ -30,7 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import Diagnostic, InputError, SourceLocation, did_you_mean
 from ..limits import regular_file_problem
-from ..report import ListInput, Run, Tools
+from ..listcoverage import NOT_SCREENED_NOTE, CoverageState, bulk_gate, missing_note
+from ..report import ListInput, Run, Tools, checked_on
 from ..rulebook import Rulebook
 from ..screening import ScreeningList
 from ..vocabulary import Verdict
@@ -86,6 +87,11 @@ class BulkSummary(BaseModel):
     by_rule: dict[str, dict[str, int]] = Field(description="Findings by rule and outcome")
     candidate_rows: int = Field(description="Rows that could have a DPRK nexus and were judged by the engine")
     signatures: int = Field(description="Distinct match signatures among them: the events durable-rules matched")
+    not_screened: int = Field(
+        default=0, description="Rows naming a party, vessel or identifier that no loaded list could match"
+    )
+    not_screened_note: str | None = Field(default=None, description="'parties not screened: ...', when any row is")
+    lists_checked_on: date | None = Field(default=None, description="The day list ages are counted to")
     outputs: Outputs
 
 
@@ -193,8 +199,12 @@ def screen_file(
     run_id: str | None = None,
     started_at: datetime | None = None,
     encoding: str | None = None,
+    require_lists: bool = False,
 ) -> tuple[BulkSummary, list[RowVerdict]]:
     """Screen every row of ``path``; write the outputs asked for; return the summary and flagged rows.
+
+    ``require_lists``: refuse (``list-missing``) a file whose columns name what no loaded list could
+    match (the command line's default); either way each row says whether it was screened.
 
     Text is read as UTF-8 (with or without a byte-order mark) unless ``encoding`` names another;
     then a UTF-8 copy is read, and the input's SHA-256 is still that of the file given."""
@@ -208,7 +218,7 @@ def screen_file(
     try:
         return _screen(
             path, where, fmt, name, work, mapping, book, lists, threshold, as_of, rows_per_partition, findings,
-            findings_format, rejects, verdicts, workers, scheduler, progress, run_id, started_at,
+            findings_format, rejects, verdicts, workers, scheduler, progress, run_id, started_at, require_lists,
         )  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -243,6 +253,7 @@ def _screen(
     progress: Callable[[int, int], None] | None,
     run_id: str | None,
     started_at: datetime | None,
+    require_lists: bool = False,
 ) -> tuple[BulkSummary, list[RowVerdict]]:
     source = path
     if encoding and fmt == "parquet":
@@ -257,6 +268,9 @@ def _screen(
         source = _reencoded(path, encoding, where, work)
     columns = _check_mapping(source, fmt, mapping, book, where)
     parts, sha256 = plan(source, fmt, rows_per_partition, where)
+    # after the file's own problems (encoding, header), so that those are reported first
+    given = set(mapping.source_of(columns_of(source, fmt, where))) | set(mapping.defaults)
+    missing_kinds = bulk_gate(given, lists, no_lists=not require_lists, where=where)
     if source != path:
         sha256 = file_sha256(path)
     others_dir = temp_dir() if verdicts is not None else None
@@ -290,6 +304,9 @@ def _screen(
         counts: Counter[str] = Counter(v.verdict.value for v in judged)
         counts[Verdict.OUT_OF_SCOPE.value] += sum(r.out_of_scope for r in results)
         counts[REJECTED] += len(rejected)
+        unscreened = sum(r.not_screened for r in results) + sum(
+            1 for v in judged if v.screening == CoverageState.NOT_SCREENED
+        )
         by_rule: dict[str, Counter[str]] = {}
         for v in judged:
             for f in v.findings:
@@ -306,10 +323,10 @@ def _screen(
     finally:
         if others_dir is not None:
             shutil.rmtree(others_dir, ignore_errors=True)
+    started = started_at or datetime.now(UTC)
+    on = checked_on(started)
     summary = BulkSummary(
-        run=Run(
-            id=run_id or uuid.uuid4().hex, started_at=(started_at or datetime.now(UTC)).isoformat(timespec="seconds")
-        ),
+        run=Run(id=run_id or uuid.uuid4().hex, started_at=started.isoformat(timespec="seconds")),
         tools=Tools.current(),
         input=InputFile(
             path=display_path(path),
@@ -324,13 +341,16 @@ def _screen(
         ),
         mapping=mapping,
         rulebook={"path": book.root, "hash": book.hash, "rules": len(book.rules)},
-        lists=[ListInput.of(lst) for lst in lists],
+        lists=[ListInput.of(lst, on) for lst in lists],
         name_threshold=threshold,
         as_of=as_of,
         by_verdict={**{v.value: counts.get(v.value, 0) for v in Verdict}, REJECTED: counts.get(REJECTED, 0)},
         by_rule={rid: dict(sorted(c.items())) for rid, c in sorted(by_rule.items())},
         candidate_rows=len(judged),
         signatures=signatures,
+        not_screened=unscreened,
+        not_screened_note=missing_note(missing_kinds) if unscreened else None,
+        lists_checked_on=on,
         outputs=Outputs(
             findings=display_path(findings) if findings else None,
             rejects=display_path(rejects) if (rejects and rejected) else None,
@@ -358,6 +378,7 @@ FINDING_COLUMNS = [
     "missing",
     "computation",
     "list_matches",
+    "screening",
 ]
 
 
@@ -386,6 +407,7 @@ def _write_findings(path: Path, rows: list[RowVerdict], fmt: str) -> None:
                     "; ".join(f.missing),
                     f.computation or "",
                     matches,
+                    v.screening.value,
                 ]
             )
         if v.goods_not_stated:  # one line: the goods are not stated, these measures could apply
@@ -403,6 +425,7 @@ def _write_findings(path: Path, rows: list[RowVerdict], fmt: str) -> None:
                     "; ".join(v.goods_not_stated.missing),
                     "",
                     matches,
+                    v.screening.value,
                 ]
             )
     path.write_text(buf.getvalue(), encoding="utf-8", newline="")
@@ -413,22 +436,28 @@ def _write_verdicts(path: Path, results: list[MapResult], judged: list[RowVerdic
     by_row = {v.row: v for v in judged}
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["row", "line", "id", "verdict", "reason"])
+        writer.writerow(["row", "line", "id", "verdict", "reason", "screening"])
         for r in results:
             lines: list[tuple[int, list[object]]] = []
             if r.others_file:
-                for row, line, rid in pl.read_parquet(r.others_file).iter_rows():
-                    lines.append((row, [row, line or "", rid, Verdict.OUT_OF_SCOPE.value, "no DPRK nexus"]))
+                for row, line, rid, unscreened, named in pl.read_parquet(r.others_file).iter_rows():
+                    reason = "no DPRK nexus" + (f"; {NOT_SCREENED_NOTE}" if unscreened else "")
+                    state = (
+                        CoverageState.NOT_SCREENED
+                        if unscreened
+                        else CoverageState.SCREENED_CLEAR
+                        if named
+                        else CoverageState.NOTHING_TO_SCREEN
+                    )
+                    lines.append((row, [row, line or "", rid, Verdict.OUT_OF_SCOPE.value, reason, state.value]))
             for row in r.candidates["_row"].to_list():
                 v = by_row[row]
-                lines.append(
-                    (
-                        row,
-                        [row, v.line or "", v.id, v.verdict.value, "; ".join(_rule_ids(v))],
-                    )
-                )
+                reason = "; ".join(_rule_ids(v))
+                if v.screening == CoverageState.NOT_SCREENED:
+                    reason = f"{reason}; {NOT_SCREENED_NOTE}" if reason else NOT_SCREENED_NOTE
+                lines.append((row, [row, v.line or "", v.id, v.verdict.value, reason, v.screening.value]))
             for rj in r.rejects:
-                lines.append((int(rj["row"]), [rj["row"], rj["line"] or "", "", REJECTED, rj["reason"]]))  # type: ignore[call-overload]
+                lines.append((int(rj["row"]), [rj["row"], rj["line"] or "", "", REJECTED, rj["reason"], ""]))  # type: ignore[call-overload]
             for _, values in sorted(lines, key=lambda t: t[0]):
                 writer.writerow(values)
 
@@ -440,6 +469,12 @@ def _rule_ids(v: RowVerdict) -> list[str]:
 
 def _outcomes(counts: dict[str, int]) -> str:
     return ", ".join(f"{n:,} {o.replace('_', ' ')}" for o, n in counts.items())
+
+
+def _age(x: ListInput) -> str:
+    if x.age_days is None:
+        return "age unknown"
+    return f"{'at most ' if x.date_basis.startswith('latest designation') else ''}{x.age_days} days old"
 
 
 def summary_markdown(s: BulkSummary) -> str:
@@ -459,8 +494,17 @@ def summary_markdown(s: BulkSummary) -> str:
         "- Law applied: " + (f"the law as it stood on {s.as_of}" if s.as_of else "the law in force on each row's date"),
         "- Lists: "
         + (
-            "; ".join(f"{md_cell(x.title)}, {x.generated} (sha256 `{x.sha256[:16]}…`)" for x in s.lists)
+            "; ".join(
+                f"{md_cell(x.title)}, {md_cell(x.generated)} ({_age(x)}, sha256 `{x.sha256[:16]}…`)" for x in s.lists
+            )
             or "none loaded: names and vessels were not screened"
+        ),
+        *(
+            [
+                f"- Not screened: {s.not_screened:,} rows name a party, vessel or identifier no loaded list could match ({md_cell(s.not_screened_note)})"
+            ]
+            if s.not_screened
+            else []
         ),
         f"- Engine: {s.candidate_rows:,} rows could have a DPRK nexus and were judged; the rest have none (out of scope)",
         f"- Tools: sanctionsengine {s.tools.sanctionsengine}, durable-rules {s.tools.durable_rules}, Python {s.tools.python}",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..vocabulary import Verdict
 from .html_report import _environment, verdict_bars
+from .junit_report import list_properties
 
 if TYPE_CHECKING:
     from ..bulk.run import BulkSummary
@@ -57,6 +58,16 @@ def render_bulk_junit(s: BulkSummary) -> bytes:
         error = ET.SubElement(read, "error", message=f"{rejected:,} rows could not be read")
         error.text = f"see {s.outputs.rejects or 'the rejects file'} (row, line, what is wrong, the record)"
     cases.append(read)
+    screened = ET.Element(
+        "testcase", classname="input", name="every row was screened against a list that could match it"
+    )
+    if s.not_screened:
+        errors += 1
+        error = ET.SubElement(
+            screened, "error", message=f"{s.not_screened:,} rows: {s.not_screened_note}", type="not-screened"
+        )
+        error.text = "their verdicts could change once screened; load the lists (--list, --vessels) and run again"
+    cases.append(screened)
     suites = ET.Element(
         "testsuites", name=f"sanctionsengine bulk screening: {s.input.path}", tests=str(len(cases)),
         failures=str(failures), errors=str(errors),
@@ -76,6 +87,7 @@ def render_bulk_junit(s: BulkSummary) -> bytes:
         ("run.id", s.run.id),
         ("sanctionsengine", s.tools.sanctionsengine),
         ("durable-rules", s.tools.durable_rules),
+        *list_properties(s.lists, s.lists_checked_on),
     ):
         ET.SubElement(props, "property", name=name, value=value)
     suite.extend(cases)

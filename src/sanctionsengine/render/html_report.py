@@ -43,6 +43,10 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["dir"] = direction
+    from ..listcoverage import coverage_text, list_age
+
+    env.globals["coverage_text"] = coverage_text
+    env.globals["list_age"] = list_age
     return env
 
 

@@ -1,7 +1,9 @@
 """JUnit XML for CI systems: one test case per event, so a pipeline can gate on violations.
 
 A violation is a ``<failure>``; the failure text lists the findings with their citations. Other
-verdicts pass, and their summary is kept in ``<system-out>`` so the CI's test view still says
+verdicts pass, unless the event names a party, vessel or identifier that no loaded list could
+match: that is an ``<error>`` (type ``not-screened``), so a CI gate cannot go green on nothing
+screened. Each list's identity and age are suite properties. Passing cases keep their summary is kept in ``<system-out>`` so the CI's test view still says
 why (a potential violation, an exemption, "not prohibited" with the nearest measure). Test cases
 are named by event id and grouped under the measure family of their most serious finding, so
 CI dashboards can show them by family. Built with the standard library's ElementTree, which
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from ..report import Report
+from ..report import ListInput, Report
 from ..vocabulary import Verdict
 
 FAILING = {Verdict.VIOLATION}
@@ -34,14 +36,31 @@ def _finding_lines(ev: object) -> str:
     return "\n".join(lines)
 
 
+def list_properties(lists: list[ListInput], checked_on: object) -> list[tuple[str, str]]:
+    """Each list's identity and age as JUnit properties (``lists: none`` when none was loaded)."""
+    if not lists:
+        return [("lists", "none loaded: parties and vessels were not screened")]
+    out = [("lists.checked_on", str(checked_on))]
+    for n, x in enumerate(lists, 1):
+        out += [
+            (f"list.{n}.kind", x.kind),
+            (f"list.{n}.title", x.title),
+            (f"list.{n}.date", str(x.dated or x.generated)),
+            (f"list.{n}.age_days", "unknown" if x.age_days is None else str(x.age_days)),
+            (f"list.{n}.sha256", x.sha256),
+        ]
+    return out
+
+
 def render_junit(report: Report) -> bytes:
     failures = sum(1 for ev in report.events if ev.verdict in FAILING)
+    errors = sum(1 for ev in report.events if ev.verdict not in FAILING and ev.coverage.not_screened)
     suites = ET.Element(
         "testsuites",
         name=f"sanctionsengine: {report.inputs.scenario.id}",
         tests=str(len(report.events)),
         failures=str(failures),
-        errors="0",
+        errors=str(errors),
     )
     suite = ET.SubElement(
         suites,
@@ -49,7 +68,7 @@ def render_junit(report: Report) -> bytes:
         name=report.inputs.scenario.title,
         tests=str(len(report.events)),
         failures=str(failures),
-        errors="0",
+        errors=str(errors),
         skipped="0",
         timestamp=report.run.started_at,
     )
@@ -60,6 +79,7 @@ def render_junit(report: Report) -> bytes:
         ("sanctionsengine", report.tools.sanctionsengine),
         ("durable-rules", report.tools.durable_rules),
         ("run.id", report.run.id),
+        *list_properties(report.inputs.lists, report.inputs.lists_checked_on),
     ):
         ET.SubElement(props, "property", name=name, value=value)
     for ev in report.events:
@@ -70,6 +90,9 @@ def render_junit(report: Report) -> bytes:
             cites = "; ".join(sorted({f.citation for f in serious}))
             failure = ET.SubElement(case, "failure", message=f"{ev.verdict.label}: {cites}", type=ev.verdict.value)
             failure.text = _finding_lines(ev)
+        elif ev.coverage.not_screened:  # a pass would claim a clearance nobody checked
+            error = ET.SubElement(case, "error", message=ev.coverage.note or "not screened", type="not-screened")
+            error.text = _finding_lines(ev)
         out = ET.SubElement(case, "system-out")
         out.text = f"{ev.verdict.label}: {ev.summary}"
     ET.indent(suites)

@@ -38,6 +38,10 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["cell"] = md_cell
     env.filters["text"] = md_text
+    from ..listcoverage import coverage_text, list_age
+
+    env.globals["coverage_text"] = coverage_text
+    env.globals["list_age"] = list_age
     return env
 
 

@@ -136,6 +136,7 @@ class ComplianceContext:
     sources_dir: Path | None = None
     verdicts: list[EventVerdict] | None = None
     lists: list[ScreeningList] = field(default_factory=list)
+    no_lists: bool = False
     threshold: float = DEFAULT_THRESHOLD
     _book: Rulebook | None = None
 
@@ -687,6 +688,18 @@ def _vessel_list(compliance: ComplianceContext, request: pytest.FixtureRequest, 
 
 @compliance_step(
     "Given",
+    "no screening lists are used",
+    meaning="The scenario is evaluated without the lists its parties or vessels would need: they are "
+    "reported as not screened, and 'no event is flagged' may pass. Without this step, 'no event is "
+    "flagged' fails when an event names what no loaded list could match.",
+    example="Given no screening lists are used",
+)
+def _no_lists(compliance: ComplianceContext, request: pytest.FixtureRequest) -> None:
+    _current(compliance, request).no_lists = True
+
+
+@compliance_step(
+    "Given",
     "a name-match threshold of {threshold}",
     meaning=f"Names resembling a listed name at this score (0-100) or above are possible matches "
     f"(default {DEFAULT_THRESHOLD:g}).",
@@ -867,6 +880,39 @@ def _none_flagged(compliance: ComplianceContext, request: pytest.FixtureRequest)
     for v in ctx.verdicts or []:
         if v.verdict in (Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION, Verdict.UNDECIDABLE):
             raise failure(ctx.where, v, "not flagged", v.verdict.label)
+    _require_screened(ctx)
+
+
+def _require_screened(ctx: ComplianceContext) -> None:
+    """Fail closed: "nothing flagged" means nothing only if the parties were screened."""
+    from ..listcoverage import require_lists
+
+    unscreened = [v for v in ctx.verdicts or [] if v.coverage.not_screened]
+    if not unscreened or ctx.no_lists:
+        return
+    labels = {"name": "party names", "un-reference": "UN references", "vessel": "vessel names", "imo": "IMO numbers"}
+    needed: dict[str, list[str]] = {}
+    for v in unscreened:
+        for item in v.coverage.items:
+            if item.state.value == "not-screened" and labels[item.what] not in needed.setdefault(item.needs, []):
+                needed[item.needs].append(labels[item.what])
+    try:
+        require_lists(
+            {
+                k: f"the {' and '.join(w)} of event{'s' if len(unscreened) > 1 else ''} "
+                f"{', '.join(chr(34) + v.id + chr(34) for v in unscreened)}"
+                for k, w in needed.items()
+            },
+            ctx.lists,
+            no_lists=False,
+            where=str(ctx.where),
+        )
+    except InputError as exc:
+        raise ComplianceFailure(
+            "\n".join(exc.diagnostics.lines())
+            + "\n  in a feature: load it with 'Given the UN 1718 list in \"...\"' or 'Given the designated "
+            "vessels list in \"...\"', or say 'Given no screening lists are used' to accept it"
+        ) from None
 
 
 @compliance_step(
