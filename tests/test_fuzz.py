@@ -651,7 +651,8 @@ def csv_case(
             data, expect = "\ufeff".encode() + ",".join(CSV_HEADER).encode() + b"\n", 0
         path = workdir / "generated.csv"
         path.write_bytes(data)
-        args = ["screen", str(path), "--mapping", str(MAPPING), "--list", str(UN_LIST), "--no-audit"]
+        args = ["screen", str(path), "--mapping", str(MAPPING), "--list", str(UN_LIST), "--vessels", str(VESSELS_JSON)]
+        args += ["--no-audit"]
         args += ["--findings", str(workdir / "g.findings.jsonl"), "--rejects", str(workdir / "g.rejects.jsonl")]
         if say_encoding and encoding_used not in ("utf-8", "utf-8-sig"):
             args += ["--encoding", encoding_used]
@@ -676,7 +677,8 @@ def mapped_screen_case(workdir: Path, mutations: list[tuple[Any, ...]]) -> Calla
         )
         ledger = workdir / "mapped-ledger.csv"
         ledger.write_text(LEDGER, encoding="utf-8")
-        args = ["screen", str(ledger), "--mapping", str(path), "--list", str(UN_LIST), "--no-audit"]
+        args = ["screen", str(ledger), "--mapping", str(path), "--list", str(UN_LIST), "--vessels", str(VESSELS_JSON)]
+        args += ["--no-audit"]
         args += ["--findings", str(workdir / "m.findings.jsonl"), "--rejects", str(workdir / "m.rejects.jsonl")]
         result = CliRunner().invoke(main, args, catch_exceptions=False)
         outcome = screened(result, LEDGER_ROWS)
@@ -953,3 +955,6 @@ def test_long_fuzz_profile(fuzz_book: Rulebook, workdir: Path, report_text: str,
     figures = {"cases": total, "seconds": round(seconds, 1), "outcomes": {k: dict(v) for k, v in OUTCOMES.items()}}
     print("\nfuzz figures:", json.dumps(figures, ensure_ascii=False))
     assert total >= len(OUTCOMES) * min(LONG_CASES, 50)
+    for target in ("generated scenario", "csv", "mapping + ledger"):  # generated input reaches the engine
+        if target in OUTCOMES and LONG_CASES >= 50:
+            assert set(OUTCOMES[target]) - {"refused", "exit 2"}, f"{target}: every case refused"

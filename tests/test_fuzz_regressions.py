@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from sanctionsengine.audit import AuditRecord, append
 from sanctionsengine.cli import main
 
-from .conftest import ROOT, SCENARIOS, UN_LIST
+from .conftest import ROOT, SCENARIOS, UN_LIST, VESSELS_JSON
 
 MAPPING = ROOT / "bench" / "ledger-mapping.yaml"
 
@@ -123,3 +123,21 @@ def test_encoding_utf16_on_a_file_without_its_byte_order_mark_is_located(tmp_pat
     )  # fmt: skip
     assert code == 2, out
     assert f"{ledger}:1: bad-file: not utf-16 text: " in out and "internal error" not in out, out
+
+
+def test_a_quantity_of_1e400_in_kilograms_is_a_rejected_row(tmp_path: Path) -> None:
+    """A ledger row with quantity ``1e400`` (written like a number, read as infinity) in kg ended
+    in "internal error: ValidationError ... finite_number", exit 3 (csv target); it is now that
+    row's reject, with its line, and every row is accounted for."""
+    ledger = tmp_path / "ledger.csv"
+    header = "txn_id,ship_date,kind,exporter_country,importer_country,exporter,importer,hs_code,qty,qty_unit,"
+    header += "unit_value_usd,vessel_name,vessel_imo\n"
+    ledger.write_text(header + "t1,2024-03-01,transfer,RU,KP,Volga Trading,Korea Ryonha,2710,1e400,kg,,,\n")
+    rejects = tmp_path / "r.jsonl"
+    code, out = _run(
+        "screen", str(ledger), "--mapping", str(MAPPING), "--list", str(UN_LIST), "--vessels", str(VESSELS_JSON),
+        "--no-audit", "--findings", str(tmp_path / "f.jsonl"), "--rejects", str(rejects),
+    )  # fmt: skip
+    assert code == 2 and "internal error" not in out, out
+    assert "rows in the file: 1 = 0 read + 1 rejected" in out, out
+    assert "quantity '1e400' is out of range" in rejects.read_text(encoding="utf-8")
