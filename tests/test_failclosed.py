@@ -194,8 +194,8 @@ def test_screen_name_asked_of_a_list_that_cannot_hold_it_exits_2(
 ) -> None:
     result = _cli(env, "screen", *args)
     assert result.exit_code == 2
-    # the look-up's own gate (src/sanctionsengine/lookup.py, merged from main): list-not-loaded
-    assert "list-not-loaded" in result.stderr and missing in result.stderr and "cannot be screened" in result.stderr
+    # the look-up's own gate (src/sanctionsengine/lookup.py, merged from main): list-missing
+    assert "list-missing" in result.stderr and missing in result.stderr and "cannot be screened" in result.stderr
     assert "no match" not in result.stdout
 
 

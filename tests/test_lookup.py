@@ -40,7 +40,7 @@ def screen(*args: str) -> Result:
 def test_trade_document_names_match_at_the_default_threshold(written: str, reference: str) -> None:
     result = screen(written, *BOTH, "--format", "json")
     assert result.exit_code == 1, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["threshold"] == DEFAULT_THRESHOLD
     assert reference in [m["reference"] for m in data["matches"]]
     best = next(m for m in data["matches"] if m["reference"] == reference)
@@ -134,7 +134,7 @@ def test_on_counts_only_listings_made_by_that_date() -> None:
 
 
 def test_on_in_json_separates_listed_later() -> None:
-    data = json.loads(screen("Chonmasan", "--on", "2017-01-01", "--format", "json", *BOTH).output)
+    data = json.loads(screen("Chonmasan", "--on", "2017-01-01", "--format", "json", *BOTH).stdout)
     assert data["matches"] == [] and [m["reference"] for m in data["listed_later"]] == ["IMO 8660313"]
 
 
@@ -158,7 +158,7 @@ def test_vessels_list_alone_cannot_screen_an_entity(query: str) -> None:
     result = screen(query, "--vessels", str(VESSELS_JSON), "--no-cached-lists")
     assert result.exit_code == 2
     assert "cannot be screened: the consolidated list is not loaded" in result.output
-    assert "list-not-loaded" in result.output and "no match" not in result.output
+    assert "list-missing" in result.output and "no match" not in result.output
 
 
 def test_un_list_alone_cannot_screen_an_imo_number() -> None:

@@ -30,7 +30,7 @@ import socket
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -268,6 +268,12 @@ def _connect(path: Path, create: bool) -> Iterator[sqlite3.Connection]:
         raise AuditError(f"audit log {path}: {exc.strerror or exc}") from None
 
 
+def open_log(path: Path) -> AbstractContextManager[sqlite3.Connection]:
+    """The log, opened (or created) with every check :func:`append` makes, for a caller that keeps
+    one connection open across many appends (the service's writer)."""
+    return _connect(path, create=True)
+
+
 def record_for(report: Any, fmt: str, data: bytes, written_to: Path | None, command: list[str]) -> AuditRecord:
     """The record of one evaluation, from its report and the bytes produced."""
     try:
@@ -410,15 +416,46 @@ def append(
     with a warning (``warn``, by default on stderr), or, ``strict``, not at all. A log that
     existed and is gone, empty or without its table is refused: it never restarts at record 1.
     """
+    return append_many([record], path, strict=strict, warn=warn)[0]
+
+
+def append_many(
+    records: list[AuditRecord],
+    path: Path | None = None,
+    *,
+    strict: bool | None = None,
+    warn: Callable[[str], None] | None = None,
+    after: tuple[int, str] | None = None,
+    conn: sqlite3.Connection | None = None,
+) -> list[Entry]:
+    """Add records at the end of the chain, in order, in one transaction (one verification of the
+    chain, one head write): how a service records many requests at once. All or none are added.
+
+    ``after`` is the (record number, hash) this writer appended last: when the log and its head
+    file still end there, nobody else has written since the chain was last verified, so it is not
+    read whole again (a long-running service would otherwise re-read the log on every append).
+    ``conn`` is a connection the caller keeps open (from :func:`open_log`); its errors are the
+    caller's to handle."""
     path = path or default_path()
     strict = strict_from_env() if strict is None else strict
-    body = canonical(record)
-    with _connect(path, create=True) as conn:
+    bodies = [canonical(r) for r in records]
+    out: list[Entry] = []
+    with nullcontext(conn) if conn is not None else _connect(path, create=True) as conn:
         conn.execute("BEGIN IMMEDIATE")
         old_head = read_head(path)
         try:
-            rows = _select(conn)
-            problems, head_problems = _chain_problems(rows), _head_problems(path, rows, old_head)
+            last = conn.execute("SELECT seq, body, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+            unchanged = (
+                after is not None
+                and last is not None
+                and (last[0], last[3]) == after
+                and old_head is not None
+                and (old_head.records, old_head.head) == after
+                and not old_head.earlier
+            )
+            rows = [last] if unchanged else _select(conn)
+            problems = {} if unchanged else _chain_problems(rows)
+            head_problems = [] if unchanged else _head_problems(path, rows, old_head)
             if problems or head_problems:
                 if strict:
                     raise _refused(path, problems, head_problems)
@@ -426,24 +463,33 @@ def append(
                     f"warning: {display_path(path)}: {_broken_summary(path, problems, head_problems)}; "
                     "this record is appended to a broken chain (run `sanctionsengine audit verify`)"
                 )
-            seq, prev = (rows[-1][0] + 1, rows[-1][3]) if rows else (1, GENESIS)
-            digest = chain_hash(prev, body)
-            conn.execute(
-                "INSERT INTO audit_log (seq, body, prev_hash, hash) VALUES (?, ?, ?, ?)", (seq, body, prev, digest)
-            )
+            seq, prev = (rows[-1][0], rows[-1][3]) if rows else (0, GENESIS)
+            for record, body in zip(records, bodies, strict=True):
+                seq, digest = seq + 1, chain_hash(prev, body)
+                conn.execute(
+                    "INSERT INTO audit_log (seq, body, prev_hash, hash) VALUES (?, ?, ?, ?)", (seq, body, prev, digest)
+                )
+                out.append(Entry(seq=seq, record=record, prev_hash=prev, hash=digest))
+                prev = digest
             earlier = list(old_head.earlier) if old_head else []
             if old_head is not None and head_problems:  # the cut must stay visible after this append
                 earlier.append((old_head.records, old_head.head))
-            _write_head(path, Head(records=seq, head=digest, earlier=earlier))  # under the lock: never goes back
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
-            try:
-                _write_head(path, old_head)
-            except OSError:
-                pass
             raise
-    return Entry(seq=seq, record=record, prev_hash=prev, hash=digest)
+        # The head is written after the records are committed, under the write lock taken again, and
+        # only ever forward: a process killed between the two leaves a head that lags (harmless),
+        # never one ahead of the log, which would read as records cut off.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = read_head(path)
+            if current is None or current.records < seq:
+                kept = [e for e in (current.earlier if current else []) if e not in earlier]
+                _write_head(path, Head(records=seq, head=prev, earlier=kept + earlier))
+        finally:
+            conn.execute("COMMIT")
+    return out
 
 
 def _stderr(message: str) -> None:

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
+from .alerts.command import alerts_group, dispositions_option, load_for_run
 from .cli_audit import audit_group
 from .cli_common import (
     DATE,
@@ -40,7 +41,6 @@ from .cli_common import (
 )
 from .cli_common import guard as _guard
 from .errors import Diagnostic, InputError, SanctionsEngineError, SourceLocation
-from .vocabulary import Verdict
 from .wording import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -185,6 +185,7 @@ def main() -> None:
 )
 @click.option("--no-audit", "no_audit", is_flag=True, help="Do not record this evaluation in the audit log.")
 @audit_strict_option
+@dispositions_option
 @diag_option
 @_guard
 def evaluate(
@@ -206,6 +207,7 @@ def evaluate(
     audit_db: Path | None,
     no_audit: bool,
     audit_strict: bool,
+    dispositions_path: Path | None,
     diagnostics_format: str,
 ) -> None:
     """Evaluate SCENARIO (a scenario YAML file) and print the report.
@@ -238,6 +240,7 @@ def evaluate(
             lists=lists,
             threshold=name_threshold or DEFAULT_THRESHOLD,
             require_lists=not no_lists,
+            dispositions=load_for_run(dispositions_path),
         )
         return report, render(report, fmt)
 
@@ -265,10 +268,10 @@ def evaluate(
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-    if fail_on != "never":
-        threshold = Verdict(fail_on).rank
-        if any(ev.verdict.rank <= threshold for ev in report.events):
-            sys.exit(ExitCode.FINDINGS)
+    from .alerts.apply import report_fails
+
+    if report_fails(report, fail_on):  # an alert under a valid false-positive or waiver does not count
+        sys.exit(ExitCode.FINDINGS)
 
 
 @main.command()
@@ -382,6 +385,7 @@ def validate(
 @click.option("--audit-db", "audit_db", type=click.Path(path_type=Path), help="File: the audit log to append to.")
 @click.option("--no-audit", "no_audit", is_flag=True, help="File: do not record the screening in the audit log.")
 @audit_strict_option
+@dispositions_option
 @diag_option
 @_guard
 def screen(
@@ -416,6 +420,7 @@ def screen(
     audit_db: Path | None,
     no_audit: bool,
     audit_strict: bool,
+    dispositions_path: Path | None,
     diagnostics_format: str,
 ) -> None:
     """Screen a trade file (CSV, JSON lines, Parquet), or look up one name or identifier.
@@ -443,7 +448,7 @@ def screen(
         options = BulkOptions(
             mapping_file, maps, defaults, separator, input_format, findings, findings_format, rejects, verdicts,
             workers, scheduler, partition_rows, as_of, rules_dir, fail_on, audit_db, no_audit, no_lists, encoding,
-            audit_strict,
+            audit_strict, load_for_run(dispositions_path),
         )  # fmt: skip
         code = run_bulk(
             Path(target), options, lists, name_threshold or DEFAULT_THRESHOLD, "markdown" if fmt == "text" else fmt
@@ -532,6 +537,7 @@ def verify_command(
 
 
 main.add_command(audit_group)
+main.add_command(alerts_group)
 
 
 @main.group("lists")
@@ -736,6 +742,10 @@ def generate(out_dir: Path, check: bool, rules_dir: Path | None) -> None:
     else:
         click.echo(f"wrote {', '.join(stale) or 'nothing (all current)'} in {out_dir}")
 
+
+from .service.command import serve  # noqa: E402  (the HTTP service; its code is imported when it starts)
+
+main.add_command(serve)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

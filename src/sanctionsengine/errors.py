@@ -40,11 +40,11 @@ CODES: dict[str, str] = {
     "source-mismatch": "A source file's SHA-256 differs from the one the scenario records.",
     "file-not-found": "A file or directory named on the command line or in a file is missing.",
     "bad-file": "A file could not be read as the expected format.",
-    "list-not-loaded": "A look-up needs a list that is not loaded (a UN reference or an entity's name needs "
-    "the consolidated list, an IMO number the vessels list): it cannot be screened, which is not 'no match'.",
     "limit": "A file is past one of the bounds on what an input may cost (size, depth, aliases, counts).",
     "list-missing": "The input names parties, vessels, IMO numbers or UN references that no loaded list could "
-    "match; give the list (--list, --vessels, `lists add`), or run with --no-lists to report them as not screened.",
+    "match (a UN reference or an entity's name needs the consolidated list, an IMO number the vessels list): "
+    "they cannot be screened, which is not 'no match'. Give the list (--list, --vessels, `lists add`); "
+    "`evaluate` and `screen FILE` can run with --no-lists to report them as not screened.",
     "list-date": "A screening list is dated after today (a list from the future), or its date cannot be read "
     "while --max-list-age asks for its age.",
     "list-age": "A screening list is older than --max-list-age allows.",

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from .alerts.apply import review_report
+from .alerts.store import LoadedDispositions
 from .compile import CompiledRulebook, compile_rulebook, fact_overflow, scenario_facts
 from .engine import DEFAULT_TIMEOUT, Engine
 from .errors import Diagnostic, InputError
@@ -116,12 +118,15 @@ def evaluate(
     lists: list[ScreeningList] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     require_lists: bool = False,
+    dispositions: LoadedDispositions | None = None,
+    today: date | None = None,
 ) -> Report:
     """Evaluate a scenario file against a rulebook; raise InputError listing every bad input.
 
     ``require_lists``: refuse (``list-missing``) when the scenario names what no loaded list could
     match (the command line's default; ``--no-lists`` turns it off). Either way every event says
-    what it was screened against, and "parties not screened" where it was not."""
+    what it was screened against, and "parties not screened" where it was not. The report's
+    ``alerts`` apply ``dispositions`` (if any) as of ``today`` (UTC; default: today)."""
     book = load_rulebook(rules if rules is not None else bundled_rules_path())
     exemptions = [r.id for r in book.rules if r.kind == RuleKind.EXEMPTION]
     loaded, problems = check_scenario_file(scenario, groups=list(book.groups.groups), exemptions=exemptions)
@@ -134,7 +139,7 @@ def evaluate(
     if require_lists:
         fail_closed(loaded, lists or [])
     verdicts = judge_scenario(book, loaded, evidence, as_of, timeout, lists, threshold)
-    return build_report(
+    report = build_report(
         book,
         loaded,
         evidence,
@@ -146,3 +151,4 @@ def evaluate(
         threshold=threshold,
         sources_dir=display_path(Path(sources)) if sources is not None else None,
     )
+    return review_report(report, lists or [], dispositions, today)

@@ -157,7 +157,21 @@ def documents(book: Rulebook) -> dict[str, Callable[[], str]]:
         "scenario.md": _scenario_reference,
         "scenario.schema.json": _scenario_schema,
         "rule.schema.json": _rule_schema,
+        **({"openapi.json": _openapi} if _has_service() else {}),
     }
+
+
+def _has_service() -> bool:
+    """The OpenAPI document needs the serve extra (FastAPI); without it, it is neither written nor checked."""
+    import importlib.util
+
+    return importlib.util.find_spec("fastapi") is not None
+
+
+def _openapi() -> str:
+    from .service.app import openapi_document
+
+    return openapi_document()
 
 
 def _scenario_reference() -> str:

@@ -31,7 +31,6 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -227,35 +226,6 @@ def require_lists(
             )
         ]
     )
-
-
-def name_lookup_gate(
-    target: str, identifier: bool, kinds: set[Any] | None, lists: Sequence[object], no_lists: bool
-) -> str | None:
-    """``screen NAME``: refuse (``list-missing``) a look-up no loaded list could answer; with
-    --no-lists, the note saying what was not screened (None when nothing is missing).
-
-    An IMO number needs the vessels list, a UN reference the consolidated list; a name needs the
-    consolidated list (people, entities) and the vessels list, or only those of ``--kind``."""
-    from .screening import EntryKind
-
-    value = target.strip()
-    needed: dict[str, str] = {}
-    if identifier:
-        if value.upper().startswith("KP"):
-            needed["un"] = f"the UN reference {value}"
-        else:
-            needed["vessels"] = f"the IMO number {value}"
-    else:
-        wanted = kinds or set(EntryKind)
-        if wanted & {EntryKind.INDIVIDUAL, EntryKind.ENTITY}:
-            needed["un"] = f"the name '{value}' (as a person or entity)"
-        if EntryKind.VESSEL in wanted:
-            needed["vessels"] = f"the name '{value}' (as a vessel)"
-    missing = require_lists(needed, lists, no_lists=no_lists)
-    if not missing:
-        return None
-    return "cannot be screened: " + " and ".join(f"{LIST_TITLES[k]} is not loaded ({needed[k]})" for k in missing)
 
 
 #: Bulk fields → what they name (see :data:`HOLDS`).

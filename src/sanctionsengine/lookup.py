@@ -346,7 +346,7 @@ def require_lists(target: Target, loaded: set[str], kinds: set[str] | None) -> N
             "vessel" if missing[0][0] == "un" else "entity / --kind individual"
         )
     raise _command_line(
-        "list-not-loaded",
+        "list-missing",
         f"'{target.text}' cannot be screened: "
         + " and ".join(f"{titles[k]} is not loaded ({what} is looked up there)" for k, what in missing),
         hint="load it with "

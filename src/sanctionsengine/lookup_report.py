@@ -13,6 +13,7 @@ from datetime import date
 import click
 
 from .errors import Diagnostic, InputError, SourceLocation
+from .listcoverage import today
 from .lookup import Target, require_lists
 from .screening import EntryKind, ListMatch, ScreeningList, screen_identifier, screen_name
 
@@ -65,8 +66,8 @@ def run_lookup(
             [
                 Diagnostic(
                     SourceLocation("<command line>"),
-                    "file-not-found",
-                    "no list to screen against",
+                    "list-missing",
+                    "no list to screen against: a name look-up without a list has no answer",
                     hint="give --list FILE or --vessels FILE, or fill the cache with `sanctionsengine lists fetch`",
                 )
             ]
@@ -83,7 +84,7 @@ def run_lookup(
                     "looked_up_as": what.kind,
                     "on": on.isoformat() if on else None,
                     "threshold": threshold,
-                    "lists": [lst.describe() for lst in lists],
+                    "lists": [lst.describe(today()) for lst in lists],
                     "matches": [m.model_dump(mode="json") for m in counted],
                     "listed_later": [m.model_dump(mode="json") for m in later],
                 },
@@ -93,7 +94,7 @@ def run_lookup(
         )
         return FOUND if counted else 0
     for lst in lists:
-        click.echo(f"screened against: {lst.describe()}")
+        click.echo(f"screened against: {lst.describe(today())}")
     for m in counted + later:
         click.echo(_line(m, on))
     if counted:

@@ -17,6 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .alerts.models import AlertReview
 from .evidence import EvidenceCheck
 from .listcoverage import TODAY_ENV, CoverageState, missing_note, today
 from .rulebook import Rulebook
@@ -25,7 +26,7 @@ from .screening import DEFAULT_THRESHOLD, ScreeningList
 from .verdicts import EventVerdict
 from .vocabulary import VERDICT_MEANING, Verdict
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 
 class _Model(BaseModel):
@@ -146,6 +147,11 @@ class Report(_Model):
     inputs: Inputs
     summary: Summary
     events: list[EventVerdict]
+    alerts: AlertReview | None = Field(
+        default=None,
+        description="The alerts (violation and potential-violation findings) with the reviewers' decisions "
+        "applied: open, decided or re-opened; every finding stays in events",
+    )
 
 
 def checked_on(started: datetime) -> date:

@@ -174,6 +174,22 @@ def verify(report_path: Path, base: Path | None = None, timeout: float = 60.0) -
             )
             continue
         lists.append(load_un_list(path) if entry.kind == "un" else load_vessel_list(path))
+    dispositions = None
+    review = report.alerts
+    if review is not None and review.dispositions_file:  # the same decisions, as of the same day
+        from .alerts.store import load_dispositions
+
+        decisions = _find(review.dispositions_file, base)
+        if _sha256(decisions) != review.dispositions_sha256:
+            changed.append(
+                Diagnostic(
+                    SourceLocation(review.dispositions_file),
+                    "source-mismatch",
+                    "the dispositions file is missing or has changed since the report (SHA-256 differs)",
+                )
+            )
+        else:
+            dispositions = load_dispositions(decisions)
     if changed:
         raise InputError(changed)
 
@@ -187,10 +203,15 @@ def verify(report_path: Path, base: Path | None = None, timeout: float = 60.0) -
         started_at=datetime.fromisoformat(report.run.started_at),
         lists=lists,
         threshold=inputs.name_threshold,
+        dispositions=dispositions,
+        today=review.today if review is not None else None,
     )
     recorded, now = report_dict(report), report_dict(rerun)
     if recorded["tools"] != now["tools"]:
         notes.append(f"the report was made with {recorded['tools']}, the re-run with {now['tools']}")
+    if recorded.get("alerts") is None:  # a report from before alerts were reviewed (schema < 1.3)
+        recorded.pop("alerts", None)
+        now.pop("alerts", None)
     for d in (recorded, now):
         # paths depend on where each run was made from; the contents behind them were compared above
         d.pop("tools")
@@ -206,6 +227,8 @@ def verify(report_path: Path, base: Path | None = None, timeout: float = 60.0) -
         for x in d["inputs"]["lists"]:
             x.pop("path")
             x.pop("age_days", None)
+        if d.get("alerts"):
+            d["alerts"].pop("dispositions_file")
     differences = _differences(recorded, now)
     return Verification(
         report=display_path(report_path), identical=not differences, differences=differences, notes=notes

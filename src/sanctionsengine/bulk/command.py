@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ..alerts.store import LoadedDispositions
 from ..audit import AuditRecord
 from ..errors import Diagnostic, InputError
 from ..rulebook import bundled_rules_path, load_rulebook
@@ -47,12 +48,13 @@ class BulkOptions:
     no_lists: bool = False
     encoding: str | None = None
     audit_strict: bool = False  # refuse to append to a chain that fails verification
+    dispositions: LoadedDispositions | None = None
 
 
 def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], threshold: float, fmt: str) -> int:
     """Screen the file, write the outputs, print the summary; return the exit code."""
+    from ..alerts.apply import review, row_findings, rows_failing
     from ..audit import preflight, strict_from_env
-    from ..vocabulary import Verdict
 
     strict = opts.audit_strict or strict_from_env()
     if not opts.no_audit:  # a log that is gone, emptied or (strict) broken stops the run before any work
@@ -92,7 +94,7 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
             bar.update(done - bar.pos)
 
     try:
-        summary, _ = screen_file(
+        summary, flagged = screen_file(
             target,
             mapping,
             book,
@@ -114,6 +116,8 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
     finally:
         if bar is not None:
             bar.render_finish()
+    alerts = review(row_findings(flagged, book), lists, opts.dispositions, events=[v.id for v in flagged])
+    summary = summary.model_copy(update={"alerts": alerts})
     data = render_summary(summary, fmt)
     if not opts.no_audit:
         from ..audit import append
@@ -141,11 +145,17 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
             err=True,
         )
         return 2
-    if opts.fail_on != "never":
-        worst = Verdict(opts.fail_on).rank
-        if any(n and Verdict(k).rank <= worst for k, n in counts.items() if k != REJECTED):
-            return 1
-    return 0
+    if alerts.by_status.get("decided") or alerts.by_status.get("re-opened"):
+        click.echo(
+            "alerts: "
+            + ", ".join(f"{n:,} {k}" for k, n in alerts.by_status.items() if n)
+            + " ("
+            + (", ".join(f"{n:,} {k}" for k, n in alerts.by_decision.items() if n) or "no decision holds")
+            + f"; decisions from {alerts.dispositions_file})",
+            err=True,
+        )
+    # a row whose alerts are all under a valid false-positive or waiver does not count toward --fail-on
+    return 1 if rows_failing(flagged, book, alerts, opts.fail_on) else 0
 
 
 def mapping_problems(

@@ -27,7 +27,7 @@ from typing import Any
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..compile import Variant, compile_rulebook, event_fact, fact_overflow, key
+from ..compile import CompiledRulebook, Variant, compile_rulebook, event_fact, fact_overflow, key
 from ..evaluation import prepared_engine
 from ..limits import MAX_FACT_PROPERTIES
 from ..listcoverage import BULK_FIELDS, HOLDS, CoverageState, coverage_of
@@ -139,6 +139,30 @@ def _identifiers(lists: list[ScreeningList]) -> tuple[list[str], list[str]]:
     return imos, refs
 
 
+def nexus(good: pl.DataFrame, book: Rulebook, lists: list[ScreeningList], threshold: float) -> pl.Expr:
+    """Whether each checked row could have a DPRK nexus: a DPRK supplier, recipient or subject, or
+    a name, vessel or identifier that resembles an entry of the lists. Rows without one are out of
+    scope without asking the engine (the regime rule needs one of these)."""
+    target = book.regime.target_country
+    names: set[str] = set()
+    for col in ("supplier_name", "recipient_name", "vessel"):
+        names.update(n for n in good[col].drop_nulls().unique().to_list())
+    hits = sorted(Screener(lists, threshold).prefilter(names)) if (lists and names) else []
+    imos, refs = _identifiers(lists)
+    return (
+        (pl.col("supplier") == target).fill_null(False)
+        | (pl.col("recipient") == target).fill_null(False)
+        | pl.col("concerns").list.contains(target).fill_null(False)
+        | pl.col("flags").list.contains(Flag.DESIGNATED_PARTY.value).fill_null(False)  # the row says so
+        | pl.col("supplier_name").is_in(hits).fill_null(False)
+        | pl.col("recipient_name").is_in(hits).fill_null(False)
+        | pl.col("vessel").is_in(hits).fill_null(False)
+        | pl.col("imo").is_in(imos).fill_null(False)
+        | pl.col("supplier_ref").str.to_uppercase().is_in(refs).fill_null(False)
+        | pl.col("recipient_ref").str.to_uppercase().is_in(refs).fill_null(False)
+    )
+
+
 def map_partition(
     part: Partition, settings: Settings, lists: list[ScreeningList], book: Rulebook | None = None
 ) -> MapResult:
@@ -154,26 +178,7 @@ def map_partition(
     rejects = [
         {"row": r, "line": line or None, "reason": why, "record": text} for r, line, why, text in raw.broken
     ] + found
-    target = book.regime.target_country
-    screener = Screener(lists, settings.threshold)
-    names: set[str] = set()
-    for col in ("supplier_name", "recipient_name", "vessel"):
-        names.update(n for n in good[col].drop_nulls().unique().to_list())
-    hits = sorted(screener.prefilter(names)) if lists else []
-    imos, refs = _identifiers(lists)
-    nexus = (
-        (pl.col("supplier") == target).fill_null(False)
-        | (pl.col("recipient") == target).fill_null(False)
-        | pl.col("concerns").list.contains(target).fill_null(False)
-        | pl.col("flags").list.contains(Flag.DESIGNATED_PARTY.value).fill_null(False)  # the row says so
-        | pl.col("supplier_name").is_in(hits).fill_null(False)
-        | pl.col("recipient_name").is_in(hits).fill_null(False)
-        | pl.col("vessel").is_in(hits).fill_null(False)
-        | pl.col("imo").is_in(imos).fill_null(False)
-        | pl.col("supplier_ref").str.to_uppercase().is_in(refs).fill_null(False)
-        | pl.col("recipient_ref").str.to_uppercase().is_in(refs).fill_null(False)
-    )
-    good = good.with_columns(nexus.alias("_nexus"))
+    good = good.with_columns(nexus(good, book, lists, settings.threshold).alias("_nexus"))
     candidates = good.filter(pl.col("_nexus")).drop("_nexus")
     candidates, oversized = split_oversized(candidates, book)
     for r in oversized:  # its record as it was in the file, where the file has text
@@ -306,6 +311,21 @@ def _matches(screening: EventScreening) -> list[RowMatch]:
 
 
 TIMEOUT = 600.0
+#: Fewer distinct names than this are looked up one by one: the batch prefilter costs more than it saves
+#: (a service screening one transaction); results are the same either way.
+PREFILTER_FROM = 32
+_SPECS: dict[tuple[str, int], SignatureSpec] = {}
+
+
+def _signature_spec(book: Rulebook, compiled: CompiledRulebook) -> SignatureSpec:
+    """One per compiled rulebook: reading every condition costs tens of milliseconds."""
+    key = (book.hash, id(compiled))
+    spec = _SPECS.get(key)
+    if spec is None:
+        if len(_SPECS) > 8:
+            _SPECS.clear()
+        spec = _SPECS[key] = SignatureSpec(book, compiled)
+    return spec
 
 
 def prepare(book: Rulebook, as_of: date | None) -> None:
@@ -340,12 +360,12 @@ def judge_rows(
         for n in (e.supplier and e.supplier.name, e.recipient and e.recipient.name, *(v.name for v in e.vessels))
         if n
     }
-    if lists:
+    if lists and len(names) > PREFILTER_FROM:
         screener.prefilter(names)
     screenings = [screener.screen_event(e) for e in events]
     coverages = [coverage_of(e, lists, sc) for e, sc in zip(events, screenings, strict=True)]
     engine = prepared_engine(book, as_of, timeout)
-    spec = SignatureSpec(book, engine.compiled)
+    spec = _signature_spec(book, engine.compiled)
     by_signature: dict[str, int] = {}
     signature_of: list[int] = []
     reps: list[int] = []

@@ -28,6 +28,7 @@ from pathlib import Path
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..alerts.models import AlertReview
 from ..errors import Diagnostic, InputError, SourceLocation, did_you_mean
 from ..limits import regular_file_problem
 from ..listcoverage import NOT_SCREENED_NOTE, CoverageState, bulk_gate, missing_note
@@ -42,7 +43,7 @@ from .pipeline import MapResult, RowsUnaccounted, RowVerdict, Settings, judge_ro
 from .read import columns_of, detect_format, file_sha256, header_problems, plan
 from .rows import default_problems
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 FLAGGED = {Verdict.VIOLATION, Verdict.POTENTIAL_VIOLATION, Verdict.UNDECIDABLE, Verdict.EXEMPT}
 REJECTED = "rejected"
 
@@ -93,6 +94,9 @@ class BulkSummary(BaseModel):
     not_screened_note: str | None = Field(default=None, description="'parties not screened: ...', when any row is")
     lists_checked_on: date | None = Field(default=None, description="The day list ages are counted to")
     outputs: Outputs
+    alerts: AlertReview | None = Field(
+        default=None, description="The alerts of the flagged rows with the reviewers' decisions applied"
+    )
 
 
 def _check_mapping(
@@ -478,7 +482,7 @@ def _age(x: ListInput) -> str:
 
 
 def summary_markdown(s: BulkSummary) -> str:
-    from ..render.markdown_report import md_cell
+    from ..render.markdown_report import md_cell, md_text
 
     out = [
         f"# Bulk screening: {md_cell(s.input.path)}\n",
@@ -515,6 +519,12 @@ def summary_markdown(s: BulkSummary) -> str:
     if s.by_rule:
         out.append("\n| Rule | Findings by outcome |\n|---|---|")
         out.extend(f"| `{rid}` | {_outcomes(c)} |" for rid, c in s.by_rule.items())
+    if s.alerts is not None:
+        out.append(f"\n{md_text(s.alerts.summary_line())}")
+        for a in s.alerts.reviewed():
+            out.append(f"- `{md_text(a.key.label())}` ({a.outcome.label}, {a.status.value}): {md_text(a.note())}")
+        for u in s.alerts.unused:
+            out.append(f"- unused decision `{md_text(u.key.label())}` ({u.decision.value}): {md_text(u.because)}")
     out.append("")
     for name, value in (
         ("Findings", s.outputs.findings),

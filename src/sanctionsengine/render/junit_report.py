@@ -13,11 +13,26 @@ escapes every string it writes.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import Any
 
 from ..report import ListInput, Report
 from ..vocabulary import Verdict
 
 FAILING = {Verdict.VIOLATION}
+
+
+def _fails(report: Report, ev: object, by_event: dict[str, list[Any]]) -> bool:
+    """A violation fails unless each of its violation findings is under a valid suppressing decision."""
+    from ..alerts.apply import FindingRef, counted_rank
+    from ..verdicts import EventVerdict
+
+    assert isinstance(ev, EventVerdict)
+    if ev.verdict not in FAILING:
+        return False
+    alerts = by_event.get(ev.id, [])
+    refs = [FindingRef(ev.id, f.rule_id, f.outcome, ()) for f in ev.findings]
+    rank = counted_rank(ev.verdict, refs, alerts, ev.goods_not_stated is not None)
+    return rank is not None and rank <= Verdict.VIOLATION.rank
 
 
 def _finding_lines(ev: object) -> str:
@@ -53,8 +68,10 @@ def list_properties(lists: list[ListInput], checked_on: object) -> list[tuple[st
 
 
 def render_junit(report: Report) -> bytes:
-    failures = sum(1 for ev in report.events if ev.verdict in FAILING)
-    errors = sum(1 for ev in report.events if ev.verdict not in FAILING and ev.coverage.not_screened)
+    by_event = report.alerts.by_event() if report.alerts else {}
+    failing = {ev.id for ev in report.events if _fails(report, ev, by_event)}
+    failures = len(failing)
+    errors = sum(1 for ev in report.events if ev.id not in failing and ev.coverage.not_screened)
     suites = ET.Element(
         "testsuites",
         name=f"sanctionsengine: {report.inputs.scenario.id}",
@@ -80,13 +97,15 @@ def render_junit(report: Report) -> bytes:
         ("durable-rules", report.tools.durable_rules),
         ("run.id", report.run.id),
         *list_properties(report.inputs.lists, report.inputs.lists_checked_on),
+        *((("alerts", report.alerts.summary_line()),) if report.alerts else ()),
     ):
         ET.SubElement(props, "property", name=name, value=value)
     for ev in report.events:
         serious = [f for f in ev.findings if f.outcome == ev.verdict]
         family = serious[0].family if serious else "none"
         case = ET.SubElement(suite, "testcase", name=f"{ev.id}: {ev.title}", classname=f"dprk.{family}", time="0")
-        if ev.verdict in FAILING:
+        decided = by_event.get(ev.id, [])
+        if _fails(report, ev, by_event):
             cites = "; ".join(sorted({f.citation for f in serious}))
             failure = ET.SubElement(case, "failure", message=f"{ev.verdict.label}: {cites}", type=ev.verdict.value)
             failure.text = _finding_lines(ev)
@@ -94,7 +113,9 @@ def render_junit(report: Report) -> bytes:
             error = ET.SubElement(case, "error", message=ev.coverage.note or "not screened", type="not-screened")
             error.text = _finding_lines(ev)
         out = ET.SubElement(case, "system-out")
-        out.text = f"{ev.verdict.label}: {ev.summary}"
+        out.text = f"{ev.verdict.label}: {ev.summary}" + "".join(
+            f"\nalert {a.key.label()}: {a.note()}" for a in decided
+        )
     ET.indent(suites)
     data: bytes = ET.tostring(suites, encoding="utf-8", xml_declaration=True)
     return data + b"\n"

@@ -138,6 +138,8 @@ class ComplianceContext:
     lists: list[ScreeningList] = field(default_factory=list)
     no_lists: bool = False
     threshold: float = DEFAULT_THRESHOLD
+    dispositions: list[Any] = field(default_factory=list)  # alerts.Disposition, in the order given
+    today: dt.date | None = None  # the UTC day decisions' expiry is compared with
     _book: Rulebook | None = None
 
     @property
@@ -1096,3 +1098,204 @@ def _exempt_under(compliance: ComplianceContext, request: pytest.FixtureRequest,
             f"{f.rule_id}: {f.outcome.label}" + (f" ({f.exemption.rule_id})" if f.exemption else "") for f in v.findings
         ]
         raise failure(ctx.where, v, f"exempt under {rule_id}", "; ".join(applied) or "no finding")
+
+
+# --- alerts and the reviewers' decisions ---------------------------------------------------------
+
+
+def _alerts(ctx: ComplianceContext) -> Any:
+    from ..alerts.apply import review_verdicts
+    from ..alerts.store import LoadedDispositions
+
+    if ctx.verdicts is None:
+        raise FeatureInputError(f"{ctx.where}: nothing has been evaluated yet; add 'When the events are evaluated'")
+    loaded = LoadedDispositions(list(ctx.dispositions), ctx.where.file, None)
+    return review_verdicts(ctx.verdicts, ctx.lists, loaded, ctx.today or dt.datetime.now(dt.UTC).date())
+
+
+def _day(text: str, where: Where) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise FeatureInputError(f"{where}: '{text}' is not a date; expected YYYY-MM-DD (a UTC day)") from None
+
+
+@compliance_step(
+    "Given",
+    'a disposition "{decision}" on rule "{rule_id}" for event "{event_id}" by "{reviewer}" until {day}',
+    'a disposition "{decision}" on listing "{reference}" under rule "{rule_id}" for event "{event_id}" '
+    'by "{reviewer}" until {day}',
+    meaning="A reviewer's decision on that alert: false-positive, confirmed, escalated or waived (a waiver's "
+    "reason names its exemption). It holds through the day given (inclusive, UTC). With a listing, it is "
+    "made on that list entry as the lists loaded so far have it; a later change to the entry re-opens it.",
+    example='Given a disposition "false-positive" on listing "KPe.001" under rule "dprk.designated.asset-freeze" '
+    'for event "pay" by "A. Analyst" until 2027-01-31',
+)
+def _disposition(
+    compliance: ComplianceContext,
+    request: pytest.FixtureRequest,
+    decision: str,
+    rule_id: str,
+    event_id: str,
+    reviewer: str,
+    day: str,
+    reference: str | None = None,
+) -> None:
+    from ..alerts.apply import entry_hashes
+    from ..alerts.models import Disposition
+
+    ctx = _current(compliance, request)
+    ctx.known_rule(rule_id)
+    expires = _day(day, ctx.where)
+    entry = None
+    if reference is not None:
+        entry = entry_hashes(ctx.lists).get(reference)
+        if entry is None:
+            raise FeatureInputError(
+                f"{ctx.where}: listing '{reference}' is not on the lists loaded so far; load the list first"
+            )
+    try:
+        ctx.dispositions.append(
+            Disposition.model_validate(
+                {
+                    "key": {"event": event_id, "rule": rule_id, "listing": reference, "entry_sha256": entry},
+                    "decision": decision,
+                    "exemption": "stated in the feature" if decision == "waived" else None,
+                    "reason": f"decided in {ctx.where}",
+                    "reviewer": reviewer,
+                    "decided": min(expires, ctx.today or expires).isoformat(),
+                    "expires": expires.isoformat(),
+                }
+            )
+        )
+    except ValidationError as exc:
+        raise FeatureInputError(f"{ctx.where}: the disposition {_pydantic_message(exc)}") from None
+
+
+@compliance_step(
+    "Given",
+    "today is {day} (UTC)",
+    meaning="The day the decisions' expiry is compared with (default: today's date in UTC).",
+    example="Given today is 2027-02-01 (UTC)",
+)
+def _today(compliance: ComplianceContext, request: pytest.FixtureRequest, day: str) -> None:
+    ctx = _current(compliance, request)
+    ctx.today = _day(day, ctx.where)
+
+
+@compliance_step(
+    "Given",
+    'the UN 1718 list is replaced by "{path}"',
+    meaning="A new edition of the UN list is published: screen against this file instead of the UN lists "
+    "loaded so far (decisions already made keep the entry as it was).",
+    example='Given the UN 1718 list is replaced by "new-list.xml"',
+)
+def _replace_list(compliance: ComplianceContext, request: pytest.FixtureRequest, path: str) -> None:
+    ctx = _current(compliance, request)
+    ctx.lists = [lst for lst in ctx.lists if lst.kind != "un"]
+    _load_list(ctx, path, load_un_list)
+
+
+def _the_alert(ctx: ComplianceContext, event_id: str, rule_id: str) -> Any:
+    ctx.known_rule(rule_id)
+    v = ctx.verdict(event_id)
+    review = _alerts(ctx)
+    mine = [a for a in review.for_event(event_id) if a.key.rule == rule_id]
+    if not mine:
+        raise failure(ctx.where, v, f"an alert under {rule_id}", "no alert (the rule finds no violation here)")
+    return v, mine
+
+
+@compliance_step(
+    "Then",
+    'the alert on event "{event_id}" under rule "{rule_id}" has status {status:Words}',
+    meaning="The alert's state once the decisions are applied: open (no decision), decided (a decision "
+    "holds) or re-opened (a decision no longer holds).",
+    example='Then the alert on event "pay" under rule "dprk.designated.asset-freeze" has status decided',
+)
+def _alert_status(
+    compliance: ComplianceContext, request: pytest.FixtureRequest, event_id: str, rule_id: str, status: str
+) -> None:
+    from ..alerts.models import AlertStatus
+
+    ctx = _current(compliance, request)
+    wanted = status.strip().replace("reopened", "re-opened")
+    if wanted not in {s.value for s in AlertStatus}:
+        raise FeatureInputError(f"{ctx.where}: status '{status}'; expected open, decided or re-opened")
+    v, mine = _the_alert(ctx, event_id, rule_id)
+    if any(a.status.value != wanted for a in mine):
+        raise failure(ctx.where, v, f"the alert {wanted}", "; ".join(a.note() for a in mine))
+
+
+@compliance_step(
+    "Then",
+    'the alert on event "{event_id}" under rule "{rule_id}" is re-opened because {why:Words}',
+    "the alert is re-opened because {why:Words}",
+    meaning="The decision on the alert no longer holds, for this reason: 'the listing changed' (the list "
+    "entry's content differs from the one decided on) or 'the decision expired'. The short form speaks "
+    "of the only alert with a decision.",
+    example='Then the alert on event "pay" under rule "dprk.designated.asset-freeze" is re-opened because '
+    "the listing changed",
+)
+def _reopened(
+    compliance: ComplianceContext,
+    request: pytest.FixtureRequest,
+    why: str,
+    event_id: str | None = None,
+    rule_id: str | None = None,
+) -> None:
+    ctx = _current(compliance, request)
+    words = why.strip().lower()
+    marker = "changed" if "chang" in words else "expired" if "expir" in words else None
+    if marker is None:
+        raise FeatureInputError(
+            f"{ctx.where}: reason '{why}'; expected 'the listing changed' or 'the decision expired'"
+        )
+    if event_id is not None and rule_id is not None:
+        v, mine = _the_alert(ctx, event_id, rule_id)
+    else:
+        mine = [a for a in _alerts(ctx).alerts if a.decision is not None]
+        if len(mine) != 1:
+            raise FeatureInputError(
+                f"{ctx.where}: {len(mine)} alerts have a decision; name the event and rule of the one meant"
+            )
+        v = ctx.verdict(mine[0].key.event)
+    if not all(a.reopened_because and marker in a.reopened_because for a in mine):
+        raise failure(ctx.where, v, f"re-opened because {why}", "; ".join(a.note() for a in mine))
+
+
+def _check_run(ctx: ComplianceContext, fail_on: str, expected: bool) -> None:
+    from ..alerts.apply import verdicts_fail
+
+    if fail_on not in ("violation", "potential_violation"):
+        raise FeatureInputError(f"{ctx.where}: '{fail_on}'; expected violation or potential_violation")
+    review = _alerts(ctx)
+    assert ctx.verdicts is not None
+    if verdicts_fail(ctx.verdicts, review, fail_on) != expected:
+        counting = [a.key.label() for a in review.alerts if a.counts]
+        raise ComplianceFailure(
+            f"{ctx.where}: expected the run to {'fail' if expected else 'pass'} on {fail_on}; "
+            f"alerts that count: {', '.join(counting) or 'none'}"
+        )
+
+
+@compliance_step(
+    "Then",
+    'the run fails on "{fail_on}"',
+    meaning="Some event still reaches that verdict (violation or potential_violation) once the decisions "
+    "are applied, as `--fail-on` decides the exit code: confirmed and escalated alerts still count.",
+    example='Then the run fails on "potential_violation"',
+)
+def _run_fails(compliance: ComplianceContext, request: pytest.FixtureRequest, fail_on: str) -> None:
+    _check_run(_current(compliance, request), fail_on, True)
+
+
+@compliance_step(
+    "Then",
+    'the run passes on "{fail_on}"',
+    meaning="No event reaches that verdict once the decisions are applied: every such alert is under a "
+    "valid false-positive or waiver.",
+    example='Then the run passes on "violation"',
+)
+def _run_passes(compliance: ComplianceContext, request: pytest.FixtureRequest, fail_on: str) -> None:
+    _check_run(_current(compliance, request), fail_on, False)
