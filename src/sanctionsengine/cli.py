@@ -545,6 +545,16 @@ def lists_group() -> None:
     """The local cache of screening lists (the UN publishes them; we do not bundle them)."""
 
 
+rescreen_option = click.option(
+    "--rescreen",
+    "rescreen_runs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="RUN.json",
+    help="Then re-screen this earlier bulk run against the new list (repeatable); exit 1 if a verdict worsened.",
+)
+
+
 @lists_group.command("fetch")
 @click.option("--url", default=None, help="Where to download the UN consolidated list (default: the UN's URL).")
 @click.option(
@@ -554,13 +564,18 @@ def lists_group() -> None:
     show_default=True,
     help="Seconds before the download is abandoned.",
 )
+@rescreen_option
 @_guard
-def lists_fetch(url: str | None, timeout: float) -> None:
+def lists_fetch(url: str | None, timeout: float, rescreen_runs: tuple[Path, ...]) -> None:
     """Download the UN Security Council consolidated list into the cache."""
     from .listcache import OFFICIAL_UN_URL, cache_dir, fetch
+    from .rescreen.watch import after_store
 
-    lst = fetch(url or OFFICIAL_UN_URL, timeout)
-    click.echo(f"stored in {cache_dir() / 'lists'}: {lst.describe()}")
+    with after_store(rescreen_runs) as code:
+        lst = fetch(url or OFFICIAL_UN_URL, timeout)
+        click.echo(f"stored in {cache_dir() / 'lists'}: {lst.describe()}")
+    if code():
+        sys.exit(code())
 
 
 @lists_group.command("add")
@@ -570,13 +585,18 @@ def lists_fetch(url: str | None, timeout: float) -> None:
     type=click.Choice(["un", "vessels"]),
     help="Which list the file is (default: .xml is the UN list, .json/.csv the vessels list).",
 )
+@rescreen_option
 @_guard
-def lists_add(path: Path, kind: str | None) -> None:
+def lists_add(path: Path, kind: str | None, rescreen_runs: tuple[Path, ...]) -> None:
     """Store a list file you already have in the cache (checked first; replaces the last one)."""
     from .listcache import add, cache_dir
+    from .rescreen.watch import after_store
 
-    lst = add(path, kind)  # type: ignore[arg-type]
-    click.echo(f"stored in {cache_dir() / 'lists'}: {lst.describe()}")
+    with after_store(rescreen_runs) as code:
+        lst = add(path, kind)  # type: ignore[arg-type]
+        click.echo(f"stored in {cache_dir() / 'lists'}: {lst.describe()}")
+    if code():
+        sys.exit(code())
 
 
 @lists_group.command("show")
@@ -742,6 +762,10 @@ def generate(out_dir: Path, check: bool, rules_dir: Path | None) -> None:
     else:
         click.echo(f"wrote {', '.join(stale) or 'nothing (all current)'} in {out_dir}")
 
+
+from .rescreen.command import register as _register_rescreen  # noqa: E402  (lists diff, rescreen)
+
+_register_rescreen(main, lists_group)
 
 from .service.command import serve  # noqa: E402  (the HTTP service; its code is imported when it starts)
 

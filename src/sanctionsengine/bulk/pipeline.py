@@ -143,7 +143,11 @@ def nexus(good: pl.DataFrame, book: Rulebook, lists: list[ScreeningList], thresh
     """Whether each checked row could have a DPRK nexus: a DPRK supplier, recipient or subject, or
     a name, vessel or identifier that resembles an entry of the lists. Rows without one are out of
     scope without asking the engine (the regime rule needs one of these)."""
-    target = book.regime.target_country
+    return nexus_for(good, book.regime.target_country, lists, threshold)
+
+
+def nexus_for(good: pl.DataFrame, target: str, lists: list[ScreeningList], threshold: float) -> pl.Expr:
+    """:func:`nexus` for the regime's target country ``target`` (the re-screen's delta uses it too)."""
     names: set[str] = set()
     for col in ("supplier_name", "recipient_name", "vessel"):
         names.update(n for n in good[col].drop_nulls().unique().to_list())
