@@ -36,6 +36,7 @@ from ..report import ListInput, Run, Tools, checked_on
 from ..rulebook import Rulebook
 from ..screening import ScreeningList
 from ..vocabulary import Verdict
+from ..wording import plural
 from ..yamlfile import display_path
 from .fields import FIELDS, REQUIRED
 from .mapping import ColumnMapping
@@ -510,7 +511,8 @@ def summary_markdown(s: BulkSummary) -> str:
             if s.not_screened
             else []
         ),
-        f"- Engine: {s.candidate_rows:,} rows could have a DPRK nexus and were judged; the rest have none (out of scope)",
+        f"- Engine: judged {plural(s.candidate_rows, 'row', thousands=True)} that could have a DPRK nexus; "
+        "the rest have none (out of scope)",
         f"- Tools: sanctionsengine {s.tools.sanctionsengine}, durable-rules {s.tools.durable_rules}, Python {s.tools.python}",
         f"- Run: `{s.run.id}` at {s.run.started_at}\n",
         "| Verdict | Rows |\n|---|---:|",
