@@ -8,6 +8,19 @@ Two profiles of the same strategies:
 - the long one (``pytest -m fuzz``, deselected otherwise) runs ``SANCTIONSENGINE_FUZZ_CASES``
   cases per boundary (default 400) and prints its figures: cases, outcomes and time.
 
+``SANCTIONSENGINE_FUZZ_TARGETS`` (comma-separated target names, as in the figures) runs only those
+targets; ``SANCTIONSENGINE_FUZZ_SHRINK=1`` lets hypothesis shrink a failing case (slow: minutes).
+
+Besides the mutated files, four targets generate their input: scenarios built field by field (the
+``sometime`` forms, unknown countries, suspected goods, quantity bounds and qualifiers, values,
+vessels, offers and records); CSV ledgers written byte by byte (quotes, separators and newlines in
+cells, blank lines, short and long rows, a duplicate header, BOM, cp1252/latin-1/UTF-16 with or
+without ``--encoding``), screened, with the rows line checked (rows in the file = read + rejected,
+and, where the file is well formed, equal to the rows written); a mutated mapping used for a real
+screening; and an audit log emptied, cut, edited, reordered or damaged byte by byte, then verified,
+listed, shown and appended to (``verify`` must never call a changed log intact, and an append to
+one must warn or be refused).
+
 Each case has a deadline (:data:`CASE_SECONDS`, by SIGALRM): a case that runs past it is a hang.
 """
 
@@ -28,8 +41,9 @@ from types import FrameType
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from sanctionsengine.bulk.mapping import load_mapping
@@ -272,7 +286,7 @@ def ledger_case(workdir: Path, mutations: list[tuple[Any, ...]]) -> Callable[[],
         if read:  # every row read has exactly one verdict (rejected being one)
             counts = re.findall(r"^\| [a-z ]+ \| (\d+) \|$", result.stdout, flags=re.M)
             assert sum(int(n) for n in counts) == int(read.group(1)), result.stdout
-        return {0: "valid", 1: "valid", 2: "refused"}[result.exit_code]
+        return screened(result, None)
 
     return case
 
@@ -311,6 +325,528 @@ def report_case(workdir: Path, text: str, mutations: list[tuple[Any, ...]]) -> C
     return case
 
 
+# --- generated inputs: the newer scenario fields, CSV bytes, mapping against a ledger, the audit log --
+
+
+def _scenario_docs(hostile: bool) -> st.SearchStrategy[tuple[dict[str, Any], ...]]:
+    """Scenarios built field by field: all valid (they reach the rules), or (hostile) with bad values."""
+
+    def mostly(valid: st.SearchStrategy[Any], bad: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        """The valid values, and (hostile scenarios) the bad ones too."""
+        return st.one_of(valid, bad) if hostile else valid
+
+    def _country() -> st.SearchStrategy[str]:
+        return mostly(
+            st.sampled_from(["KP", "RU", "CN", "DE", "unknown", "NO"]),
+            st.sampled_from(["XX", "kp", "KP ", "Unknown", "", "KPR", "no"]),
+        )
+
+    def _day(lo: int = 2005, hi: int = 2027) -> st.SearchStrategy[Any]:
+        import datetime as dt
+
+        return mostly(
+            st.dates(dt.date(lo, 1, 1), dt.date(hi, 12, 31)),
+            st.sampled_from([dt.date(1, 1, 1), dt.date(9999, 12, 31), "2024-02-30", "2024-13-01", "soon", 20240301]),
+        )
+
+    def _ordered(lo: Any, hi: Any) -> dict[str, Any]:
+        return (
+            {"from": min(lo, hi), "to": max(lo, hi)}
+            if type(lo) is type(hi) and not isinstance(lo, str)
+            else {"from": lo, "to": hi}
+        )
+
+    #: ``sometime``: each form, and the wrong ones (two forms, a form half given, out of range, off the calendar).
+    SOMETIME = mostly(
+        st.one_of(
+            st.fixed_dictionaries({"year": st.integers(2006, 2026)}),
+            st.fixed_dictionaries({"month": st.sampled_from(["2024-03", "2017-12", "2018-01", "2016-03", "2024-11"])}),
+            st.fixed_dictionaries({"around": _day(), "days": st.integers(1, 90)}),
+            st.tuples(_day(), _day()).map(lambda t: _ordered(*t)),
+        ),
+        st.one_of(
+            st.fixed_dictionaries({"year": st.one_of(st.integers(1890, 2110), st.just("2024"), st.just(None))}),
+            st.fixed_dictionaries({"month": st.sampled_from(["2024-13", "2024-3", "March 2024", 202403])}),
+            st.fixed_dictionaries({"around": _day(), "days": st.integers(-2, 400)}),
+            st.fixed_dictionaries({"around": _day()}),
+            st.fixed_dictionaries({"from": _day(), "to": _day()}),
+            st.fixed_dictionaries({"from": _day()}),
+            st.fixed_dictionaries({"year": st.integers(2016, 2025), "month": st.just("2024-05")}),
+            st.just({}),
+        ),
+    )
+
+    WHEN = mostly(
+        st.one_of(
+            st.fixed_dictionaries({"date": _day()}),
+            st.tuples(_day(), _day()).map(lambda t: {"period": _ordered(*t)}),
+            st.fixed_dictionaries({"sometime": SOMETIME}),
+        ),
+        st.one_of(
+            st.fixed_dictionaries({"period": st.fixed_dictionaries({"from": _day(), "to": _day()})}),
+            st.fixed_dictionaries({"date": _day(), "sometime": SOMETIME}),
+            st.just({}),
+        ),
+    )
+
+    PARTY = mostly(
+        st.fixed_dictionaries(
+            {"country": _country()},
+            optional={
+                "name": st.sampled_from(["Korea Ryonha", "Volga Trading", "KOREA MINING DEVELOPMENT", "Dalian Star"]),
+                "type": st.sampled_from(["entity", "person"]),
+            },
+        ),
+        st.one_of(
+            st.none(),
+            st.fixed_dictionaries(
+                {"country": _country(), "name": st.sampled_from(["", "x" * 300]), "type": st.just("gang")}
+            ),
+        ),
+    )
+
+    COMMODITY = st.fixed_dictionaries(
+        {"description": st.sampled_from(["refined petroleum products", "cars", "suspected oil", "rugs"])},
+        optional={
+            "hs": st.lists(
+                mostly(
+                    st.sampled_from(["2710", "8703", "9306", "2701", "8703.23", "5701"]),
+                    st.sampled_from(["27", "999999", "2710 "]),
+                ),
+                max_size=4,
+            ),
+            "categories": st.lists(
+                mostly(st.sampled_from(["refined-petroleum", "crude-oil", "coal"]), st.just("nope")), max_size=2
+            ),
+            "suspected": mostly(st.booleans(), st.sampled_from(["yes", "maybe", None])),
+        },
+    )
+
+    QUANTITY = mostly(
+        st.one_of(
+            st.fixed_dictionaries(
+                {
+                    "value": st.one_of(st.floats(min_value=0, max_value=1e9, allow_nan=False), st.integers(0, 10**7)),
+                    "unit": st.sampled_from(
+                        ["barrel", "tonne", "t", "mt", "metric tons", "kg", "kilogram", "piece", "litre"]
+                    ),
+                },
+                optional={"qualifier": st.sampled_from(["exact", "approximately", "at-least", "at-most"])},
+            ),
+            st.fixed_dictionaries(
+                {
+                    "times_cap": st.floats(min_value=0.1, max_value=10),
+                    "qualifier": st.sampled_from(["at-least", "exact", "at-most"]),
+                }
+            ),
+            st.just({"unknown": True, "note": "not reported"}),
+        ),
+        st.one_of(
+            st.fixed_dictionaries(
+                {
+                    "value": st.sampled_from([-1, 1e400, "lots"]),
+                    "unit": st.sampled_from(["tons", "ton", "furlong", "barrel"]),
+                }
+            ),
+            st.fixed_dictionaries({"unknown": st.just(True), "value": st.integers(0, 10)}),
+            st.fixed_dictionaries(
+                {"value": st.integers(0, 9), "unit": st.just("barrel"), "qualifier": st.just("about")}
+            ),
+        ),
+    )
+
+    EVIDENCE = [{"source": "fact-sheet", "quote": "as reported", "claimed_by": "the Panel", "confidence": "reported"}]
+
+    def _event(i: int) -> st.SearchStrategy[dict[str, Any]]:
+        base = st.fixed_dictionaries(
+            {
+                "id": mostly(st.just(f"e{i}"), st.sampled_from(["e0", "bad id", ""])),
+                "title": mostly(st.just(f"event {i}"), st.sampled_from(["", "\u202e\u0000x", "x\ny", "\x1b[2J"])),
+                "kind": mostly(
+                    st.sampled_from(["transfer", "transfer", "transfer", "service", "training"]),
+                    st.sampled_from(["offer", "notification", "transfr"]),  # without 'offered' / 'refers_to'
+                ),
+                "evidence": mostly(
+                    st.just(EVIDENCE),
+                    st.sampled_from(
+                        [[], [{"source": "nowhere", "quote": "q", "claimed_by": "x", "confidence": "alleged"}]]
+                    ),
+                ),
+                "supplier": PARTY,
+                "recipient": PARTY,
+            },
+            optional={
+                "concerns": st.lists(mostly(st.sampled_from(["KP", "RU", "CN", "NO"]), _country()), max_size=3),
+                "commodity": COMMODITY,
+                "quantity": QUANTITY,
+                "value": st.fixed_dictionaries(
+                    {
+                        "amount": mostly(st.floats(0, 1e7), st.floats(-5, 0)),
+                        "currency": mostly(st.just("USD"), st.just("EUR")),
+                    },
+                    optional={"basis": mostly(st.sampled_from(["per-item", "total"]), st.just("each"))},
+                ),
+                "vessels": st.lists(
+                    st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "name": mostly(st.sampled_from(["CHON MA SAN", "MV ONE"]), st.just("")),
+                            "imo": mostly(st.sampled_from(["8660313", "9000001"]), st.sampled_from(["123", 8660313])),
+                        },
+                    ),
+                    max_size=2,
+                ),
+                "flags": st.lists(
+                    mostly(st.sampled_from(["new-arrivals", "ship-to-ship"]), st.just("not-a-flag")), max_size=2
+                ),
+            },
+        )
+        return st.tuples(base, WHEN).map(lambda t: {**t[0], **t[1]})
+
+    return st.integers(1, 4).flatmap(lambda n: st.tuples(*(_event(i) for i in range(n))))
+
+
+SCENARIO_DOCS = st.one_of(
+    _scenario_docs(False), _scenario_docs(False), _scenario_docs(True)
+)  # two valid to one hostile
+
+
+class _NoAliases(yaml.SafeDumper):
+    """Shared values written out each time: the scenario reader refuses YAML aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def generated_scenario_case(book: Rulebook, events: tuple[dict[str, Any], ...]) -> Callable[[], str]:
+    def case() -> str:
+        from sanctionsengine.vocabulary import RuleKind
+
+        doc = {
+            "scenario": {"id": "fuzz", "title": "generated", "prepared_by": "fuzz", "prepared_on": "2026-12-01"},
+            "sources": [{"id": "fact-sheet", "title": "fact sheet", "language": "en", "url": "https://example.org/x"}],
+            "events": list(events),
+        }
+        text = yaml.dump(doc, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)
+        exemptions = [r.id for r in book.rules if r.kind == RuleKind.EXEMPTION]
+        loaded = parse_scenario(text, "fuzz.yaml", groups=list(book.groups.groups), exemptions=exemptions)
+        evidence, problems = check_evidence(loaded, None)
+        if problems:
+            raise InputError(problems)
+        verdicts = judge_scenario(book, loaded, evidence)
+        report = build_report(book, loaded, evidence, verdicts, None, lists=[])
+        for fmt in ("markdown", "json", "junit"):
+            render(report, fmt)
+        return "valid"
+
+    return case
+
+
+#: A located diagnostic on one line: file:line:col: code: message (file-level problems: file: code: message).
+LOCATED = re.compile(r"^[^:\n]+(:\d+(:\d+)?)?: [a-z][a-z0-9-]*: \S")
+ROWS_LINE = re.compile(r"rows in the file: ([\d,]+) = ([\d,]+) read \+ ([\d,]+) rejected")
+
+
+def screened(result: Any, expect_rows: int | None) -> str:
+    """A screen run judged: exit 0/1 with every row accounted for, or exit 2 with located lines."""
+    assert result.exit_code in (0, 1, 2), (result.exit_code, result.stderr)
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+    found = ROWS_LINE.search(result.stdout + result.stderr)
+    if result.exit_code == 2 and not found:  # refused before any row was judged: say where
+        lines = [x for x in result.stderr.splitlines() if x and not re.match(r"^\d+ problems? in \d+ files?$", x)]
+        lines = [x for x in lines if not x.startswith("warning:")]
+        assert lines, "exit 2 without a word"
+        assert any(LOCATED.match(x) for x in lines), result.stderr
+    if result.exit_code in (0, 1):
+        assert found, f"no rows line: {result.stdout}"
+    if found:
+        rows, read, rejected = (int(g.replace(",", "")) for g in found.groups())
+        assert rows == read + rejected, found.group(0)
+        if expect_rows is not None:
+            assert rows == expect_rows, (found.group(0), expect_rows)
+    return f"exit {result.exit_code}"
+
+
+COUNTRIES = ["KP", "RU", "CN", "DE", "unknown", "NO", "XX", "kp", "KP ", "Unknown", "", "KPR"]
+CSV_CELLS = {
+    "txn_id": st.sampled_from(["t1", "t2", "", "t,3", 't"4"']),
+    "ship_date": st.sampled_from(["2024-03-01", "2017-12-22", "2024-02-30", "", "01/03/2024"]),
+    "kind": st.sampled_from(["transfer", "", "transfr", "service"]),
+    "exporter_country": st.sampled_from(COUNTRIES),
+    "importer_country": st.sampled_from(COUNTRIES),
+    "exporter": st.one_of(
+        st.sampled_from(["Volga Trading", "Dalian, Star", 'He said "hi"', "Müller GmbH", "كوريا", "a\nb"]),
+        st.text(max_size=8),
+    ),
+    "importer": st.sampled_from(["Korea Ryonha", "KOREA MINING DEVELOPMENT TRADING CORPORATION", "", "Ünïcode"]),
+    "hs_code": st.sampled_from(["2710", "8703", "9306", "9306 ", "", "27;87", "abc"]),
+    "qty": st.sampled_from(["1000", "2", "", "-1", "1e400", "inf", "12,5"]),
+    "qty_unit": st.sampled_from(["barrel", "tonne", "piece", "tons", "kg", ""]),
+    "unit_value_usd": st.sampled_from(["", "40000", "900", "x"]),
+    "vessel_name": st.sampled_from(["", "MV ONE", "CHON MA SAN"]),
+    "vessel_imo": st.sampled_from(["", "9000001", "8660313", "12"]),
+}
+CSV_HEADER = list(CSV_CELLS)
+CSV_ROWS = st.lists(st.fixed_dictionaries(CSV_CELLS), min_size=0, max_size=8)
+#: What is done to a well-formed file: nothing, or damage that breaks its rows.
+CSV_DAMAGE = st.sampled_from(
+    [
+        "none",
+        "none",
+        "none",
+        "blank-lines",
+        "unbalanced-quote",
+        "short-row",
+        "long-row",
+        "dup-header",
+        "header-only-bom",
+    ]
+)
+CSV_ENCODING = st.sampled_from(["utf-8", "utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"])
+
+
+def csv_case(
+    workdir: Path, rows: list[dict[str, str]], damage: str, encoding: str, say_encoding: bool, crlf: bool, at: int
+) -> Callable[[], str]:
+    def case() -> str:
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n" if crlf else "\n")
+        header = list(CSV_HEADER)
+        if damage == "dup-header":
+            header[-1] = "exporter"
+        writer.writerow(header)
+        for r in rows:
+            writer.writerow([r[c] for c in CSV_HEADER])
+        lines = re.split(r"(?<=\n)", buf.getvalue())[:-1]  # at "\n" only: a cell may hold U+2028 unquoted
+        n = len(rows)
+        expect: int | None = n
+        if damage == "blank-lines" and rows:
+            lines.insert(1 + at % n, "\n")
+        elif damage == "unbalanced-quote" and rows:
+            i = 1 + at % n
+            lines[i] = '"' + lines[i]
+            expect = None
+        elif damage == "short-row" and rows:
+            i = 1 + at % n
+            lines[i] = lines[i].rstrip("\r\n").rsplit(",", 2)[0] + "\n"
+            expect = None  # a cell holding a newline may make this row anything
+        elif damage == "long-row" and rows:
+            i = 1 + at % n
+            lines[i] = lines[i].rstrip("\r\n") + ",extra\n"
+            expect = None
+        elif damage == "dup-header":
+            expect = None
+        text = "".join(lines)
+        try:
+            data = text.encode(encoding)
+        except UnicodeEncodeError:
+            data = text.encode("utf-8")
+            encoding_used = "utf-8"
+        else:
+            encoding_used = encoding
+        if damage == "header-only-bom":
+            data, expect = "\ufeff".encode() + ",".join(CSV_HEADER).encode() + b"\n", 0
+        path = workdir / "generated.csv"
+        path.write_bytes(data)
+        args = ["screen", str(path), "--mapping", str(MAPPING), "--list", str(UN_LIST), "--vessels", str(VESSELS_JSON)]
+        args += ["--no-audit"]
+        args += ["--findings", str(workdir / "g.findings.jsonl"), "--rejects", str(workdir / "g.rejects.jsonl")]
+        if say_encoding and encoding_used not in ("utf-8", "utf-8-sig"):
+            args += ["--encoding", encoding_used]
+        elif encoding_used not in ("utf-8", "utf-8-sig") and not data.isascii():
+            expect = None  # unsaid non-UTF-8: refused, or (bytes that happen to decode) read as UTF-8
+        result = CliRunner().invoke(main, args, catch_exceptions=False)
+        return screened(result, expect)
+
+    return case
+
+
+LEDGER_ROWS = len(LEDGER.strip().splitlines()) - 1
+
+
+def mapped_screen_case(workdir: Path, mutations: list[tuple[Any, ...]]) -> Callable[[], str]:
+    """A mutated mapping used for a real screening: refused at the mapping's line, or every row judged."""
+
+    def case() -> str:
+        path = workdir / "mapping-screen.yaml"
+        path.write_text(
+            mutate(MAPPING.read_text(encoding="utf-8"), mutations), encoding="utf-8", errors="surrogatepass"
+        )
+        ledger = workdir / "mapped-ledger.csv"
+        ledger.write_text(LEDGER, encoding="utf-8")
+        args = ["screen", str(ledger), "--mapping", str(path), "--list", str(UN_LIST), "--vessels", str(VESSELS_JSON)]
+        args += ["--no-audit"]
+        args += ["--findings", str(workdir / "m.findings.jsonl"), "--rejects", str(workdir / "m.rejects.jsonl")]
+        result = CliRunner().invoke(main, args, catch_exceptions=False)
+        outcome = screened(result, LEDGER_ROWS)
+        if result.exit_code == 2 and "mapping-screen.yaml" in result.stderr:
+            for x in result.stderr.splitlines():
+                if x.startswith(str(path)) and not x.startswith(f"{path}: "):
+                    assert re.match(re.escape(str(path)) + r":\d+(:\d+)?: ", x), x
+        return outcome
+
+    return case
+
+
+#: What is done to an audit log (and its head file beside it).
+TAMPER = st.one_of(
+    st.tuples(
+        st.sampled_from(
+            [
+                "empty",
+                "drop-table",
+                "delete-first",
+                "delete-last",
+                "edit-body",
+                "edit-hash",
+                "remove-db",
+                "remove-head",
+                "swap",
+            ]
+        ),
+        st.just(0),
+        st.just(0),
+    ),
+    st.tuples(st.just("truncate"), st.integers(0, 10**9), st.just(0)),
+    st.tuples(st.just("flip"), st.integers(0, 10**9), st.integers(1, 255)),
+    st.tuples(st.just("garbage"), st.integers(0, 4096), st.just(0)),
+)
+#: Tampering that changes what the log holds: ``audit verify`` must never call the chain intact after it.
+REAL_TAMPER = {
+    "empty",
+    "drop-table",
+    "delete-first",
+    "delete-last",
+    "edit-body",
+    "edit-hash",
+    "remove-db",
+    "swap",
+    "garbage",
+}
+
+
+def tamper(db: Path, op: str, a: int, b: int) -> None:
+    import sqlite3
+
+    def sql(*statements: str) -> None:  # on a file that is no longer a database, nothing more is done
+        with contextlib.suppress(sqlite3.Error), contextlib.closing(sqlite3.connect(db)) as conn, conn:
+            for s in statements:
+                conn.execute(s)
+
+    if op == "empty":
+        db.write_bytes(b"")
+    elif op == "drop-table":
+        sql("DROP TABLE audit_log")
+    elif op == "delete-first":
+        sql("DELETE FROM audit_log WHERE seq = (SELECT MIN(seq) FROM audit_log)")
+    elif op == "delete-last":
+        sql("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
+    elif op == "edit-body":
+        sql("UPDATE audit_log SET body = replace(body, 'fuzz', 'fuzZ') WHERE seq = 2")
+    elif op == "edit-hash":
+        sql("UPDATE audit_log SET hash = '" + "f" * 64 + "' WHERE seq = 1")
+    elif op == "swap":
+        sql(
+            "UPDATE audit_log SET seq = -seq WHERE seq IN (1, 2)",
+            "UPDATE audit_log SET seq = 3 + seq WHERE seq IN (-1, -2)",
+        )
+    elif op == "remove-db":
+        db.unlink()
+    elif op == "remove-head":
+        db.with_name(db.name + ".head").unlink(missing_ok=True)
+    elif op == "truncate":
+        data = db.read_bytes()
+        db.write_bytes(data[: a % max(len(data), 1)])
+    elif op == "flip":
+        data = bytearray(db.read_bytes())
+        if data:
+            data[a % len(data)] ^= b
+        db.write_bytes(bytes(data))
+    elif op == "garbage":
+        db.write_bytes(b"SQLite format 3\x00" + bytes(a % 251 for a in range(a)))
+
+
+def _rows(db: Path) -> list[tuple[Any, ...]] | None:
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        conn.text_factory = bytes  # the stored bytes, compared as they are
+        try:
+            return conn.execute("SELECT seq, body, prev_hash, hash FROM audit_log ORDER BY seq").fetchall()
+        finally:
+            conn.close()
+    except (sqlite3.Error, UnicodeDecodeError):  # SQLite's message may quote a damaged schema's bytes
+        return None
+
+
+@pytest.fixture(scope="module")
+def audit_base(workdir: Path) -> Path:
+    """A log of three records, appended by the library as ``evaluate`` appends them."""
+    from sanctionsengine.audit import AuditRecord, append, entries
+
+    db = workdir / "audit-base" / "audit.sqlite"
+    db.parent.mkdir()
+    for n in (1, 2, 3):
+        record = AuditRecord(
+            recorded_at=f"2026-12-0{n}T00:00:00+00:00", user=f"fuzz{n}", host="host",
+            command=["sanctionsengine", "evaluate", "s.yaml"], cwd="/", run_id=f"{n}" * 32,
+            rulebook={"path": "rules/un-dprk", "hash": "sha256:" + "1" * 64}, scenario={"path": "s.yaml", "sha256": "2" * 64},
+            sources=[], lists=[], as_of=None, versions={"sanctionsengine": "0"}, verdicts={"violation": n},
+            report={"format": "markdown", "sha256": f"{n}" * 64, "written_to": None},
+        )  # fmt: skip
+        append(record, db, warn=lambda _m: None)
+    assert len(entries(db)) == 3
+    return db
+
+
+def audit_case(workdir: Path, base: Path, ops: list[tuple[str, int, int]]) -> Callable[[], str]:
+    def case() -> str:
+        from sanctionsengine.audit import AuditRecord, append, entries
+
+        here = workdir / "audit-case"
+        shutil.rmtree(here, ignore_errors=True)
+        here.mkdir()
+        db = here / "audit.sqlite"
+        shutil.copy(base, db)
+        shutil.copy(base.with_name(base.name + ".head"), here / "audit.sqlite.head")
+        before = _rows(base)
+        for op, a, b in ops:
+            if db.exists() or op == "remove-head":
+                tamper(db, op, a, b)
+        after = _rows(db) if db.exists() else None
+        changed = after != before
+        if any(op == "remove-head" for op, _, _ in ops) and after is not None and before is not None:
+            # without its head file, a log cut from the end is a whole shorter log: only the head
+            # file beside it can tell (audit.py's design); every other change must still be seen
+            changed = after != before[: len(after)]
+        runner = CliRunner()
+        outcomes = []
+        for args in (["audit", "verify"], ["audit", "list"], ["audit", "show", "2"]):
+            result = runner.invoke(main, [*args, "--audit-db", str(db)], catch_exceptions=False)
+            assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.output)
+            assert "internal error" not in result.output and "Traceback" not in result.output, result.output
+            outcomes.append(result.exit_code)
+            if args[1] == "verify" and result.exit_code == 0:
+                assert not changed, f"audit verify says intact after {ops}: {result.output}"
+        record = AuditRecord.model_validate({**entries(base)[0].record.model_dump(), "user": "after"})
+        warned: list[str] = []
+        try:
+            append(record, db, warn=warned.append)
+        except InputError as exc:
+            refused_well(exc, need_line=False)
+            return f"verify exit {outcomes[0]}, append refused"
+        fresh = not db.exists() and not db.with_name(db.name + ".head").exists()  # a new log, on purpose
+        if changed and not fresh:
+            assert warned, f"appended to a tampered log without a word after {ops}"
+        return f"verify exit {outcomes[0]}, append {'warned' if warned else 'ok'}"
+
+    return case
+
+
 # --- the two profiles ----------------------------------------------------------------------------
 
 
@@ -320,12 +856,16 @@ def profile(cases: int, derandomize: bool) -> settings:
         derandomize=derandomize,
         deadline=None,  # the per-case deadline is SIGALRM's: hypothesis only measures
         database=None,
+        # no shrinking unless asked (SANCTIONSENGINE_FUZZ_SHRINK=1): a failing case is reported as found
+        phases=[Phase.explicit, Phase.reuse, Phase.generate]
+        + ([Phase.shrink] if os.environ.get("SANCTIONSENGINE_FUZZ_SHRINK") else []),
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
     )
 
 
-def run_all(cases: int, derandomize: bool, book: Rulebook, workdir: Path, report: str) -> None:
+def run_all(cases: int, derandomize: bool, book: Rulebook, workdir: Path, report: str, audit: Path) -> None:
     some = profile(cases, derandomize)
+    few = some if cases > QUICK_CASES else profile(2, derandomize)  # the quick profile's screenings: 2 each
 
     @some
     @given(SCENARIO_NAMES, MUTATIONS)
@@ -357,8 +897,35 @@ def run_all(cases: int, derandomize: bool, book: Rulebook, workdir: Path, report
     def reports(mutations: list[tuple[Any, ...]]) -> None:
         judged("report", report_case(workdir, report, mutations), need_line=False)
 
-    for run in (scenarios, rules, mapping, ledger, lists, reports):
-        run()
+    @some
+    @given(SCENARIO_DOCS)
+    def generated(events: tuple[dict[str, Any], ...]) -> None:
+        judged("generated scenario", generated_scenario_case(book, events))
+
+    @few
+    @given(CSV_ROWS, CSV_DAMAGE, CSV_ENCODING, st.booleans(), st.booleans(), st.integers(0, 10**6))
+    def csv_bytes(rows: list[dict[str, str]], damage: str, encoding: str, say: bool, crlf: bool, at: int) -> None:
+        judged("csv", csv_case(workdir, rows, damage, encoding, say, crlf, at), need_line=False)
+
+    @few
+    @given(MUTATIONS)
+    def mapped(mutations: list[tuple[Any, ...]]) -> None:
+        judged("mapping + ledger", mapped_screen_case(workdir, mutations), need_line=False)
+
+    @some
+    @given(st.lists(TAMPER, min_size=1, max_size=2))
+    def audit_log(ops: list[tuple[str, int, int]]) -> None:
+        judged("audit log", audit_case(workdir, audit, ops), need_line=False)
+
+    runs = {
+        "scenario": scenarios, "rule file": rules, "mapping": mapping, "ledger": ledger, "list": lists,
+        "report": reports, "generated scenario": generated, "csv": csv_bytes, "mapping + ledger": mapped,
+        "audit log": audit_log,
+    }  # fmt: skip
+    only = [t.strip() for t in os.environ.get("SANCTIONSENGINE_FUZZ_TARGETS", "").split(",") if t.strip()]
+    for name, run in runs.items():
+        if not only or name in only:
+            run()
 
 
 def test_mutations_are_applied_as_described() -> None:
@@ -368,20 +935,26 @@ def test_mutations_are_applied_as_described() -> None:
     assert mutate(text, [("insert", 0, "&a ")]) == "&a a: 1\nb: 2\n"
 
 
-def test_quick_fuzz_profile(fuzz_book: Rulebook, workdir: Path, report_text: str) -> None:
+def test_quick_fuzz_profile(fuzz_book: Rulebook, workdir: Path, report_text: str, audit_base: Path) -> None:
     OUTCOMES.clear()
-    run_all(QUICK_CASES, True, fuzz_book, workdir, report_text)
-    assert set(OUTCOMES) == {"scenario", "rule file", "mapping", "ledger", "list", "report"}
+    run_all(QUICK_CASES, True, fuzz_book, workdir, report_text, audit_base)
+    assert os.environ.get("SANCTIONSENGINE_FUZZ_TARGETS") or set(OUTCOMES) == {
+        "scenario", "rule file", "mapping", "ledger", "list", "report",
+        "generated scenario", "csv", "mapping + ledger", "audit log",
+    }  # fmt: skip
     assert all(sum(c.values()) >= 1 for c in OUTCOMES.values())
 
 
 @pytest.mark.fuzz
-def test_long_fuzz_profile(fuzz_book: Rulebook, workdir: Path, report_text: str) -> None:
+def test_long_fuzz_profile(fuzz_book: Rulebook, workdir: Path, report_text: str, audit_base: Path) -> None:
     OUTCOMES.clear()
     started = time.monotonic()
-    run_all(LONG_CASES, False, fuzz_book, workdir, report_text)
+    run_all(LONG_CASES, False, fuzz_book, workdir, report_text, audit_base)
     seconds = time.monotonic() - started
     total = sum(sum(c.values()) for c in OUTCOMES.values())
     figures = {"cases": total, "seconds": round(seconds, 1), "outcomes": {k: dict(v) for k, v in OUTCOMES.items()}}
     print("\nfuzz figures:", json.dumps(figures, ensure_ascii=False))
-    assert total >= 6 * min(LONG_CASES, 50)
+    assert total >= len(OUTCOMES) * min(LONG_CASES, 50)
+    for target in ("generated scenario", "csv", "mapping + ledger"):  # generated input reaches the engine
+        if target in OUTCOMES and LONG_CASES >= 50:
+            assert set(OUTCOMES[target]) - {"refused", "exit 2"}, f"{target}: every case refused"

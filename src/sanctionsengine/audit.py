@@ -231,6 +231,9 @@ def _connect(path: Path, create: bool) -> Iterator[sqlite3.Connection]:
         path.parent.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(path, timeout=60, isolation_level=None)) as conn:
             conn.execute("PRAGMA busy_timeout = 60000")
+            # a damaged byte in a record (or in the schema) is not UTF-8: read it with U+FFFD in its place,
+            # so the record fails its hash and is named, rather than the whole read ending in an exception
+            conn.text_factory = lambda data: data.decode("utf-8", errors="replace")
             if not exists:
                 conn.executescript(SCHEMA)
             elif not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'").fetchone():
@@ -243,7 +246,8 @@ def _connect(path: Path, create: bool) -> Iterator[sqlite3.Connection]:
                 )
             yield conn
     except sqlite3.DatabaseError as exc:
-        if "not a database" in str(exc) or "malformed" in str(exc):
+        operational = ("locked", "busy", "readonly", "unable to open", "disk i/o", "out of memory")
+        if exists and not any(word in str(exc).lower() for word in operational):  # the file is damaged
             raise AuditLogProblem(
                 path,
                 "bad-file",
@@ -253,6 +257,13 @@ def _connect(path: Path, create: bool) -> Iterator[sqlite3.Connection]:
         raise AuditError(f"audit log {path}: {exc}") from None
     except sqlite3.Error as exc:
         raise AuditError(f"audit log {path}: {exc}") from None
+    except UnicodeDecodeError:  # SQLite's own message quotes the damaged bytes of the schema
+        raise AuditLogProblem(
+            path,
+            "bad-file",
+            "the audit log is not a readable SQLite database (its schema is damaged)",
+            hint="restore it from a backup",
+        ) from None
     except OSError as exc:
         raise AuditError(f"audit log {path}: {exc.strerror or exc}") from None
 
@@ -346,7 +357,12 @@ def _head_problems(path: Path, rows: list[tuple[int, str, str, str]], head: Head
 
 
 def _select(conn: sqlite3.Connection) -> list[tuple[int, str, str, str]]:
-    return list(conn.execute("SELECT seq, body, prev_hash, hash FROM audit_log ORDER BY seq"))
+    """The records in order; a cell a damaged file holds as another type is read as text (and then fails)."""
+    rows = conn.execute("SELECT seq, body, prev_hash, hash FROM audit_log ORDER BY seq")
+    return [
+        (seq if isinstance(seq, int) else -1, str(body), str(prev_hash), str(digest))
+        for seq, body, prev_hash, digest in rows
+    ]
 
 
 def _broken_summary(path: Path, problems: dict[int, list[str]], head_problems: list[str]) -> str:

@@ -72,8 +72,8 @@ def audit_list(audit_db: Path | None, last: int | None) -> None:
         counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in r.verdicts.items())
         mark = "!" if e.problems else " "
         text = (
-            f"{e.seq:>5}{mark} {r.recorded_at[:19]}  {r.user:<10}  {r.scenario['path']}  [{counts}]  "
-            f"{r.report['format']} {str(r.report['sha256'])[:16]}…"
+            f"{e.seq:>5}{mark} {r.recorded_at[:19]}  {r.user:<10}  {r.scenario.get('path', '?')}  [{counts}]  "
+            f"{r.report.get('format', '?')} {str(r.report.get('sha256', '?'))[:16]}…"
         )
         if e.problems:
             text += f"  FAILS VERIFICATION: {'; '.join(e.problems)}"

@@ -254,8 +254,17 @@ def display_path(path: Path | str) -> str:
         return p.as_posix()
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def parse_yaml(text: str, file: str) -> YamlDocument:
     """Parse YAML text; raise :class:`InputError` with every problem found."""
+    lone = _SURROGATE.search(text)  # only text given in-process can hold one (a file is decoded strictly)
+    if lone is not None:
+        before = text[: lone.start()]
+        line, col = before.count("\n") + 1, lone.start() - (before.rfind("\n") + 1) + 1
+        message = f"a lone surrogate (U+{ord(lone.group()):04X}) is not a character; the text must be valid Unicode"
+        raise InputError([Diagnostic(SourceLocation(file, line, col), "yaml-syntax", message)])
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

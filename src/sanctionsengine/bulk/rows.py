@@ -215,6 +215,13 @@ def check(raw: pl.DataFrame, mapping: ColumnMapping, book: Rulebook) -> tuple[pl
             pl.format("quantity '{}' is not a number (write it without thousands separators)", pl.col("quantity_s")),
         ),
         _problem(number("quantity_s").fill_null(False) & pl.col("unit_s").is_null(), "a quantity needs its unit"),
+        *(  # 1e400 is written like a number but is none: it would reach the engine as infinity
+            _problem(
+                number(col).fill_null(False) & ~pl.col(col).cast(pl.Float64, strict=False).is_finite().fill_null(False),
+                pl.format(f"{name} '{{}}' is out of range (not a finite number)", pl.col(col)),
+            )
+            for col, name in (("quantity_s", "quantity"), ("value_s", "value_usd"), ("total_s", "total_usd"))
+        ),
         _problem(
             pl.col("unit_s").is_in(list(AMBIGUOUS_UNITS)),
             pl.format(

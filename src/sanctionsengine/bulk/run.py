@@ -36,6 +36,7 @@ from ..report import ListInput, Run, Tools, checked_on
 from ..rulebook import Rulebook
 from ..screening import ScreeningList
 from ..vocabulary import Verdict
+from ..wording import plural
 from ..yamlfile import display_path
 from .fields import FIELDS, REQUIRED
 from .mapping import ColumnMapping
@@ -164,13 +165,14 @@ def _reencoded(path: Path, encoding: str, where: str, into: str) -> Path:
             block = src.read(1 << 22)
             try:
                 text = decoder.decode(block, final=not block)
-            except UnicodeDecodeError as exc:
+            except UnicodeError as exc:  # UTF-16 without a byte-order mark raises a bare UnicodeError
+                reason = exc.reason if isinstance(exc, UnicodeDecodeError) else str(exc)
                 raise InputError(
                     [
                         Diagnostic(
                             SourceLocation(where, line),
                             "bad-file",
-                            f"not {codec.name} text: {exc.reason} (near line {line})",
+                            f"not {codec.name} text: {reason} (near line {line})",
                             hint="give the file's encoding with --encoding NAME",
                         )
                     ]
@@ -509,7 +511,8 @@ def summary_markdown(s: BulkSummary) -> str:
             if s.not_screened
             else []
         ),
-        f"- Engine: {s.candidate_rows:,} rows could have a DPRK nexus and were judged; the rest have none (out of scope)",
+        f"- Engine: judged {plural(s.candidate_rows, 'row', thousands=True)} that could have a DPRK nexus; "
+        "the rest have none (out of scope)",
         f"- Tools: sanctionsengine {s.tools.sanctionsengine}, durable-rules {s.tools.durable_rules}, Python {s.tools.python}",
         f"- Run: `{s.run.id}` at {s.run.started_at}\n",
         "| Verdict | Rows |\n|---|---:|",
