@@ -170,3 +170,42 @@ def test_kind_restricts_a_name_to_the_list_that_is_loaded() -> None:
     result = screen("Chon Ma San", "--kind", "vessel", "--vessels", str(VESSELS_CSV), "--no-cached-lists")
     assert result.exit_code == 1 and "IMO 8660313" in result.output
     assert load_vessel_list(VESSELS_CSV).kind == "vessels"
+
+
+def test_a_name_of_unknown_kind_is_not_called_a_vessel_name() -> None:
+    result = screen("Some Trading Co", "--list", str(UN_LIST), "--no-cached-lists")
+    assert result.exit_code == 2 and "list-missing" in result.output
+    assert "a name may be a vessel's; the vessels list is where vessel names are looked up" in result.output
+    assert "a vessel's name is looked up there" not in result.output
+
+
+# --- --on after today, --on after a list's date ---------------------------------------------------
+
+
+def test_on_in_the_future_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SANCTIONSENGINE_TODAY", "2026-12-02")
+    result = screen("Acme Widgets Ltd", "--on", "2030-01-01", *BOTH)
+    assert result.exit_code == 2, result.output
+    assert "bad-value" in result.output and "a date in the future" in result.output
+    assert "no match" not in result.output
+    assert screen("Acme Widgets Ltd", "--on", "2026-12-02", *BOTH).exit_code == 0
+
+
+def test_no_match_after_the_lists_date_says_what_it_covers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SANCTIONSENGINE_TODAY", "2026-12-02")
+    un = load_un_list(UN_LIST)
+    assert un.dated is not None
+    result = screen(
+        "Acme Widgets Ltd", "--kind", "entity", "--on", "2026-12-01", "--list", str(UN_LIST), "--no-cached-lists"
+    )
+    assert result.exit_code == 0, result.output
+    days = (un.dated.fromisoformat("2026-12-01") - un.dated).days
+    assert (
+        f"no match for 'Acme Widgets Ltd' at threshold 90 in lists dated up to {un.dated}, {days} days before --on"
+        in result.output
+    )
+    # --on on or before the list's date: a plain no-match
+    plain = screen(
+        "Acme Widgets Ltd", "--kind", "entity", "--on", str(un.dated), "--list", str(UN_LIST), "--no-cached-lists"
+    )
+    assert "dated up to" not in plain.output and "no match for 'Acme Widgets Ltd'" in plain.output

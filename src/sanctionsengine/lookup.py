@@ -318,6 +318,15 @@ def classify(target: str, *, file_options: bool, explicit_name: str | None) -> T
     return Target("name", text)
 
 
+def _why(kind: str, what: str, target: Target, kinds: set[str] | None) -> str:
+    """Why that list is needed; for a name of unknown kind, neutral about what the name is."""
+    if target.kind != "name" or kinds:
+        return f"{what} is looked up there"
+    if kind == "vessels":
+        return "a name may be a vessel's; the vessels list is where vessel names are looked up"
+    return "a name may be a person's or an entity's; the consolidated list is where those are looked up"
+
+
 def require_lists(target: Target, loaded: set[str], kinds: set[str] | None) -> None:
     """Refuse a look-up that no loaded list could answer (``loaded``: ``un``, ``vessels``).
 
@@ -348,7 +357,7 @@ def require_lists(target: Target, loaded: set[str], kinds: set[str] | None) -> N
     raise _command_line(
         "list-missing",
         f"'{target.text}' cannot be screened: "
-        + " and ".join(f"{titles[k]} is not loaded ({what} is looked up there)" for k, what in missing),
+        + " and ".join(f"{titles[k]} is not loaded ({_why(k, what, target, kinds)})" for k, what in missing),
         hint="load it with "
         + " and ".join(how[k] for k, _ in missing)
         + " (or `sanctionsengine lists add`)"

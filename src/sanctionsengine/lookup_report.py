@@ -16,6 +16,7 @@ from .errors import Diagnostic, InputError, SourceLocation
 from .listcoverage import today
 from .lookup import Target, require_lists
 from .screening import EntryKind, ListMatch, ScreeningList, screen_identifier, screen_name
+from .wording import plural
 
 #: Exit status when a counted match was found (the CLI's ExitCode.FINDINGS).
 FOUND = 1
@@ -46,6 +47,23 @@ def _line(m: ListMatch, on: date | None) -> str:
     return f"{m.score:5.1f}  {state:<8}  {m.reference:<12}  {m.kind.value:<10}  {what}  ({when})"
 
 
+def _older_than_on(lists: list[ScreeningList], on: date | None) -> str:
+    """The qualifier a no-match needs when ``--on`` is after a list's own date (or it is undated)."""
+    if on is None:
+        return ""
+    undated = [lst for lst in lists if lst.dated is None]
+    if undated:
+        return f"; the date of {undated[0].title} is unknown, so listings up to {on} may be missing from it"
+    oldest = min(lists, key=lambda lst: lst.dated or on)
+    if oldest.dated is None or oldest.dated >= on:
+        return ""
+    days = (on - oldest.dated).days
+    return (
+        f" in lists dated up to {oldest.dated}, {plural(days, 'day')} before --on"
+        f" ({oldest.title}): listings made after that are not known to this answer"
+    )
+
+
 def run_lookup(
     what: Target, lists: list[ScreeningList], *, on: date | None, threshold: float, kinds: set[str], fmt: str
 ) -> int:
@@ -69,6 +87,18 @@ def run_lookup(
                     "list-missing",
                     "no list to screen against: a name look-up without a list has no answer",
                     hint="give --list FILE or --vessels FILE, or fill the cache with `sanctionsengine lists fetch`",
+                )
+            ]
+        )
+    now = today()
+    if on is not None and on > now:
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation("<command line>"),
+                    "bad-value",
+                    f"--on {on} is a date in the future (today is {now}): no list can say who is listed then",
+                    hint="give today's date or an earlier one",
                 )
             ]
         )
@@ -108,5 +138,6 @@ def run_lookup(
             f"no match for '{what.text}'"
             + ("" if identifier else f" at threshold {threshold:g}")
             + (f" listed on or before {on} ({len(later)} listed later)" if later else "")
+            + _older_than_on(lists, on)
         )
     return FOUND if counted else 0
