@@ -68,6 +68,14 @@ def test_rules_list_and_show() -> None:
     assert missing.returncode == 2 and "did you mean 'dprk.labour.repatriation'?" in missing.stderr
 
 
+def test_rules_list_refuses_an_unknown_family_with_a_suggestion() -> None:
+    wrong = run_cli("rules", "list", "--family", "oill")
+    assert wrong.returncode == 2 and "no rules match" not in wrong.stderr
+    assert "bad-value" in wrong.stderr and "did you mean 'oil'?" in wrong.stderr
+    right = run_cli("rules", "list", "--family", "oil")
+    assert right.returncode == 0 and "dprk.oil." in right.stdout
+
+
 def test_rules_list_as_of_and_json() -> None:
     result = run_cli("rules", "list", "--as-of", "2017-01-01", "--format", "json")
     ids = {r["id"] for r in json.loads(result.stdout)}

@@ -40,7 +40,7 @@ from .cli_common import (
     within,
 )
 from .cli_common import guard as _guard
-from .errors import Diagnostic, InputError, SanctionsEngineError, SourceLocation
+from .errors import Diagnostic, InputError, SanctionsEngineError, SourceLocation, did_you_mean
 from .wording import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -656,6 +656,20 @@ def rules_list(rules_dir: Path | None, as_of: date | None, family: str | None, f
     from .rulebook import bundled_rules_path, load_rulebook
 
     book = load_rulebook(rules_dir if rules_dir is not None else bundled_rules_path())
+    families_known = sorted({rule.family for rule in book.rules})
+    if family is not None and family not in families_known:
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation("<command line>"),
+                    "bad-value",
+                    f"--family {family!r} is not a family of this rulebook",
+                    hint=" ".join(
+                        filter(None, [did_you_mean(family, families_known), "families: " + ", ".join(families_known)])
+                    ),
+                )
+            ]
+        )
     rows: list[dict[str, Any]] = []
     for rule in book.rules:
         if family and rule.family != family:
