@@ -230,6 +230,15 @@ def test_lists_add_refuses_a_file_that_is_not_a_list_and_keeps_the_cache(tmp_pat
     assert "155 entries" in run_cli("lists", "show", env=env).stdout
 
 
+def test_lists_add_says_a_file_that_is_neither_kind_of_list_is_not_one(tmp_path: Path) -> None:
+    env = _cache_env(tmp_path)
+    result = run_cli("lists", "add", str(ROOT / "README.md"), env=env)
+    assert result.returncode == 2
+    assert "bad-file: not a UN list XML or a vessels list (JSON/CSV)" in result.stderr
+    assert "no vessels in this list" not in result.stderr
+    assert "no lists cached" in run_cli("lists", "show", env=env).stdout
+
+
 def test_lists_fetch_stores_what_it_downloads(tmp_path: Path) -> None:
     env = _cache_env(tmp_path)
     result = run_cli("lists", "fetch", "--url", UN_LIST.resolve().as_uri(), env=env)

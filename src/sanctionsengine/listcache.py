@@ -122,7 +122,20 @@ def store(kind: ListKind, data: bytes, suffix: str, origin: str, root: Path | No
 
 def add(path: Path, kind: ListKind | None = None, root: Path | None = None) -> ScreeningList:
     """Store a list file the user already has (the UN XML, or the vessels list as JSON or CSV)."""
-    kind = kind or ("un" if path.suffix.lower() == ".xml" else "vessels")
+    suffix = path.suffix.lower()
+    if kind is None and suffix not in (".xml", ".json", ".csv"):
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation(str(path)),
+                    "bad-file",
+                    "not a UN list XML or a vessels list (JSON/CSV): "
+                    + (f"a {suffix} file" if suffix else "the file name has no ending"),
+                    hint="give the UN consolidated list (.xml) or the 1718 designated vessels list (.json or .csv)",
+                )
+            ]
+        )
+    kind = kind or ("un" if suffix == ".xml" else "vessels")
     try:
         data = path.read_bytes()
     except OSError as exc:
