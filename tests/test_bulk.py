@@ -433,3 +433,24 @@ def test_a_row_whose_goods_are_not_stated_gets_one_findings_line(tmp_path: Path)
     assert any(r["id"] == "car" and r["rule_id"] == "dprk.luxury.supply" for r in lines)
     reasons = {r["id"]: r["reason"] for r in csv.DictReader(verdicts.read_text(encoding="utf-8").splitlines())}
     assert "dprk.supply.industrial-machinery" in reasons["no-goods"]
+
+
+def test_default_findings_and_rejects_go_beside_the_input_file(tmp_path: Path) -> None:
+    data, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
+    data.mkdir()
+    elsewhere.mkdir()
+    source = _write(
+        data / "day.jsonl",
+        [
+            {"id": "a", "date": "2024-01-02", "supplier": "CN", "recipient": "KP", "hs": "8703"},
+            {"id": "b", "date": "yesterday", "supplier": "CN", "recipient": "KP"},
+        ],
+    )
+    result = run_cli(
+        "screen", str(source), "--list", str(UN_LIST), "--vessels", str(VESSELS_JSON), "--no-audit", cwd=elsewhere
+    )
+    assert result.returncode == 2, result.stderr  # one row rejected
+    assert (data / "day.findings.jsonl").is_file() and (data / "day.rejects.jsonl").is_file()
+    assert list(elsewhere.iterdir()) == []
+    assert f"findings in {data / 'day.findings.jsonl'}" in result.stderr
+    assert f"see {data / 'day.rejects.jsonl'}" in result.stderr

@@ -362,7 +362,7 @@ def validate(
 @click.option(
     "--findings",
     type=click.Path(path_type=Path),
-    help="File: where the flagged rows go [default: NAME.findings.jsonl].",
+    help="File: where the flagged rows go [default: NAME.findings.jsonl beside FILE].",
 )
 @click.option(
     "--findings-format",
@@ -372,7 +372,7 @@ def validate(
     help="File: the findings file's format.",
 )
 @click.option(
-    "--rejects", type=click.Path(path_type=Path), help="File: where unreadable rows go [default: NAME.rejects.jsonl]."
+    "--rejects", type=click.Path(path_type=Path), help="File: where unreadable rows go [default: NAME.rejects.jsonl beside FILE]."
 )
 @click.option("--verdicts", type=click.Path(path_type=Path), help="File: also write one verdict per row (CSV).")
 @click.option(

@@ -213,6 +213,8 @@ def output_problem(output: Path, option: str = "-o") -> Diagnostic | None:
         problem = "is a folder; give a file name"
     elif not parent.is_dir():
         problem = f"cannot be written: the folder {display_path(parent)} does not exist"
+    elif not os.access(parent, os.W_OK):
+        problem = f"cannot be written: the folder {display_path(parent)} is read-only; give {option} FILE elsewhere"
     return (
         Diagnostic(SourceLocation(display_path(output)), "file-not-found", f"{option} {problem}") if problem else None
     )

@@ -74,8 +74,9 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
     assert isinstance(mapping, ColumnMapping)
     book = load_rulebook(opts.rules_dir if opts.rules_dir is not None else bundled_rules_path())
     stem = target.name.rsplit(".", 1)[0]
-    findings = opts.findings or Path(f"{stem}.findings.{'csv' if opts.findings_format == 'csv' else 'jsonl'}")
-    rejects = opts.rejects or Path(f"{stem}.rejects.jsonl")
+    # beside the input file, whatever the working directory (the path written is printed)
+    findings = opts.findings or target.with_name(f"{stem}.findings.{'csv' if opts.findings_format == 'csv' else 'jsonl'}")
+    rejects = opts.rejects or target.with_name(f"{stem}.rejects.jsonl")
     from ..cli_common import output_problem
 
     unwritable = [
