@@ -28,6 +28,16 @@ def test_fail_on_never_exits_0(sources_dir: Path) -> None:
     assert result.returncode == 0
 
 
+@pytest.mark.parametrize("spelling", ["potential-violation", "potential_violation"])
+def test_fail_on_takes_the_hyphen_and_the_underscore_spelling(spelling: str, sources_dir: Path) -> None:
+    from sanctionsengine.cli_common import FAIL_ON
+
+    assert FAIL_ON.convert(spelling, None, None) == "potential_violation"
+    result = run_cli("evaluate", str(ARTICLE), "--sources", str(sources_dir), "--fail-on", spelling, *LIST_ARGS)
+    assert result.returncode == 1, result.stderr  # the article's events include violations
+    assert "[violation|potential-violation|never]" in run_cli("screen", "--help").stdout
+
+
 def test_json_to_a_file(tmp_path: Path, sources_dir: Path) -> None:
     out = tmp_path / "report.json"
     result = run_cli(

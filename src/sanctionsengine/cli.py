@@ -28,6 +28,7 @@ from .cli_audit import audit_group
 from .cli_common import (
     DATE,
     EXIT_HELP,
+    FAIL_ON,
     EngineGroup,
     ExitCode,
     audit_strict_option,
@@ -177,7 +178,7 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here instead of stdout.")
 @click.option(
     "--fail-on",
-    type=click.Choice(["violation", "potential_violation", "never"]),
+    type=FAIL_ON,
     default="violation",
     show_default=True,
     help="Exit 1 when any event has this verdict (or a more serious one).",
@@ -390,7 +391,7 @@ def validate(
 @rules_option
 @click.option(
     "--fail-on",
-    type=click.Choice(["violation", "potential_violation", "never"]),
+    type=FAIL_ON,
     default="violation",
     show_default=True,
     help="File: exit 1 when any row has this verdict (or a more serious one).",

@@ -165,6 +165,21 @@ class _Date(click.ParamType):  # type: ignore[type-arg]
 
 DATE = _Date()
 
+
+class _FailOn(click.Choice):  # type: ignore[type-arg]
+    """A --fail-on verdict: shown and accepted with hyphens, underscores accepted too; the
+    value passed on is the verdict's own name (``potential_violation``)."""
+
+    def __init__(self) -> None:
+        super().__init__(["violation", "potential-violation", "never"])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = value.replace("_", "-") if isinstance(value, str) else value
+        return str(super().convert(text, param, ctx)).replace("-", "_")
+
+
+FAIL_ON = _FailOn()
+
 rules_option = click.option(
     "--rules",
     "rules_dir",
