@@ -133,7 +133,7 @@ def test_no_lists_reports_parties_not_screened_on_the_event_the_summary_and_stde
     events = {e["id"]: e for e in report["events"]}
     ship = events["machinery"]
     assert ship["verdict"] == "out_of_scope"  # what a list-less run can say, and it says so:
-    assert "parties not screened" in ship["summary"]
+    assert "parties and vessels not screened" in ship["summary"]
     assert ship["coverage"]["state"] == "not-screened"
     assert ship["coverage"]["missing"] == ["un", "vessels"]
     assert {(i["what"], i["state"]) for i in ship["coverage"]["items"]} == {
@@ -145,8 +145,8 @@ def test_no_lists_reports_parties_not_screened_on_the_event_the_summary_and_stde
     assert events["anonymous"]["coverage"]["state"] == "nothing-to-screen"
     assert "not screened" not in events["anonymous"]["summary"]
     assert report["summary"]["by_screening"]["not-screened"] == 2
-    assert report["summary"]["not_screened"].startswith("2 of 3 events: parties not screened")
-    assert "parties not screened" in result.stderr
+    assert report["summary"]["not_screened"].startswith("2 of 3 events: parties and vessels not screened")
+    assert "parties and vessels not screened" in result.stderr
 
 
 def test_with_the_lists_the_same_event_is_a_violation_and_the_clean_one_screened_clear(
@@ -220,6 +220,20 @@ def _ledger(path: Path, rows: list[list[str]] = LEDGER) -> Path:
     return path
 
 
+def test_bulk_warning_says_one_row_and_what_was_not_screened(tmp_path: Path, env: dict[str, str]) -> None:
+    ledger = _ledger(tmp_path / "ledger.csv", LEDGER[:3])  # r1 names a vessel; r2 only a company
+    result = _cli(
+        env, "screen", str(ledger), "--no-audit", "--no-lists", *_lists("un"),
+        "--findings", str(tmp_path / "f.jsonl"), "--rejects", str(tmp_path / "r.jsonl"),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "warning: 1 row: vessels not screened: the 1718 Committee's designated vessels list is not loaded"
+        in result.stderr
+    )
+    assert "1 rows" not in result.stderr and "parties not screened" not in result.stderr
+
+
 def test_screen_file_without_lists_exits_2_and_with_no_lists_marks_the_rows(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
@@ -234,8 +248,10 @@ def test_screen_file_without_lists_exits_2_and_with_no_lists_marks_the_rows(
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert summary["not_screened"] == 2 and "parties not screened" in summary["not_screened_note"]
-    assert "parties not screened" in result.stderr
+    assert summary["not_screened"] == 2 and summary["not_screened_note"].startswith(
+        "parties and vessels not screened: "
+    )
+    assert "2 rows: parties and vessels not screened" in result.stderr
     reasons = {r["id"]: r["reason"] for r in csv.DictReader(verdicts.read_text(encoding="utf-8").splitlines())}
     assert "parties not screened" in reasons["r1"] and "parties not screened" in reasons["r2"]
     assert "not screened" not in reasons["r3"]
@@ -329,7 +345,7 @@ def test_evaluate_junit_is_not_green_when_parties_were_not_screened(env: dict[st
     suite = ET.fromstring(out).find("testsuite")
     assert suite is not None and suite.get("errors") == "2" and suite.get("failures") == "0"
     errors = [e for e in suite.iter("error") if e.get("type") == "not-screened"]
-    assert len(errors) == 2 and "parties not screened" in (errors[0].get("message") or "")
+    assert len(errors) == 2 and "parties and vessels not screened" in (errors[0].get("message") or "")
 
 
 # --- verify treats the lists as inputs -----------------------------------------------------------
@@ -458,7 +474,8 @@ def _check_events(book: Rulebook, events: list[Event], present: set[str]) -> int
             weighed += 1
             if p.verdict.value not in FLAGGED:
                 assert p.coverage.state == CoverageState.NOT_SCREENED, (f.id, present, p.summary)
-                assert "parties not screened" in p.summary
+                missing = " and ".join({"un": "parties", "vessels": "vessels"}[k] for k in sorted(p.coverage.missing))
+                assert f"{missing} not screened: " in p.summary
     return weighed
 
 

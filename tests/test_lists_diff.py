@@ -138,3 +138,11 @@ def test_two_different_lists_are_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["lists", "diff", str(UN_LIST), str(VESSELS_JSON)])
     assert result.exit_code == 2
     assert "not the same list" in result.output
+
+
+def test_one_difference_is_counted_in_the_singular(tmp_path: Path) -> None:
+    new, _, _ = _edited_un_list(tmp_path)
+    d = diff_lists(UN_LIST, new)
+    one = d.model_copy(update={"removed": [], "changed": []})
+    assert one.counts() == "1 entry differs: 1 added, 0 removed, 0 changed"
+    assert d.counts().startswith("3 entries differ: ")

@@ -229,7 +229,7 @@ def evaluate(
     Parties and vessels are screened against the lists given with --list and --vessels, or the
     cached ones; the report names every list screened (date, age, SHA-256). When the scenario
     names parties, vessels or identifiers that no loaded list could match, exit 2 (unless
-    --no-lists: those events then say "parties not screened").
+    --no-lists: those events then say "parties not screened" (or "vessels", as the case is)).
     """
     from .evaluation import evaluate as run_evaluation
     from .render import render

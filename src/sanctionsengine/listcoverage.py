@@ -98,9 +98,15 @@ class Coverage(_Model):
         return self.state == CoverageState.NOT_SCREENED
 
 
+#: What goes unscreened when a list is missing: parties (names, UN references) or vessels (names, IMO numbers).
+_UNSCREENED = {"un": "parties", "vessels": "vessels"}
+
+
 def missing_note(missing: Iterable[str]) -> str:
+    """``parties not screened: ... is not loaded`` (``vessels``, or ``parties and vessels``, as the case is)."""
     kinds = sorted(set(missing))
-    return f"{NOT_SCREENED_NOTE}: {' and '.join(LIST_TITLES[k] for k in kinds)} {'is' if len(kinds) == 1 else 'are'} not loaded"
+    what = " and ".join(_UNSCREENED[k] for k in kinds) or "parties"
+    return f"{what} not screened: {' and '.join(LIST_TITLES[k] for k in kinds)} {'is' if len(kinds) == 1 else 'are'} not loaded"
 
 
 def items_of_event(event: object) -> list[tuple[str, str, str]]:

@@ -139,7 +139,7 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
         err=True,
     )
     if summary.not_screened:
-        click.echo(f"warning: {summary.not_screened:,} rows: {summary.not_screened_note} (--no-lists)", err=True)
+        click.echo(f"warning: {plural(summary.not_screened, 'row')}: {summary.not_screened_note} (--no-lists)", err=True)
     if counts.get(REJECTED):
         click.echo(
             f"{plural(counts[REJECTED], 'row')} could not be read: see {rejects} (row, line, what is wrong, the record)",
@@ -193,7 +193,10 @@ def mapping_problems(
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+    """``1 row``, ``1,250 rows`` (:func:`..wording.plural` with thousands separators)."""
+    from ..wording import plural as counted
+
+    return counted(n, word, thousands=True)
 
 
 def rows_line(summary: BulkSummary) -> str:

@@ -506,7 +506,7 @@ def summary_markdown(s: BulkSummary) -> str:
         ),
         *(
             [
-                f"- Not screened: {s.not_screened:,} rows name a party, vessel or identifier no loaded list could match ({md_cell(s.not_screened_note)})"
+                f"- Not screened: {plural(s.not_screened, 'row', thousands=True)} {'names' if s.not_screened == 1 else 'name'} a party, vessel or identifier no loaded list could match ({md_cell(s.not_screened_note)})"
             ]
             if s.not_screened
             else []

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from ..vocabulary import Verdict
+from ..wording import plural
 from .html_report import _environment, verdict_bars
 from .junit_report import list_properties
 
@@ -80,7 +81,7 @@ def render_bulk_junit(s: BulkSummary) -> bytes:
     if s.not_screened:
         errors += 1
         error = ET.SubElement(
-            screened, "error", message=f"{s.not_screened:,} rows: {s.not_screened_note}", type="not-screened"
+            screened, "error", message=f"{plural(s.not_screened, 'row', thousands=True)}: {s.not_screened_note}", type="not-screened"
         )
         error.text = "their verdicts could change once screened; load the lists (--list, --vessels) and run again"
     cases.append(screened)

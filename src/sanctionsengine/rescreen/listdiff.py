@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..limits import MAX_JSON_BYTES, MAX_LIST_BYTES, parse_json, read_limited
 from ..screening import ScreeningList, load_un_list, load_vessel_list
+from ..wording import plural
 from ..yamlfile import display_path
 
 Category = Literal["name", "alias", "identifier", "listed_on", "measure", "other"]
@@ -92,7 +93,7 @@ class ListDiff(BaseModel):
     def counts(self) -> str:
         n = len(self.added) + len(self.removed) + len(self.changed)
         return (
-            f"{n} {'entry' if n == 1 else 'entries'} differ: {len(self.added)} added, "
+            f"{plural(n, 'entry')} {'differs' if n == 1 else 'differ'}: {len(self.added)} added, "
             f"{len(self.removed)} removed, {len(self.changed)} changed"
         )
 
