@@ -486,3 +486,22 @@ def test_a_list_the_run_had_and_the_rescreen_lacks_is_refused(tmp_path: Path) ->
     result = CliRunner().invoke(main, ["rescreen", str(run), "--list", str(new)])  # no --vessels
     assert result.exit_code == 2, result.output
     assert "list-missing: the run was screened against the vessels list" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "located"),
+    [
+        ('{"rows": [1, 2]}', ""),  # some other JSON
+        ('{"a":\n 1,,}', ":2:4"),  # not JSON at all
+        ('{"input": {}, "by_verdict": {}, "outputs": {}}', ""),  # looks like one, but is not
+    ],
+)
+def test_rescreen_of_a_file_that_is_not_a_bulk_summary_is_a_located_bad_file(
+    tmp_path: Path, text: str, located: str
+) -> None:
+    run = tmp_path / "today.json"
+    run.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["rescreen", str(run)])
+    assert result.exit_code == 2, result.output
+    assert f"today.json{located}: bad-file: not a bulk screening summary (screen FILE --format json)" in result.output
+    assert "validation error" not in result.output and "BulkSummary" not in result.output

@@ -138,15 +138,38 @@ def load_run(path: Path) -> PreviousRun:
     from ..bulk.run import BulkSummary
 
     where = display_path(path)
+    how = "write it with `sanctionsengine screen FILE --format json > RUN.json`"
     try:
-        summary = BulkSummary.model_validate_json(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as exc:
         raise InputError([Diagnostic(SourceLocation(where), "file-not-found", exc.strerror or str(exc))]) from None
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        line, col = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (0, 0)
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation(where, line, col),
+                    "bad-file",
+                    "not a bulk screening summary (screen FILE --format json): not valid JSON",
+                    hint=how,
+                )
+            ]
+        ) from None
+    if not isinstance(data, dict) or not {"input", "by_verdict", "outputs"} <= data.keys():
+        raise _problem(where, "not a bulk screening summary (screen FILE --format json)", how)
+    try:
+        summary = BulkSummary.model_validate_json(raw)
     except ValueError as exc:
+        errors = getattr(exc, "errors", lambda: [])()
+        first = errors[0] if errors else {}
+        at = ".".join(str(p) for p in first.get("loc", ())) or "the file"
         raise _problem(
             where,
-            f"not the JSON summary of a bulk screening: {str(exc).splitlines()[0]}",
-            "write it with `sanctionsengine screen FILE --format json > RUN.json`",
+            f"not a bulk screening summary (screen FILE --format json): {at}: {first.get('msg', 'does not fit')}"
+            + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
+            how,
         ) from None
     base = path.parent
     if not summary.outputs.findings:
