@@ -203,7 +203,8 @@ def test_a_false_positive_on_a_definite_match_is_not_applied_and_is_located(tmp_
     line = [i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if t.startswith("- key")][1]
     assert re.search(
         rf"dispositions\.yaml:{line}:\d+: warning: false-positive-on-definite-match: pay-2 / "
-        + re.escape(FREEZE) + r" / KPe\.020: .*confirmed or escalated.*--exemption.*the alert stays open",
+        + re.escape(FREEZE)
+        + r" / KPe\.020: .*confirmed or escalated.*--exemption.*the alert stays open",
         result.stderr,
     ), result.stderr
     md = _evaluate("--dispositions", str(path), "--format", "markdown").stdout
