@@ -587,3 +587,17 @@ def test_a_match_whose_entry_is_not_on_the_lists_is_still_an_open_alert() -> Non
     [alert] = result.alerts
     assert (alert.key.event, alert.key.rule, alert.key.listing, alert.status) == ("e", FREEZE, None, AlertStatus.OPEN)
     assert alert.counts
+
+
+def test_a_bulk_false_positive_on_a_row_s_un_reference_is_not_applied(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(
+        "id,date,kind,supplier,recipient,recipient_ref\nr1,2019-05-01,financial,CN,KP,KPe.020\n", encoding="utf-8"
+    )
+    path = _file(tmp_path, _disposition("r1", "KPe.020", KPE020))
+    result = _run("screen", str(ledger), "--list", str(UN_LIST), "--no-audit", "--format", "json",
+                  "--findings", str(tmp_path / "f.jsonl"), "--dispositions", str(path))  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "dispositions.yaml:2:3: warning: false-positive-on-definite-match: r1 / " in result.stderr
+    [alert] = [a for a in json.loads(result.stdout)["alerts"]["alerts"] if a["key"]["listing"] == "KPe.020"]
+    assert (alert["status"], alert["counts"], alert["definite"]) == ("open", True, True)
