@@ -9,7 +9,9 @@ reported as unused, with that reason. When several entries name the same alert, 
 the file applies.
 
 Only ``false-positive`` and ``waived`` decisions stop an alert counting toward ``--fail-on``;
-nothing is removed from any report.
+nothing is removed from any report. A false positive on a definite match (by UN reference or IMO
+number) is not applied: the alert stays open with ``refused_because``. The review records the
+decisions it applied (``applied``), so ``verify`` can re-apply them after the file has grown.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ that list entry's content (name, aliases, identifiers, measures, listing date). 
 is a reviewer's decision on one key:
 
 - ``false-positive``: the match is not the listed party (it stops counting toward ``--fail-on``);
+  never on a definite match by identifier (UN reference, IMO number), where it is refused;
 - ``waived``: the conduct is allowed under an exemption, whose reference is required (stops counting);
 - ``confirmed``: the match is the listed party: recorded and shown, and it still counts;
 - ``escalated``: handed on for a decision: recorded and shown, and it still counts.
