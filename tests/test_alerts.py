@@ -3,8 +3,9 @@ a changed listing or a passed expiry.
 
 In-process throughout (library calls and click's CliRunner). The scenario ``tests/data/alerts/
 daily.yaml`` has two payments: ``pay-1`` to a firm named like KOMID (KPe.001, a possible match:
-potential violations) and ``pay-2`` to the bank KPe.020 by its UN reference (a definite match: a
-violation under the asset freeze). Lists are read from ../shared/data; the changed editions of the
+potential violations) and ``pay-2`` to Ocean Maritime Management, KPe.020, by its UN reference (a
+definite match: a violation under the asset freeze, which a false-positive decision cannot clear;
+the tests that need it suppressed waive it under an exemption). Lists are read from ../shared/data; the changed editions of the
 list are made from it in a temporary folder.
 """
 
@@ -36,6 +37,7 @@ SERVICES = "dprk.finance.financial-services"
 LISTS = load_lists([UN_LIST])
 KPE020 = entry_sha256(next(e for e in LISTS[0].entries if e.reference == "KPe.020"))
 KPE001 = entry_sha256(next(e for e in LISTS[0].entries if e.reference == "KPe.001"))
+WAIVER: dict[str, object] = {"decision": "waived", "exemption": "1718 Committee notice 2026/7"}
 
 
 def _disposition(event: str, listing: str | None, entry: str | None, **kw: object) -> dict[str, object]:
@@ -171,16 +173,42 @@ def test_without_decisions_the_run_fails_on_the_violation() -> None:
     assert _evaluate().exit_code == 1
 
 
-def test_a_false_positive_suppresses_the_failing_exit_for_that_finding_only(tmp_path: Path) -> None:
-    on_pay2 = _file(tmp_path, _disposition("pay-2", "KPe.020", KPE020), name="pay2.yaml")
+def test_a_decision_suppresses_the_failing_exit_for_that_finding_only(tmp_path: Path) -> None:
+    on_pay2 = _file(tmp_path, _disposition("pay-2", "KPe.020", KPE020, **WAIVER), name="pay2.yaml")
     on_pay1 = _file(tmp_path, _disposition("pay-1", "KPe.001", KPE001), name="pay1.yaml")
-    assert _evaluate("--dispositions", str(on_pay2)).exit_code == 0  # the one violation is a false positive
+    assert _evaluate("--dispositions", str(on_pay2)).exit_code == 0  # the one violation is waived
     assert _evaluate("--dispositions", str(on_pay1)).exit_code == 1  # another alert's decision: still fails
     # failing on potential violations too: pay-2 still has its open financial-services alert
     assert _evaluate("--dispositions", str(on_pay2), "--fail-on", "potential_violation").exit_code == 1
     # the same decision read from the environment variable
     assert _run("evaluate", str(DAILY), "--list", str(UN_LIST), "--no-audit",
                 SANCTIONSENGINE_DISPOSITIONS=str(on_pay2)).exit_code == 0  # fmt: skip
+
+
+def test_a_false_positive_clears_a_possible_name_match(tmp_path: Path) -> None:
+    path = _file(tmp_path, _disposition("pay-1", "KPe.001", KPE001))
+    result = _evaluate("--dispositions", str(path), "--format", "json")
+    [alert] = [a for a in json.loads(result.stdout)["alerts"]["alerts"] if a["key"]["listing"] == "KPe.001"]
+    assert (alert["status"], alert["counts"], alert["definite"]) == ("decided", False, False)
+
+
+def test_a_false_positive_on_a_definite_match_is_not_applied_and_is_located(tmp_path: Path) -> None:
+    path = _file(tmp_path, _disposition("pay-1", "KPe.001", KPE001), _disposition("pay-2", "KPe.020", KPE020))
+    result = _evaluate("--dispositions", str(path), "--format", "json")
+    assert result.exit_code == 1  # the violation still counts
+    [alert] = [a for a in json.loads(result.stdout)["alerts"]["alerts"] if a["key"]["listing"] == "KPe.020"]
+    assert (alert["status"], alert["counts"], alert["definite"]) == ("open", True, True)
+    assert "cannot clear a definite match by identifier (KPe.020" in alert["refused_because"]
+    # located at the second entry of the file
+    line = [i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if t.startswith("- key")][1]
+    assert re.search(
+        rf"dispositions\.yaml:{line}:\d+: warning: false-positive-on-definite-match: pay-2 / "
+        + re.escape(FREEZE)
+        + r" / KPe\.020: .*confirmed or escalated.*--exemption.*the alert stays open",
+        result.stderr,
+    ), result.stderr
+    md = _evaluate("--dispositions", str(path), "--format", "markdown").stdout
+    assert "open: a false-positive decision cannot clear a definite match" in md
 
 
 @pytest.mark.parametrize("decision", ["confirmed", "escalated"])
@@ -202,7 +230,7 @@ def test_a_waiver_names_its_exemption_and_suppresses(tmp_path: Path) -> None:
 
 
 def test_the_decision_is_shown_in_every_report_format_and_nothing_is_dropped(tmp_path: Path) -> None:
-    path = _file(tmp_path, _disposition("pay-2", "KPe.020", KPE020, reason="not <b>this</b> bank & co"))
+    path = _file(tmp_path, _disposition("pay-2", "KPe.020", KPE020, reason="not <b>this</b> bank & co", **WAIVER))
     undecided = json.loads(_evaluate("--format", "json").stdout)
     outputs = {fmt: _evaluate("--dispositions", str(path), "--format", fmt).stdout for fmt in ("json", "markdown", "html", "junit")}  # fmt: skip
     data = json.loads(outputs["json"])
@@ -211,31 +239,31 @@ def test_the_decision_is_shown_in_every_report_format_and_nothing_is_dropped(tmp
     [alert] = [a for a in data["alerts"]["alerts"] if a["status"] == "decided"]
     assert alert | {"reason": None} == alert | {
         "key": {"event": "pay-2", "rule": FREEZE, "listing": "KPe.020", "entry_sha256": KPE020},
-        "decision": "false-positive", "reviewer": "A. Analyst", "decided": "2026-12-01",
-        "expires": "2026-12-31", "counts": False, "reason": None,
+        "decision": "waived", "exemption": "1718 Committee notice 2026/7", "reviewer": "A. Analyst",
+        "decided": "2026-12-01", "expires": "2026-12-31", "counts": False, "reason": None, "definite": True,
     }  # fmt: skip
-    assert data["alerts"]["by_decision"] == {"false-positive": 1, "confirmed": 0, "escalated": 0, "waived": 0}
+    assert data["alerts"]["by_decision"] == {"false-positive": 0, "confirmed": 0, "escalated": 0, "waived": 1}
     assert data["alerts"]["today"] == "2026-12-15"
-    words = "false-positive by A. Analyst on 2026-12-01, valid through 2026-12-31 (UTC)"
-    assert words in outputs["markdown"] and "(valid decisions: 1 false-positive)" in outputs["markdown"]
+    words = "waived by A. Analyst on 2026-12-01, valid through 2026-12-31 (UTC)"
+    assert words in outputs["markdown"] and "(valid decisions: 1 waived)" in outputs["markdown"]
     assert "not \\<b\\>this\\</b\\> bank & co" in outputs["markdown"]
     assert words in outputs["html"] and "not &lt;b&gt;this&lt;/b&gt; bank &amp; co" in outputs["html"]
     assert "<b>this" not in outputs["html"]
     suites = ET.fromstring(outputs["junit"].encode())
-    assert suites.get("failures") == "0"  # the violation is a false positive: no failing test case
+    assert suites.get("failures") == "0"  # the violation is waived: no failing test case
     [case] = [c for c in suites.iter("testcase") if c.get("name", "").startswith("pay-2")]
     out = case.findtext("system-out") or ""
     assert words in out and "not <b>this</b> bank & co" in out
 
 
 def test_a_changed_listing_re_opens_the_alert_and_says_why(tmp_path: Path) -> None:
-    path = _file(tmp_path, _disposition("pay-2", "KPe.020", KPE020))
+    path = _file(tmp_path, _disposition("pay-2", "KPe.020", KPE020, **WAIVER))
     result = _evaluate("--dispositions", str(path), "--format", "json", lists=(_changed_list(tmp_path),))
     assert result.exit_code == 1
     [alert] = [a for a in json.loads(result.stdout)["alerts"]["alerts"] if a["key"]["listing"] == "KPe.020"]
     assert alert["status"] == "re-opened" and alert["counts"] is True
     assert "the list entry KPe.020 changed since the decision of 2026-12-01" in alert["reopened_because"]
-    assert alert["key"]["entry_sha256"] != KPE020 and alert["decision"] == "false-positive"
+    assert alert["key"]["entry_sha256"] != KPE020 and alert["decision"] == "waived"
 
 
 def test_a_delisted_entry_leaves_the_decision_unused_with_the_reason(tmp_path: Path) -> None:
@@ -252,7 +280,7 @@ def test_a_delisted_entry_leaves_the_decision_unused_with_the_reason(tmp_path: P
     [("2026-12-31", 0, "decided"), ("2027-01-01", 1, "re-opened")],
 )
 def test_the_expiry_day_is_the_last_day_valid_in_utc(tmp_path: Path, today: str, exit_code: int, status: str) -> None:
-    path = _file(tmp_path, _disposition("pay-2", "KPe.020", KPE020, expires="2026-12-31"))
+    path = _file(tmp_path, _disposition("pay-2", "KPe.020", KPE020, expires="2026-12-31", **WAIVER))
     result = _evaluate("--dispositions", str(path), "--format", "json", today=today)
     assert result.exit_code == exit_code
     [alert] = [a for a in json.loads(result.stdout)["alerts"]["alerts"] if a["key"]["listing"] == "KPe.020"]
@@ -289,25 +317,59 @@ def test_decide_then_re_run_the_day_s_loop(tmp_path: Path) -> None:
     assert _evaluate("--format", "json", "-o", str(report)).exit_code == 1
     listed = _run("alerts", "list", str(report))
     lines = listed.stdout.splitlines()
-    [n] = [line.split()[0] for line in lines if "pay-2" in line and "KPe.020" in line]
+    [n] = [line.split()[0] for line in lines if "pay-1" in line and "KPe.001" in line]
+    assert n == "1"  # the README's example decides alert 1
     decisions = tmp_path / "decisions.yaml"
     decided = _run(
-        "alerts", "decide", str(report), n, "--decision", "false-positive", "--reason", "another bank",
+        "alerts", "decide", str(report), n, "--decision", "false-positive", "--reason", "another firm",
         "--reviewer", "A. Analyst", "--expires", "2027-03-31", "--dispositions", str(decisions),
     )  # fmt: skip
     assert decided.exit_code == 0, decided.output
-    assert "valid through 2027-03-31 (UTC)" in decided.stdout
+    assert "(1 decision)" in decided.stdout and "valid through 2027-03-31 (UTC)" in decided.stdout
     [d] = load_dispositions(decisions).dispositions
-    assert (d.key.listing, d.key.entry_sha256, d.decided) == ("KPe.020", KPE020, dt.date(2026, 12, 15))
-    assert _evaluate("--dispositions", str(decisions), "--format", "json", "-o", str(report)).exit_code == 0
+    assert (d.key.listing, d.key.entry_sha256, d.decided) == ("KPe.001", KPE001, dt.date(2026, 12, 15))
+    run = _evaluate("--dispositions", str(decisions), "--format", "json", "-o", str(report), "--fail-on", "violation")
+    assert run.exit_code == 1  # pay-2's violation is still open
     again = _run("alerts", "list", str(report), "--status", "decided")
     assert "false-positive by A. Analyst" in again.stdout and len(again.stdout.splitlines()) == 1
     shown = json.loads(_run("alerts", "show", str(report), n).stdout)
     assert shown["finding"]["rule_id"] == FREEZE and shown["status"] == "decided"
     exported = _run("alerts", "export", "--dispositions", str(decisions), "--format", "csv").stdout.splitlines()
     assert exported[0].startswith("event,rule,listing,entry_sha256,decision")
-    assert exported[1].startswith(f"pay-2,{FREEZE},KPe.020,{KPE020},false-positive")
+    assert exported[1].startswith(f"pay-1,{FREEZE},KPe.001,{KPE001},false-positive")
     assert json.loads(_run("alerts", "export", "--dispositions", str(decisions)).stdout)["sha256"]
+
+
+def test_decide_refuses_a_false_positive_on_a_definite_match(tmp_path: Path) -> None:
+    report = tmp_path / "today.json"
+    _evaluate("--format", "json", "-o", str(report))
+    [n] = [ln.split()[0] for ln in _run("alerts", "list", str(report)).stdout.splitlines() if "KPe.020" in ln]
+    decisions = _file(tmp_path, _disposition("pay-1", "KPe.001", KPE001))
+    before = decisions.read_bytes()
+    args = ["--reason", "r", "--reviewer", "x", "--expires", "2027-01-01", "--dispositions", str(decisions)]
+    refused = _run("alerts", "decide", str(report), n, "--decision", "false-positive", *args)
+    assert refused.exit_code == 2
+    assert re.search(
+        rf"today\.json: false-positive-on-definite-match: alert {n} \(pay-2 / {re.escape(FREEZE)} / KPe\.020\): "
+        r".*decide confirmed or escalated, or waived with --exemption",
+        refused.stderr,
+    ), refused.stderr
+    assert decisions.read_bytes() == before
+    assert _run("alerts", "decide", str(report), n, "--decision", "escalated", *args).exit_code == 0
+    # a report made before alerts recorded 'definite': the finding's list match says so
+    doc = json.loads(report.read_text(encoding="utf-8"))
+    for a in doc["alerts"]["alerts"]:
+        a.pop("definite")
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(doc), encoding="utf-8")
+    assert _run("alerts", "decide", str(old), n, "--decision", "false-positive", *args).exit_code == 2
+
+
+def test_alerts_list_says_where_dispositions_are_applied(tmp_path: Path) -> None:
+    report = tmp_path / "today.json"
+    _evaluate("--format", "json", "-o", str(report))
+    result = _run("alerts", "list", str(report), "--dispositions", str(tmp_path / "d.yaml"))
+    assert result.exit_code == 2 and "re-run `evaluate` (or `screen FILE`) with --dispositions FILE" in result.stderr
 
 
 def test_decide_refuses_a_waiver_without_its_exemption_and_leaves_the_file(tmp_path: Path) -> None:
@@ -319,7 +381,7 @@ def test_decide_refuses_a_waiver_without_its_exemption_and_leaves_the_file(tmp_p
         "alerts", "decide", str(report), "1", "--decision", "waived", "--reason", "r", "--reviewer", "x",
         "--expires", "2027-01-01", "--dispositions", str(decisions),
     )  # fmt: skip
-    assert result.exit_code == 2 and "names its exemption" in result.stderr
+    assert result.exit_code == 2 and "names its exemption: give --exemption REF" in result.stderr
     assert decisions.read_bytes() == before
     bad_day = _run(
         "alerts", "decide", str(report), "1", "--decision", "confirmed", "--reason", "r", "--reviewer", "x",
@@ -391,21 +453,21 @@ def test_the_gherkin_steps_decide_and_re_open(pytester: pytest.Pytester, tmp_pat
                   | pay | 2019-05-01 | financial | CN       | KP        | KPe.020       |
                 And today is 2026-12-31 (UTC)
 
-              Scenario: A false positive holds through its last day
-                Given a disposition "false-positive" on listing "KPe.020" under rule "{FREEZE}" for event "pay" by "A. Analyst" until 2026-12-31
+              Scenario: A waiver holds through its last day
+                Given a disposition "waived" on listing "KPe.020" under rule "{FREEZE}" for event "pay" by "A. Analyst" until 2026-12-31
                 When the events are evaluated
                 Then the alert on event "pay" under rule "{FREEZE}" has status decided
                 And the run passes on "violation"
                 And the run fails on "potential_violation"
 
               Scenario: The day after, it is re-opened
-                Given a disposition "false-positive" on listing "KPe.020" under rule "{FREEZE}" for event "pay" by "A. Analyst" until 2026-12-30
+                Given a disposition "waived" on listing "KPe.020" under rule "{FREEZE}" for event "pay" by "A. Analyst" until 2026-12-30
                 When the events are evaluated
                 Then the alert is re-opened because the decision expired
                 And the run fails on "violation"
 
               Scenario: A new edition of the list changes the entry
-                Given a disposition "false-positive" on listing "KPe.020" under rule "{FREEZE}" for event "pay" by "A. Analyst" until 2027-06-30
+                Given a disposition "waived" on listing "KPe.020" under rule "{FREEZE}" for event "pay" by "A. Analyst" until 2027-06-30
                 And the UN 1718 list is replaced by "{changed}"
                 When the events are evaluated
                 Then the alert on event "pay" under rule "{FREEZE}" is re-opened because the listing changed
@@ -425,7 +487,7 @@ def test_the_gherkin_steps_decide_and_re_open(pytester: pytest.Pytester, tmp_pat
 
 
 def test_verify_re_applies_the_same_decisions_as_of_the_report_s_day(tmp_path: Path) -> None:
-    path = _file(tmp_path, _disposition("pay-2", "KPe.020", KPE020, expires="2026-12-31"))
+    path = _file(tmp_path, _disposition("pay-2", "KPe.020", KPE020, expires="2026-12-31", **WAIVER))
     report = tmp_path / "r.json"
     _evaluate("--dispositions", str(path), "--format", "json", "-o", str(report), today="2026-12-31")
     # verified later (after the expiry): the report's own day is used, so the findings are identical
@@ -434,7 +496,33 @@ def test_verify_re_applies_the_same_decisions_as_of_the_report_s_day(tmp_path: P
     assert "identical" in same.stdout
     path.write_text(path.read_text(encoding="utf-8").replace("another bank", "a bank"), encoding="utf-8")
     changed = _run("verify", str(report), "--base", str(ROOT), today="2027-02-01")
-    assert changed.exit_code == 2 and "dispositions file is missing or has changed" in changed.stderr
+    assert changed.exit_code == 2 and "no longer in the dispositions file" in changed.stderr
+
+
+def test_a_later_decision_does_not_break_verify_but_an_edited_report_is_refused(tmp_path: Path) -> None:
+    decisions = _file(tmp_path, _disposition("pay-1", "KPe.001", KPE001, expires="2027-03-31"))
+    report = tmp_path / "r.json"
+    _evaluate("--dispositions", str(decisions), "--format", "json", "-o", str(report))
+    recorded = json.loads(report.read_text(encoding="utf-8"))["alerts"]
+    assert [d["key"]["listing"] for d in recorded["applied"]] == ["KPe.001"]
+    assert _run("verify", str(report), "--base", str(ROOT)).exit_code == 0
+    decide = _run("alerts", "decide", str(report), "4", "--decision", "escalated", "--reason", "to the MLRO",
+                  "--reviewer", "B", "--expires", "2027-01-31", "--dispositions", str(decisions))  # fmt: skip
+    assert decide.exit_code == 0, decide.output
+    later = _run("verify", str(report), "--base", str(ROOT))
+    assert later.exit_code == 0, later.output
+    assert "identical" in later.stdout and "decisions recorded in the report were re-applied" in later.output
+    # an edited decision in the report: the re-run (from the recorded decision) differs, or the
+    # recorded decision is no longer one of the file's
+    for edit in ("alert", "applied"):
+        doc = json.loads(report.read_text(encoding="utf-8"))
+        target = doc["alerts"]["alerts"][0] if edit == "alert" else doc["alerts"]["applied"][0]
+        assert target["reviewer"] == "A. Analyst"
+        target["reviewer"] = "Someone Else"
+        forged = tmp_path / f"forged-{edit}.json"
+        forged.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+        refused = _run("verify", str(forged), "--base", str(ROOT))
+        assert refused.exit_code != 0 and "identical" not in refused.stdout, (edit, refused.output)
 
 
 def test_the_bulk_junit_fails_a_rule_only_for_its_undecided_violations(tmp_path: Path) -> None:
@@ -446,8 +534,10 @@ def test_the_bulk_junit_fails_a_rule_only_for_its_undecided_violations(tmp_path:
     )
     base = ["screen", str(ledger), "--list", str(UN_LIST), "--no-audit", "--format", "junit",
             "--findings", str(tmp_path / "f.jsonl")]  # fmt: skip
-    one = _file(tmp_path, _disposition("r1", "KPe.020", KPE020), name="one.yaml")
-    both = _file(tmp_path, _disposition("r1", "KPe.020", KPE020), _disposition("r2", "KPe.020", KPE020))
+    one = _file(tmp_path, _disposition("r1", "KPe.020", KPE020, **WAIVER), name="one.yaml")
+    both = _file(
+        tmp_path, _disposition("r1", "KPe.020", KPE020, **WAIVER), _disposition("r2", "KPe.020", KPE020, **WAIVER)
+    )
 
     def freeze_case(path: Path) -> tuple[int, ET.Element]:
         result = _run(*base, "--dispositions", str(path))
@@ -497,3 +587,17 @@ def test_a_match_whose_entry_is_not_on_the_lists_is_still_an_open_alert() -> Non
     [alert] = result.alerts
     assert (alert.key.event, alert.key.rule, alert.key.listing, alert.status) == ("e", FREEZE, None, AlertStatus.OPEN)
     assert alert.counts
+
+
+def test_a_bulk_false_positive_on_a_row_s_un_reference_is_not_applied(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text(
+        "id,date,kind,supplier,recipient,recipient_ref\nr1,2019-05-01,financial,CN,KP,KPe.020\n", encoding="utf-8"
+    )
+    path = _file(tmp_path, _disposition("r1", "KPe.020", KPE020))
+    result = _run("screen", str(ledger), "--list", str(UN_LIST), "--no-audit", "--format", "json",
+                  "--findings", str(tmp_path / "f.jsonl"), "--dispositions", str(path))  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "dispositions.yaml:2:3: warning: false-positive-on-definite-match: r1 / " in result.stderr
+    [alert] = [a for a in json.loads(result.stdout)["alerts"]["alerts"] if a["key"]["listing"] == "KPe.020"]
+    assert (alert["status"], alert["counts"], alert["definite"]) == ("open", True, True)

@@ -103,7 +103,7 @@ def test_the_article_report_renders_in_chromium_without_errors(article_report: R
     facts = _open(render(article_report, "html"), shot)
     assert facts["problems"] == []
     assert facts["requests"] == []  # self-contained: nothing fetched
-    assert facts["sections"] == ["summary", "events", "inputs"]
+    assert facts["sections"] == ["summary", "alerts", "events", "inputs"]  # alerts: the findings to review
     assert facts["events"] == 23
     assert facts["chart"] == 6
     assert facts["rtl"] and set(facts["rtl"]) == {"rtl"}  # Arabic quotes set right to left

@@ -30,7 +30,7 @@ def test_same_inputs_give_the_same_bytes_apart_from_the_run(sources_dir: Path) -
 
 def test_json_report_carries_hashes_and_versions(sources_dir: Path) -> None:
     data = json.loads(render(evaluate(ARTICLE, rules=RULES, sources=sources_dir), "json"))
-    assert data["schema_version"] == "1.3.0"
+    assert data["schema_version"] == "1.4.0"
     assert data["inputs"]["rulebook"]["hash"].startswith("sha256:")
     assert len(data["inputs"]["scenario"]["sha256"]) == 64
     article = next(s for s in data["inputs"]["sources"] if s["id"] == "article")

@@ -254,11 +254,17 @@ def evaluate(
             lists=lists,
             threshold=name_threshold or DEFAULT_THRESHOLD,
             require_lists=not no_lists,
-            dispositions=load_for_run(dispositions_path),
+            dispositions=loaded_dispositions.setdefault("d", load_for_run(dispositions_path)),
         )
         return report, render(report, fmt)
 
+    loaded_dispositions: dict[str, Any] = {}
     report, data = within(timeout, work)
+    if report.alerts is not None and "d" in loaded_dispositions:
+        from .alerts.apply import refused_warnings
+
+        for line in refused_warnings(report.alerts, loaded_dispositions["d"]):
+            click.echo(line, err=True)
     if report.summary.not_screened:
         click.echo(f"warning: {report.summary.not_screened} (--no-lists)", err=True)
     pending = stage_report(output, data) if output is not None else None  # written before it is recorded

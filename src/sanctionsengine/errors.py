@@ -48,6 +48,7 @@ CODES: dict[str, str] = {
     "list-date": "A screening list is dated after today (a list from the future), or its date cannot be read "
     "while --max-list-age asks for its age.",
     "list-age": "A screening list is older than --max-list-age allows.",
+    "false-positive-on-definite-match": "A false-positive decision on an alert matched by identifier (UN reference, IMO number); use confirmed, escalated or waived.",
 }
 
 

@@ -26,7 +26,7 @@ from .screening import DEFAULT_THRESHOLD, ScreeningList
 from .verdicts import EventVerdict
 from .vocabulary import VERDICT_MEANING, Verdict
 
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 
 
 class _Model(BaseModel):

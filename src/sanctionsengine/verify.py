@@ -23,6 +23,7 @@ from .render.json_report import report_dict
 from .report import Report
 from .rulebook import bundled_rules_path, load_rulebook
 from .screening import ScreeningList, load_un_list, load_vessel_list
+from .wording import plural
 from .yamlfile import display_path
 
 
@@ -177,19 +178,12 @@ def verify(report_path: Path, base: Path | None = None, timeout: float = 60.0) -
     dispositions = None
     review = report.alerts
     if review is not None and review.dispositions_file:  # the same decisions, as of the same day
-        from .alerts.store import load_dispositions
-
-        decisions = _find(review.dispositions_file, base)
-        if _sha256(decisions) != review.dispositions_sha256:
-            changed.append(
-                Diagnostic(
-                    SourceLocation(review.dispositions_file),
-                    "source-mismatch",
-                    "the dispositions file is missing or has changed since the report (SHA-256 differs)",
-                )
-            )
-        else:
-            dispositions = load_dispositions(decisions)
+        # the decisions the run applied are recorded in the report: re-applied from there, so a
+        # decision appended to the file later (the daily workflow) does not break this check
+        dispositions, note, problems = _recorded_decisions(review, base)
+        changed.extend(problems)
+        if note:
+            notes.append(note)
     if changed:
         raise InputError(changed)
 
@@ -232,4 +226,47 @@ def verify(report_path: Path, base: Path | None = None, timeout: float = 60.0) -
     differences = _differences(recorded, now)
     return Verification(
         report=display_path(report_path), identical=not differences, differences=differences, notes=notes
+    )
+
+
+def _recorded_decisions(review: Any, base: Path) -> tuple[Any, str | None, list[Diagnostic]]:
+    """The decisions to re-apply (those the report recorded), a note on the file, and problems.
+
+    The file is append-only: each recorded decision must still be in it (else the report or the
+    file was edited). A file that is missing, or has grown since, is only noted."""
+    from .alerts.store import LoadedDispositions, load_dispositions
+
+    loaded = LoadedDispositions(list(review.applied), review.dispositions_file, review.dispositions_sha256)
+    path = _find(review.dispositions_file, base)
+    if not path.is_file():
+        return (
+            loaded,
+            f"the dispositions file {review.dispositions_file} is not here; the decisions recorded in the report were re-applied",
+            [],
+        )
+    if _sha256(path) == review.dispositions_sha256:  # the same file: its decisions, compared in the re-run
+        return load_dispositions(path), None, []
+    current = load_dispositions(path)
+    missing = [d for d in review.applied if d not in current.dispositions]
+    if missing:
+        return (
+            loaded,
+            None,
+            [
+                Diagnostic(
+                    SourceLocation(review.dispositions_file),
+                    "source-mismatch",
+                    f"{plural(len(missing), 'decision')} recorded in the report "
+                    f"({', '.join(d.key.label() for d in missing[:3])}) no longer in the dispositions file: "
+                    "the report or the file was edited",
+                )
+            ],
+        )
+    return (
+        loaded,
+        (
+            f"the dispositions file {review.dispositions_file} has changed since the report (SHA-256 differs: "
+            "decisions were added); the decisions recorded in the report were re-applied, and each is still in the file"
+        ),
+        [],
     )

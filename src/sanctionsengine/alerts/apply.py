@@ -9,7 +9,9 @@ reported as unused, with that reason. When several entries name the same alert, 
 the file applies.
 
 Only ``false-positive`` and ``waived`` decisions stop an alert counting toward ``--fail-on``;
-nothing is removed from any report.
+nothing is removed from any report. A false positive on a definite match (by UN reference or IMO
+number) is not applied: the alert stays open with ``refused_because``. The review records the
+decisions it applied (``applied``), so ``verify`` can re-apply them after the file has grown.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from .models import (
     Disposition,
     FindingKey,
     UnusedDisposition,
+    false_positive_refusal,
 )
 from .store import LoadedDispositions
 
@@ -67,6 +70,7 @@ class FindingRef:
     rule: str
     outcome: Verdict
     listings: tuple[str, ...]
+    definite: tuple[str, ...] = ()  # the listings matched by identifier (UN reference, IMO number)
 
 
 def _alert(
@@ -75,8 +79,23 @@ def _alert(
     entry = hashes.get(listing) if listing else None
     # a match whose entry is not on the lists given (never expected) is keyed without its listing
     key = FindingKey(event=f.event, rule=f.rule, listing=listing if entry else None, entry_sha256=entry)
+    definite = listing is not None and listing in f.definite
     if decision is None:
-        return Alert(key=key, outcome=f.outcome, status=AlertStatus.OPEN, counts=True)
+        return Alert(key=key, outcome=f.outcome, status=AlertStatus.OPEN, counts=True, definite=definite)
+    if definite and decision.decision == Decision.FALSE_POSITIVE:
+        return Alert(
+            key=key,
+            outcome=f.outcome,
+            status=AlertStatus.OPEN,
+            counts=True,
+            definite=True,
+            decision=decision.decision,
+            reason=decision.reason,
+            reviewer=decision.reviewer,
+            decided=decision.decided,
+            expires=decision.expires,
+            refused_because=false_positive_refusal(listing),
+        )
     why = []
     if decision.key.entry_sha256 != key.entry_sha256:
         why.append(
@@ -99,6 +118,7 @@ def _alert(
         decided=decision.decided,
         expires=decision.expires,
         reopened_because="; ".join(why) if reopened else None,
+        definite=definite,
     )
 
 
@@ -116,8 +136,10 @@ def review(
     day = today or utc_today()
     hashes = entry_hashes(lists)
     latest: dict[tuple[str, str, str | None], Disposition] = {}
-    for d in dispositions.dispositions:
+    place: dict[tuple[str, str, str | None], int] = {}
+    for i, d in enumerate(dispositions.dispositions):
         latest[(d.key.event, d.key.rule, d.key.listing)] = d
+        place[(d.key.event, d.key.rule, d.key.listing)] = i
     alerts: list[Alert] = []
     used: set[tuple[str, str, str | None]] = set()
     for f in findings:
@@ -139,6 +161,7 @@ def review(
         else:
             because = "this run has no such alert (the finding no longer arises)"
         unused.append(UnusedDisposition(key=d.key, decision=d.decision, reviewer=d.reviewer, because=because))
+    applied = [latest[k] for k in sorted(latest, key=place.__getitem__) if latest[k].key.event in judged]
     status = Counter(a.status.value for a in alerts)
     decided = Counter(a.decision.value for a in alerts if a.status == AlertStatus.DECIDED and a.decision)
     return AlertReview(
@@ -149,6 +172,7 @@ def review(
         by_decision={d.value: decided.get(d.value, 0) for d in Decision},
         alerts=alerts,
         unused=unused,
+        applied=applied,
     )
 
 
@@ -169,8 +193,10 @@ def row_findings(rows: Sequence[RowVerdict], book: Rulebook) -> list[FindingRef]
     out = []
     for v in rows:
         refs = tuple(m.reference for m in v.matches if m.in_force)
+        sure = tuple(m.reference for m in v.matches if m.in_force and m.definite)
         for f in v.findings:
-            out.append(FindingRef(v.id, f.rule_id, f.outcome, refs if f.rule_id in party_rules else ()))
+            party = f.rule_id in party_rules
+            out.append(FindingRef(v.id, f.rule_id, f.outcome, refs if party else (), sure if party else ()))
     return out
 
 
@@ -201,7 +227,13 @@ def counted_rank(
 
 def verdict_findings(verdicts: Sequence[EventVerdict]) -> list[FindingRef]:
     return [
-        FindingRef(ev.id, f.rule_id, f.outcome, tuple(m.reference for m in f.list_matches))
+        FindingRef(
+            ev.id,
+            f.rule_id,
+            f.outcome,
+            tuple(m.reference for m in f.list_matches),
+            tuple(m.reference for m in f.list_matches if m.definite),
+        )
         for ev in verdicts
         for f in ev.findings
     ]
@@ -254,3 +286,19 @@ def rows_failing(rows: Sequence[RowVerdict], book: Rulebook, result: AlertReview
         if rank is not None and rank <= threshold:
             n += 1
     return n
+
+
+def refused_warnings(result: AlertReview, loaded: LoadedDispositions) -> list[str]:
+    """One located line per decision the run did not apply (a false positive on a definite match)."""
+    out = []
+    for a in result.alerts:
+        if not a.refused_because:
+            continue
+        where = loaded.file or "<dispositions>"
+        for i, d in enumerate(loaded.dispositions):
+            if d.key.same_alert(a.key) and i < len(loaded.locations):
+                where = str(loaded.locations[i])  # the last such entry is the one applied
+        out.append(
+            f"{where}: warning: false-positive-on-definite-match: {a.key.label()}: {a.refused_because}; the alert stays open"
+        )
+    return out

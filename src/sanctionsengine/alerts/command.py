@@ -19,8 +19,17 @@ import click
 from ..cli_common import guard as _guarded
 from ..errors import Diagnostic, InputError, SourceLocation
 from ..limits import MAX_JSON_BYTES, parse_json, read_limited
+from ..wording import plural
 from ..yamlfile import display_path
-from .models import DECISION_MEANING, Alert, AlertReview, AlertStatus, Decision, Disposition
+from .models import (
+    DECISION_MEANING,
+    Alert,
+    AlertReview,
+    AlertStatus,
+    Decision,
+    Disposition,
+    false_positive_refusal,
+)
 from .store import ENV_FILE, LoadedDispositions, append_disposition, default_file, load_dispositions, today
 
 dispositions_option = click.option(
@@ -84,6 +93,22 @@ def read_review(path: Path) -> tuple[AlertReview, dict[str, Any]]:
         ) from None
 
 
+def _definite_in(doc: dict[str, Any], alert: Alert) -> bool:
+    """Whether the report's finding for ``alert`` matched its listing by identifier (reports made
+    before alerts recorded ``definite``)."""
+    if alert.key.listing is None or not isinstance(doc.get("events"), list):
+        return False
+    for ev in doc["events"]:
+        if not isinstance(ev, dict) or ev.get("id") != alert.key.event:
+            continue
+        for f in ev.get("findings") or []:
+            if isinstance(f, dict) and f.get("rule_id") == alert.key.rule:
+                for m in f.get("list_matches") or []:
+                    if isinstance(m, dict) and m.get("reference") == alert.key.listing and m.get("definite"):
+                        return True
+    return False
+
+
 def alert_line(n: int, a: Alert) -> str:
     key = a.key
     listing = f"  {key.listing} ({str(key.entry_sha256)[:12]}…)" if key.listing else ""
@@ -92,6 +117,8 @@ def alert_line(n: int, a: Alert) -> str:
         text += f"  [{a.decision.value} by {a.reviewer} on {a.decided}, valid through {a.expires}]"
     if a.reopened_because:
         text += f"  re-opened: {a.reopened_because}"
+    if a.refused_because:
+        text += f"  not applied: {a.refused_because}"
     return text
 
 
@@ -117,9 +144,20 @@ def alerts_group() -> None:
     show_default=True,
     help="One line per alert, or the alerts as JSON.",
 )
+@click.option(
+    "--dispositions",
+    "dispositions_path",
+    type=click.Path(path_type=Path),
+    hidden=True,  # accepted only to say what to do instead
+)
 @_guarded
-def alerts_list(report_file: Path, statuses: tuple[str, ...], fmt: str) -> None:
+def alerts_list(report_file: Path, statuses: tuple[str, ...], fmt: str, dispositions_path: Path | None) -> None:
     """One line per alert of a run: number, status, outcome, event, rule, listing and decision."""
+    if dispositions_path is not None:
+        raise click.UsageError(
+            "alerts list shows the decisions the run applied, as recorded in REPORT.json; to apply a "
+            "dispositions file, re-run `evaluate` (or `screen FILE`) with --dispositions FILE"
+        )
     review, _ = read_review(report_file)
     chosen = [(n, a) for n, a in enumerate(review.alerts, 1) if not statuses or a.status.value in statuses]
     if fmt == "json":
@@ -185,13 +223,33 @@ def alerts_decide(
     dispositions_path: Path | None,
 ) -> None:
     """Record a decision on alert NUMBER of REPORT.json, appended to the dispositions file."""
-    review, _ = read_review(report_file)
+    review, doc = read_review(report_file)
     if number > len(review.alerts):
         raise click.ClickException(f"no alert {number}: the run has {len(review.alerts)}")
     target = dispositions_path or default_file()
     if target is None:
         raise click.UsageError(f"say where decisions are kept: --dispositions FILE or ${ENV_FILE}")
     alert = review.alerts[number - 1]
+    if decision == Decision.FALSE_POSITIVE.value and (alert.definite or _definite_in(doc, alert)):
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation(display_path(report_file)),
+                    "false-positive-on-definite-match",
+                    f"alert {number} ({alert.key.label()}): {false_positive_refusal(alert.key.listing)}",
+                )
+            ]
+        )
+    if decision == Decision.WAIVED.value and not exemption:
+        raise InputError(
+            [
+                Diagnostic(
+                    SourceLocation("<command line>"),
+                    "missing",
+                    "a waived decision names its exemption: give --exemption REF (the Committee's decision or notice)",
+                )
+            ]
+        )
     entry = {
         "key": alert.key.model_dump(mode="json"),
         "decision": decision,
@@ -211,7 +269,7 @@ def alerts_decide(
         raise InputError(problems) from None
     stored = append_disposition(target, disposition)
     click.echo(
-        f"recorded in {stored.file} ({len(stored.dispositions)} decisions): {alert.key.label()}: {decision} by "
+        f"recorded in {stored.file} ({plural(len(stored.dispositions), 'decision')}): {alert.key.label()}: {decision} by "
         f"{reviewer}, valid through {disposition.expires} (UTC); {DECISION_MEANING[disposition.decision]}"
     )
 

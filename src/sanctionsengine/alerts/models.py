@@ -7,6 +7,7 @@ that list entry's content (name, aliases, identifiers, measures, listing date). 
 is a reviewer's decision on one key:
 
 - ``false-positive``: the match is not the listed party (it stops counting toward ``--fail-on``);
+  never on a definite match by identifier (UN reference, IMO number), where it is refused;
 - ``waived``: the conduct is allowed under an exemption, whose reference is required (stops counting);
 - ``confirmed``: the match is the listed party: recorded and shown, and it still counts;
 - ``escalated``: handed on for a decision: recorded and shown, and it still counts.
@@ -134,6 +135,14 @@ class Alert(_Model):
     decided: date | None = None
     expires: date | None = None
     reopened_because: str | None = Field(default=None, description="Why an earlier decision no longer holds")
+    definite: bool = Field(
+        default=False,
+        description="The finding rests on a definite match by identifier (UN reference, IMO number): "
+        "a false-positive decision cannot clear it",
+    )
+    refused_because: str | None = Field(
+        default=None, description="Why the decision recorded was not applied (the alert stays open)"
+    )
 
     def note(self) -> str:
         """The decision in words, for every report format."""
@@ -143,6 +152,8 @@ class Alert(_Model):
         if self.exemption:
             text += f", under exemption {self.exemption}"
         text += f": {self.reason}"
+        if self.refused_because:
+            return f"open: {self.refused_because} (the decision not applied: {text})"
         if self.reopened_because:
             return f"re-opened: {self.reopened_because} (was {text})"
         return text + ("" if self.counts else "; does not count toward --fail-on")
@@ -167,6 +178,12 @@ class AlertReview(_Model):
     by_decision: dict[str, int] = Field(description="Alerts under a valid decision, by kind")
     alerts: list[Alert]
     unused: list[UnusedDisposition] = Field(default_factory=list)
+    applied: list[Disposition] = Field(
+        default_factory=list,
+        description="The decisions of the dispositions file that bear on this run's events (the latest for "
+        "each alert, in file order), as read: `verify` re-applies these, so a later decision appended to the "
+        "file does not break the check of an earlier report",
+    )
 
     def summary_line(self) -> str:
         """Counts by status and by decision, and where the decisions came from."""
@@ -185,7 +202,7 @@ class AlertReview(_Model):
 
     def reviewed(self) -> list[Alert]:
         """The alerts a decision names (decided or re-opened); the open ones are in the findings."""
-        return [a for a in self.alerts if a.status != AlertStatus.OPEN]
+        return [a for a in self.alerts if a.status != AlertStatus.OPEN or a.decision is not None]
 
     def for_event(self, event: str) -> list[Alert]:
         return [a for a in self.alerts if a.key.event == event]
@@ -196,3 +213,12 @@ class AlertReview(_Model):
         for a in self.alerts:
             out.setdefault(a.key.event, []).append(a)
         return out
+
+
+def false_positive_refusal(listing: str | None) -> str:
+    """Why a false-positive decision cannot clear a definite match (said by `alerts decide` and by a run)."""
+    return (
+        f"a false-positive decision cannot clear a definite match by identifier ({listing or 'the listed identifier'}: "
+        "the UN reference or IMO number given is the listed one); decide confirmed or escalated, or waived "
+        "with --exemption naming the Committee's exemption"
+    )

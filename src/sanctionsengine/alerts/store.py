@@ -55,10 +55,17 @@ def today() -> date:
 class LoadedDispositions:
     """The decisions of one file, with the file's name and SHA-256 (both go into the report)."""
 
-    def __init__(self, dispositions: list[Disposition], file: str | None, sha256: str | None) -> None:
+    def __init__(
+        self,
+        dispositions: list[Disposition],
+        file: str | None,
+        sha256: str | None,
+        locations: list[SourceLocation] | None = None,
+    ) -> None:
         self.dispositions = dispositions
         self.file = file
         self.sha256 = sha256
+        self.locations = locations or []  # where each entry starts in the file
 
     @classmethod
     def none(cls) -> LoadedDispositions:
@@ -88,7 +95,8 @@ def load_dispositions(path: Path) -> LoadedDispositions:
     if problems:
         raise InputError(problems)
     assert isinstance(parsed, DispositionFile)
-    return LoadedDispositions(list(parsed.dispositions), name, hashlib.sha256(raw).hexdigest())
+    places = [doc.location(("dispositions", i)) for i in range(len(parsed.dispositions))]
+    return LoadedDispositions(list(parsed.dispositions), name, hashlib.sha256(raw).hexdigest(), places)
 
 
 def disposition_yaml(d: Disposition) -> str:

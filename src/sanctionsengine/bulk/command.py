@@ -119,6 +119,11 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
             bar.render_finish()
     alerts = review(row_findings(flagged, book), lists, opts.dispositions, events=[v.id for v in flagged])
     summary = summary.model_copy(update={"alerts": alerts})
+    if opts.dispositions is not None:
+        from ..alerts.apply import refused_warnings
+
+        for line in refused_warnings(alerts, opts.dispositions):
+            click.echo(line, err=True)
     data = render_summary(summary, fmt)
     if not opts.no_audit:
         from ..audit import append
