@@ -379,7 +379,9 @@ def validate(
     help="File: the findings file's format.",
 )
 @click.option(
-    "--rejects", type=click.Path(path_type=Path), help="File: where unreadable rows go [default: NAME.rejects.jsonl beside FILE]."
+    "--rejects",
+    type=click.Path(path_type=Path),
+    help="File: where unreadable rows go [default: NAME.rejects.jsonl beside FILE].",
 )
 @click.option("--verdicts", type=click.Path(path_type=Path), help="File: also write one verdict per row (CSV).")
 @click.option(

@@ -75,7 +75,9 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
     book = load_rulebook(opts.rules_dir if opts.rules_dir is not None else bundled_rules_path())
     stem = target.name.rsplit(".", 1)[0]
     # beside the input file, whatever the working directory (the path written is printed)
-    findings = opts.findings or target.with_name(f"{stem}.findings.{'csv' if opts.findings_format == 'csv' else 'jsonl'}")
+    findings = opts.findings or target.with_name(
+        f"{stem}.findings.{'csv' if opts.findings_format == 'csv' else 'jsonl'}"
+    )
     rejects = opts.rejects or target.with_name(f"{stem}.rejects.jsonl")
     from ..cli_common import output_problem
 
@@ -144,7 +146,9 @@ def run_bulk(target: Path, opts: BulkOptions, lists: list[ScreeningList], thresh
         err=True,
     )
     if summary.not_screened:
-        click.echo(f"warning: {plural(summary.not_screened, 'row')}: {summary.not_screened_note} (--no-lists)", err=True)
+        click.echo(
+            f"warning: {plural(summary.not_screened, 'row')}: {summary.not_screened_note} (--no-lists)", err=True
+        )
     if counts.get(REJECTED):
         click.echo(
             f"{plural(counts[REJECTED], 'row')} could not be read: see {rejects} (row, line, what is wrong, the record)",

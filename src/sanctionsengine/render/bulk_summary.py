@@ -81,7 +81,10 @@ def render_bulk_junit(s: BulkSummary) -> bytes:
     if s.not_screened:
         errors += 1
         error = ET.SubElement(
-            screened, "error", message=f"{plural(s.not_screened, 'row', thousands=True)}: {s.not_screened_note}", type="not-screened"
+            screened,
+            "error",
+            message=f"{plural(s.not_screened, 'row', thousands=True)}: {s.not_screened_note}",
+            type="not-screened",
         )
         error.text = "their verdicts could change once screened; load the lists (--list, --vessels) and run again"
     cases.append(screened)

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Literal
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import Diagnostic, InputError, SourceLocation
 from ..rulebook import Rulebook
@@ -140,17 +140,17 @@ def load_run(path: Path) -> PreviousRun:
     where = display_path(path)
     how = "write it with `sanctionsengine screen FILE --format json > RUN.json`"
     try:
-        raw = path.read_bytes()
+        content = path.read_bytes()
     except OSError as exc:
         raise InputError([Diagnostic(SourceLocation(where), "file-not-found", exc.strerror or str(exc))]) from None
     try:
-        data = json.loads(raw)
+        data = json.loads(content)
     except (ValueError, RecursionError) as exc:
-        line, col = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (0, 0)
+        at_line, at_col = (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else (0, 0)
         raise InputError(
             [
                 Diagnostic(
-                    SourceLocation(where, line, col),
+                    SourceLocation(where, at_line, at_col),
                     "bad-file",
                     "not a bulk screening summary (screen FILE --format json): not valid JSON",
                     hint=how,
@@ -160,14 +160,14 @@ def load_run(path: Path) -> PreviousRun:
     if not isinstance(data, dict) or not {"input", "by_verdict", "outputs"} <= data.keys():
         raise _problem(where, "not a bulk screening summary (screen FILE --format json)", how)
     try:
-        summary = BulkSummary.model_validate_json(raw)
-    except ValueError as exc:
-        errors = getattr(exc, "errors", lambda: [])()
-        first = errors[0] if errors else {}
-        at = ".".join(str(p) for p in first.get("loc", ())) or "the file"
+        summary = BulkSummary.model_validate_json(content)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0] if errors else None
+        at = ".".join(str(p) for p in first["loc"]) if first else "the file"
         raise _problem(
             where,
-            f"not a bulk screening summary (screen FILE --format json): {at}: {first.get('msg', 'does not fit')}"
+            f"not a bulk screening summary (screen FILE --format json): {at}: {first['msg'] if first else 'does not fit'}"
             + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
             how,
         ) from None
