@@ -149,6 +149,7 @@ def alerts_group() -> None:
     "dispositions_path",
     type=click.Path(path_type=Path),
     hidden=True,  # accepted only to say what to do instead
+    help="Not taken here: the list shows the decisions REPORT.json records (re-run with --dispositions to apply a file).",
 )
 @_guarded
 def alerts_list(report_file: Path, statuses: tuple[str, ...], fmt: str, dispositions_path: Path | None) -> None:
