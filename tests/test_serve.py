@@ -14,6 +14,7 @@ import json
 import shutil
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -375,7 +376,8 @@ def test_the_key_is_never_in_the_audit_log(make: Any, audit_db: Path) -> None:
     client, _ = make()
     client.post("/v1/screen", json={"transaction": ARMS}, headers=AUTH)
     client.get("/v1/lists", headers={"X-API-Key": "se_a-wrong-guess"})
-    dump = "\n".join(sqlite3.connect(audit_db).iterdump())
+    with closing(sqlite3.connect(audit_db)) as conn:
+        dump = "\n".join(conn.iterdump())
     assert KEY not in dump and "se_a-wrong-guess" not in dump
     assert "api-key:suite" in dump
 
@@ -628,7 +630,8 @@ def test_the_head_file_is_written_only_after_the_records_are_committed(
     real = audit._write_head
 
     def dies_after_commit(path: Path, head: Any) -> None:
-        seen.append(sqlite3.connect(audit_db).execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])
+        with closing(sqlite3.connect(audit_db)) as conn:
+            seen.append(conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])
         raise KeyboardInterrupt  # the process ends here
 
     monkeypatch.setattr(audit, "_write_head", dies_after_commit)

@@ -315,11 +315,13 @@ def create_app(config: ServiceConfig, *, service: Service | None = None) -> Fast
         body = Health(status="not-ready" if reasons else "ready", reasons=reasons, provenance=_served(request, service))
         return JSONResponse(body.model_dump(mode="json"), status_code=503 if reasons else 200)
 
+    # Descriptions given here, not taken from Python's http.HTTPStatus, whose phrases change between
+    # versions (413 is "Request Entity Too Large" in 3.11, "Content Too Large" in 3.13).
     errors: dict[int | str, dict[str, Any]] = {
-        401: {"model": Problem},
-        413: {"model": Problem},
-        422: {"model": Problem},
-        503: {"model": Problem},
+        401: {"model": Problem, "description": "No API key, or one this service does not hold"},
+        413: {"model": Problem, "description": "The request body is over the size limit"},
+        422: {"model": Problem, "description": "Bad input, with located messages"},
+        503: {"model": Problem, "description": "Not ready (lists or rulebook), or the audit log cannot be written"},
     }
 
     @app.post(
