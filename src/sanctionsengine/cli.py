@@ -38,6 +38,7 @@ from .cli_common import (
     rules_option,
     stage_report,
     strict_env,
+    text_or_json_option,
     within,
 )
 from .cli_common import guard as _guard
@@ -491,14 +492,7 @@ def screen(
     help="Directory the report's relative input paths are read from [default: the current directory].",
 )
 @click.option("--audit-db", "audit_db", type=click.Path(path_type=Path), help="The audit log to look the report up in.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools.",
-)
+@text_or_json_option
 @diag_option
 @_guard
 def verify_command(
@@ -651,14 +645,7 @@ def rules() -> None:
 @rules_option
 @click.option("--as-of", "as_of", type=DATE, help="Only rules in force on this date, with that day's version.")
 @click.option("--family", help="Only this measure family.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools.",
-)
+@text_or_json_option
 @_guard
 def rules_list(rules_dir: Path | None, as_of: date | None, family: str | None, fmt: str) -> None:
     """List the rules: id, kind, family, citation and dates."""

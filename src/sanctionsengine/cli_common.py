@@ -194,6 +194,16 @@ diag_option = click.option(
     show_default=True,
     help="How to print input problems on stderr.",
 )
+#: ``--format text|json`` of the commands that print an answer (verify, lists show/diff, rescreen).
+text_or_json_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
+
 audit_db_option = click.option(
     "--audit-db",
     "audit_db",

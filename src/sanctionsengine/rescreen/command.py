@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import diag_option, guard
+from ..cli_common import diag_option, guard, text_or_json_option
 
 
 def register(main: click.Group, lists_group: click.Group) -> None:
@@ -25,14 +25,7 @@ def register(main: click.Group, lists_group: click.Group) -> None:
         type=click.Choice(["un", "vessels"]),
         help="Which list both files are (default: .xml is the UN list, .json/.csv the vessels list).",
     )
-    @click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="text for people, json for tools.",
-    )
+    @text_or_json_option
     @diag_option
     @guard
     def lists_diff(old: Path, new: Path, kind: str | None, fmt: str, diagnostics_format: str) -> None:
@@ -57,14 +50,7 @@ def register(main: click.Group, lists_group: click.Group) -> None:
         "--vessels", "vessel_lists", multiple=True, type=click.Path(path_type=Path), help="The new vessels list."
     )
     @click.option("--rules", "rules_dir", type=click.Path(path_type=Path), help="The new rulebook directory.")
-    @click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="text for people, json for tools.",
-    )
+    @text_or_json_option
     @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here instead of stdout.")
     @diag_option
     @guard
