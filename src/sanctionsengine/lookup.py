@@ -200,6 +200,45 @@ def distinct_form(form: str) -> str:
     return skeleton(" ".join(_GENERIC_INSIDE.sub("", w) or w for w in words))
 
 
+@dataclass(frozen=True)
+class _Forms:
+    """What :func:`batch_scores` compares of one side's names, prepared once per side."""
+
+    form: tuple[str, ...]  # comparison forms
+    skel: tuple[str, ...]  # romanisation skeletons
+    form_compact: tuple[str, ...]  # comparison forms without spaces
+    skel_compact: tuple[str, ...]  # skeletons without spaces
+    distinct: tuple[str, ...]  # words outside GENERIC, "-" for none
+    long: Any  # numpy bool array: long enough for the one-edit allowance
+    has_distinct: Any  # numpy bool array
+    empty: Any  # numpy bool array: nothing left to compare
+
+
+def _prepare(names: tuple[str, ...]) -> _Forms:
+    import numpy as np
+
+    form = tuple(comparison_form(n) for n in names)
+    skel = tuple(skeleton(f) for f in form)
+    skel_compact = tuple(x.replace(" ", "") for x in skel)
+    distinct = tuple(distinct_form(f) for f in form)
+    return _Forms(
+        form=form,
+        skel=skel,
+        form_compact=tuple(x.replace(" ", "") for x in form),
+        skel_compact=skel_compact,
+        distinct=tuple(d or "-" for d in distinct),
+        long=np.array([len(x) >= ONE_EDIT_MIN_LETTERS for x in skel_compact]),
+        has_distinct=np.array([bool(d) for d in distinct]),
+        empty=np.array([not f for f in form]),
+    )
+
+
+@lru_cache(maxsize=32)
+def _prepared_targets(targets: tuple[str, ...]) -> _Forms:
+    """The listed side, the same names on every query of a run: prepared once."""
+    return _prepare(targets)
+
+
 def batch_scores(queries: list[str], targets: list[str], workers: int = 1) -> Any:
     """queries × targets (numpy array, 0-100): :func:`name_score` of every pair, computed in C.
 
@@ -215,39 +254,33 @@ def batch_scores(queries: list[str], targets: list[str], workers: int = 1) -> An
     from rapidfuzz import fuzz, process
     from rapidfuzz.distance import OSA
 
-    qf = [comparison_form(q) for q in queries]
-    tf = [comparison_form(t) for t in targets]
-    qk = [skeleton(q) for q in qf]
-    tk = [skeleton(t) for t in tf]
+    q = _prepare(tuple(queries))
+    t = _prepared_targets(tuple(targets))
 
-    def compact(a: list[str], b: list[str]) -> Any:
-        return process.cdist(
-            [x.replace(" ", "") for x in a], [x.replace(" ", "") for x in b], scorer=fuzz.ratio, workers=workers
-        )
+    def ratio(a: tuple[str, ...], b: tuple[str, ...]) -> Any:
+        return process.cdist(a, b, scorer=fuzz.ratio, workers=workers)
 
-    def both(a: list[str], b: list[str]) -> Any:
-        return np.maximum(compact(a, b), process.cdist(a, b, scorer=fuzz.token_sort_ratio, workers=workers))
+    def token_sort(a: tuple[str, ...], b: tuple[str, ...]) -> Any:
+        return process.cdist(a, b, scorer=fuzz.token_sort_ratio, workers=workers)
 
-    scores = np.maximum(both(qf, tf), compact(qk, tk))
-    qc = [x.replace(" ", "") for x in qk]
-    tc = [x.replace(" ", "") for x in tk]
-    edits = process.cdist(qc, tc, scorer=OSA.distance, workers=workers)
-    long_q = np.array([len(x) >= ONE_EDIT_MIN_LETTERS for x in qc])[:, None]
-    long_t = np.array([len(x) >= ONE_EDIT_MIN_LETTERS for x in tc])[None, :]
-    scores = np.where((edits <= 1) & long_q & long_t, np.maximum(scores, ONE_EDIT_SCORE), scores)
-    qd = [distinct_form(x) for x in qf]
-    td = [distinct_form(x) for x in tf]
-    has_q = np.array([bool(d) for d in qd])[:, None]
-    has_t = np.array([bool(d) for d in td])[None, :]
-    distinct = both([d or "-" for d in qd], [d or "-" for d in td])
+    scores = np.maximum(
+        np.maximum(ratio(q.form_compact, t.form_compact), token_sort(q.form, t.form)),
+        ratio(q.skel_compact, t.skel_compact),
+    )
+    edits = process.cdist(q.skel_compact, t.skel_compact, scorer=OSA.distance, workers=workers)
+    long_pair = q.long[:, None] & t.long[None, :]
+    scores = np.where((edits <= 1) & long_pair, np.maximum(scores, ONE_EDIT_SCORE), scores)
+    qd_compact = tuple(x.replace(" ", "") for x in q.distinct)
+    td_compact = tuple(x.replace(" ", "") for x in t.distinct)
+    distinct = np.maximum(ratio(qd_compact, td_compact), token_sort(q.distinct, t.distinct))
+    has_q = q.has_distinct[:, None]
+    has_t = t.has_distinct[None, :]
     scores = np.where(has_q & has_t & (distinct < DISTINCT_FLOOR), np.minimum(scores, distinct), scores)
     scores = np.where(has_q ^ has_t, np.minimum(scores, ONLY_GENERIC_SCORE), scores)
     for i, j in zip(*np.nonzero(scores > UNPAIRED_SCORE), strict=True):
-        if _unpaired(qk[i], tk[j]):
+        if _unpaired(q.skel[i], t.skel[j]):
             scores[i, j] = UNPAIRED_SCORE
-    empty_q = np.array([not x for x in qf])[:, None]
-    empty_t = np.array([not x for x in tf])[None, :]
-    return np.where(empty_q | empty_t, 0.0, scores)
+    return np.where(q.empty[:, None] | t.empty[None, :], 0.0, scores)
 
 
 def name_score(a: str, b: str) -> float:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -381,19 +382,44 @@ _BLOCK = 2000
 EXACT_ONLY = frozenset({"weak-alias", "acronym"})
 
 
-def _name_candidates(
-    query: str, lists: list[ScreeningList], threshold: float, kinds: frozenset[EntryKind] | None
-) -> list[_Candidate]:
-    names: list[tuple[int, int, str, str]] = [
+#: The names of the lists last screened against, per kinds asked (see :func:`_listed_names`).
+_NAMES_LOCK = threading.Lock()
+_NAMES: dict[tuple[tuple[int, ...], frozenset[EntryKind] | None], tuple[list[ScreeningList], list[Any], list[str]]] = {}
+
+
+def _listed_names(
+    lists: list[ScreeningList], kinds: frozenset[EntryKind] | None
+) -> tuple[list[tuple[int, int, str, str]], list[str]]:
+    """(list, entry, name, method) of every name of ``lists`` of ``kinds``, and the names alone:
+    the same on every query against the same lists, so built once (kept for the last few lists,
+    which the cache holds, so an id is never reused while its entry is here)."""
+    key = (tuple(id(lst) for lst in lists), kinds)
+    with _NAMES_LOCK:
+        hit = _NAMES.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], lists, strict=True)):
+        return hit[1], hit[2]
+    names = [
         (li, ei, candidate, method)
         for li, lst in enumerate(lists)
         for ei, entry in enumerate(lst.entries)
         if not kinds or entry.kind in kinds
         for candidate, method in entry_names(entry)
     ]
+    targets = [n[2] for n in names]
+    with _NAMES_LOCK:
+        if len(_NAMES) >= 8:
+            _NAMES.pop(next(iter(_NAMES)))
+        _NAMES[key] = (list(lists), names, targets)
+    return names, targets
+
+
+def _name_candidates(
+    query: str, lists: list[ScreeningList], threshold: float, kinds: frozenset[EntryKind] | None
+) -> list[_Candidate]:
+    names, targets = _listed_names(lists, kinds)
     if not names:
         return []
-    scores = batch_scores([query], [n[2] for n in names])[0]
+    scores = batch_scores([query], targets)[0]
     best: dict[tuple[int, int], tuple[float, str, str]] = {}
     for (li, ei, candidate, method), raw in zip(names, scores, strict=True):
         score = float(raw)
